@@ -1,0 +1,47 @@
+import { startEmulator } from './start-emulator';
+import { DEMO } from './options';
+
+/** `pnpm emulator`: the emulator with the demo organisation, on EMULATOR_PORT (default 8787). */
+
+function envNumber(name: string, dflt: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) {
+    console.error(`${name} must be a non-negative number, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  const emulator = await startEmulator({
+    port: envNumber('EMULATOR_PORT', 8787),
+    host: process.env['EMULATOR_HOST'] || '127.0.0.1',
+    heartbeatIntervalMs: envNumber('EMULATOR_HEARTBEAT_MS', 30_000),
+    guestInactivityMs: envNumber('EMULATOR_INACTIVITY_MS', 15 * 60_000),
+    autoAgent: { enabled: process.env['EMULATOR_AUTO_AGENT'] === 'true' },
+    logger: process.env['EMULATOR_LOG'] === 'true',
+  });
+  const o = emulator.options;
+  console.log(`Genesys Cloud emulator listening on ${emulator.url}
+  agent console      ${emulator.consoleUrl}
+  guest chat API     ${emulator.url}/api/v2/webchat/guest/conversations   (genesysApiBaseUrl=${emulator.url})
+  Platform API       ${emulator.url}/api/v2/...  and  ${emulator.url}/oauth/token   (GENESYS_API_BASE_URL=${emulator.url})
+  control API        ${emulator.controlUrl}
+  organization       ${o.organizationId}
+  deployments        ${o.deployments.map((d) => `${d.id}${d.requireAuth ? ' (authenticated)' : ''}`).join(', ')}
+  queues             ${o.queues.map((q) => `"${q.name}" ${q.id}`).join(', ')}
+  OAuth client       ${DEMO.clientId} / ${DEMO.clientSecret}  (emulator only)
+  agents             ${[...emulator.engine.agents.values()].map((a) => a.name).join(', ')}${o.autoAgent.enabled ? ' (automatic agent on)' : ''}`);
+  const stop = () => {
+    void emulator.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  console.error('The emulator failed to start:', e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+import type { FastifyRequest } from 'fastify';
+import type { ChatEngine } from './chat-engine';
+import type { Clock } from './clock';
+import type { FaultInjector } from './faults';
+import type { ResolvedOptions } from './options';
+import type { RequestLog } from './request-log';
+import type { TokenService } from './tokens';
+
+/** What every route module of the emulator shares. */
+export interface EmulatorContext {
+  options: ResolvedOptions;
+  engine: ChatEngine;
+  tokens: TokenService;
+  clock: Clock;
+  log: RequestLog;
+  faults: FaultInjector;
+}
+
+/** The origin the caller used to reach the emulator (so `eventStreamUri` works for `localhost` and `127.0.0.1` alike). */
+export function callerOrigin(request: FastifyRequest): { http: string; ws: string } {
+  const host = request.headers.host ?? `${request.socket.localAddress}:${request.socket.localPort}`;
+  return { http: `http://${host}`, ws: `ws://${host}` };
+}
+
+/** The bearer token of an `Authorization` header (scheme case-insensitive), or why there is none. */
+export function bearerToken(header: string | undefined): { token: string } | { error: 'missing' | 'malformed' } {
+  if (header === undefined || header === '') return { error: 'missing' };
+  const m = /^bearer\s+(\S+)\s*$/i.exec(header);
+  return m?.[1] ? { token: m[1] } : { error: 'malformed' };
+}
