@@ -1,3 +1,4 @@
+import { unwatchFile } from 'node:fs';
 import guestChat from 'purecloud-guest-chat-client';
 import WebSocket from 'ws';
 import type { RunningEmulator } from '../src';
@@ -17,13 +18,17 @@ type GuestClient = typeof guestChat.ApiClient;
 export function guestSdk(baseUrl: string, opts: { workaround?: boolean } = {}): { client: GuestClient; api: InstanceType<typeof guestChat.WebChatApi> } {
   const Ctor = (guestChat.ApiClient as unknown as { constructor: new () => GuestClient }).constructor;
   const client = new Ctor();
+  // Each SDK client watches ~/.genesyscloudjavascript-guest/config with fs.watchFile and never lets go; stop that.
   client.config.live_reload_config = false;
+  unwatchFile(client.config.configPath);
   // setEnvironment() always builds https://api.<env>; the emulator is plain http on loopback.
   client.config.basePath = baseUrl;
   if (opts.workaround !== false) {
     Object.defineProperty(client, 'defaultHeaders', { get: () => ({}), set: () => undefined, configurable: true });
   }
-  return { client, api: new guestChat.WebChatApi(client) };
+  // The SDK's typings omit the constructor's apiClient parameter.
+  const WebChatApi = guestChat.WebChatApi as unknown as new (c: GuestClient) => InstanceType<typeof guestChat.WebChatApi>;
+  return { client, api: new WebChatApi(client) };
 }
 
 export interface Frame {

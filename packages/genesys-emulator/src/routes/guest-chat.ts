@@ -232,7 +232,8 @@ export function guestChatRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
   app.get<{ Params: Pick<Params, 'conversationId'>; Querystring: Record<string, string | undefined> }>(`${BASE}/:conversationId/messages`, async (request) => {
     const { conv } = await authorize(request);
     const { after, before } = request.query;
-    const sortOrder = request.query['sortOrder'] ?? 'ascending';
+    // The SDK sends unset options as empty values (`sortOrder=`): empty means "default".
+    const sortOrder = request.query['sortOrder'] || 'ascending';
     if (sortOrder !== 'ascending' && sortOrder !== 'descending') {
       throw badRequest('invalid.query.param.value', `sortOrder must be "ascending" or "descending", not "${sortOrder}".`, 'sortOrder');
     }
