@@ -76,20 +76,24 @@ export async function platformRoutes(app: FastifyInstance, ctx: EmulatorContext)
       },
     });
 
-    api.get<{ Querystring: Record<string, string | undefined> }>('/api/v2/routing/queues', async (request) => {
+    api.get<{ Querystring: Query }>('/api/v2/routing/queues', async (request) => {
       const q = request.query;
-      const pageSize = intParam(q['pageSize'], 'pageSize', 25, 1, 500);
-      const pageNumber = intParam(q['pageNumber'], 'pageNumber', 1, 1, 1_000_000);
-      const sortOrder = q['sortOrder'] ?? 'asc';
+      const pageSize = intParam(single(q, 'pageSize'), 'pageSize', 25, 1, 500);
+      const pageNumber = intParam(single(q, 'pageNumber'), 'pageNumber', 1, 1, 1_000_000);
+      const sortOrder = single(q, 'sortOrder') ?? 'asc';
       if (sortOrder !== 'asc' && sortOrder !== 'desc') throw badRequest('invalid.query.param.value', `sortOrder must be asc or desc, not "${sortOrder}".`, 'sortOrder');
-      const ids = q['id'] ? new Set(q['id'].split(',')) : null;
-      const nameMatch = q['name'] ? nameMatcher(q['name']) : () => true;
+      const idList = list(q, 'id');
+      const ids = idList.length > 0 ? new Set(idList) : null;
+      const name = single(q, 'name');
+      const nameMatch = name ? nameMatcher(name) : () => true;
       const all = engine.queues
         .filter((x) => nameMatch(x.name) && (!ids || ids.has(x.id)))
         .sort((a, b) => a.name.localeCompare(b.name) * (sortOrder === 'asc' ? 1 : -1));
       const pageCount = Math.max(1, Math.ceil(all.length / pageSize));
       const base = '/api/v2/routing/queues';
-      const uri = (n: number) => `${base}?pageSize=${pageSize}&pageNumber=${n}${q['name'] ? `&name=${encodeURIComponent(q['name'])}` : ''}`;
+      // The paging links keep every filter, so following nextUri continues the same listing.
+      const filters = `${q['sortOrder'] ? `&sortOrder=${sortOrder}` : ''}${name ? `&name=${encodeURIComponent(name)}` : ''}${ids ? `&id=${idList.map(encodeURIComponent).join(',')}` : ''}`;
+      const uri = (n: number) => `${base}?pageSize=${pageSize}&pageNumber=${n}${filters}`;
       return {
         entities: all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map(queueEntity),
         pageSize,
@@ -154,7 +158,11 @@ export async function platformRoutes(app: FastifyInstance, ctx: EmulatorContext)
     if (!Array.isArray(metrics) || metrics.length === 0 || metrics.some((m) => typeof m !== 'string' || !OBSERVATION_METRICS.has(m))) {
       throw badRequest('bad.request', `metrics is required: a list of ${[...OBSERVATION_METRICS].join(', ')}.`, 'metrics');
     }
-    const detail = new Set(Array.isArray(body['detailMetrics']) ? (body['detailMetrics'] as unknown[]).filter((m): m is string => typeof m === 'string') : []);
+    const detailMetrics = body['detailMetrics'];
+    if (detailMetrics !== undefined && (!Array.isArray(detailMetrics) || detailMetrics.some((m) => typeof m !== 'string' || !OBSERVATION_METRICS.has(m)))) {
+      throw badRequest('bad.request', `detailMetrics must list metrics of ${[...OBSERVATION_METRICS].join(', ')}.`, 'detailMetrics');
+    }
+    const detail = new Set((detailMetrics ?? []) as string[]);
     const queueIds = new Set<string>();
     const mediaTypes = new Set<string>();
     collectPredicates(filter, queueIds, mediaTypes);
@@ -251,6 +259,21 @@ function collectPredicates(node: Record<string, unknown>, queueIds: Set<string>,
     if (p['dimension'] === 'mediaType') mediaTypes.add(p['value']);
   }
   for (const c of Array.isArray(node['clauses']) ? node['clauses'] : []) if (isObject(c)) collectPredicates(c, queueIds, mediaTypes);
+}
+
+type Query = Record<string, string | string[] | undefined>;
+
+/** One value of a scalar query parameter: given twice it is a 400, not a crash. */
+function single(q: Query, name: string): string | undefined {
+  const v = q[name];
+  if (Array.isArray(v)) throw badRequest('invalid.query.param.value', `${name} must be given once.`, name);
+  return v;
+}
+
+/** A list parameter, repeated (`id=a&id=b`, "multi" in the API docs) or comma-joined (`id=a,b`, what SDK 262 sends: reference §1.5). */
+function list(q: Query, name: string): string[] {
+  const v = q[name];
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => x.split(',')).filter((x) => x !== '');
 }
 
 function splitOnce(s: string, sep: string): [string, string] {
