@@ -24,7 +24,7 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
   const body = (b: unknown): Record<string, unknown> => (b === undefined || b === null ? {} : isObject(b) ? b : invalid('the body must be a JSON object'));
   const chat = (id: string): Conversation => engine.get(id);
 
-  app.get('/control/state', async () => snapshot(engine));
+  app.get('/control/state', async () => snapshot(ctx));
 
   app.get<{ Querystring: { state?: string } }>('/control/chats', async (request) => {
     const want = request.query.state;
@@ -235,6 +235,7 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
     const b = body(request.body);
     if (typeof b['advanceMs'] !== 'number' || b['advanceMs'] < 0) invalid('advanceMs must be a non-negative number');
     ctx.clock.advance(b['advanceMs'] as number);
+    engine.emit('change', null);
     return { now: ctx.clock.iso(), offsetMs: ctx.clock.offset };
   });
 
@@ -255,14 +256,24 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
     const onChange = () => {
       pending ??= setTimeout(() => {
         pending = undefined;
-        send({ type: 'snapshot', state: snapshot(engine) });
+        send({ type: 'snapshot', state: snapshot(ctx) });
       }, 20);
     };
     const onFrame = (conversationId: string, frame: unknown) => send({ type: 'frame', conversationId, frame });
     engine.on('change', onChange);
     engine.on('frame', onFrame);
-    send({ type: 'snapshot', state: snapshot(engine) });
+    send({ type: 'snapshot', state: snapshot(ctx) });
+    // A half-open console socket is noticed: ping every 30 s, drop it when no pong came back.
+    let alive = true;
+    socket.on('pong', () => (alive = true));
+    const keepAlive = setInterval(() => {
+      if (!alive) return socket.terminate();
+      alive = false;
+      socket.ping();
+    }, 30_000);
+    keepAlive.unref();
     socket.on('close', () => {
+      clearInterval(keepAlive);
       if (pending) clearTimeout(pending);
       engine.off('change', onChange);
       engine.off('frame', onFrame);
@@ -329,8 +340,12 @@ function chatDetail(engine: ChatEngine, c: Conversation) {
   };
 }
 
-function snapshot(engine: ChatEngine) {
+function snapshot(ctx: EmulatorContext) {
+  const engine = ctx.engine;
   return {
+    /** The emulator's clock (moved by `POST /control/clock`), for wait times. */
+    now: ctx.clock.iso(),
+    clockOffsetMs: ctx.clock.offset,
     organizationId: engine.options.organizationId,
     deployments: engine.options.deployments,
     queues: engine.queues.map((q) => ({ id: q.id, name: q.name, waiting: engine.waiting(q.id).length, interacting: engine.interacting(q.id).length })),
