@@ -1,0 +1,48 @@
+import type { BackoffConfig } from './backoff';
+import type { WebSocketCtor } from './genesys/guest-chat-transport';
+import type { Logger } from './logger';
+import type { ServiceDeskStrings, UserProfile } from './service-desk/genesys-service-desk';
+
+/** Options of `createGenesysServiceDeskFactory` (names fixed by the public contract in ARCHITECTURE.md). */
+export interface GenesysServiceDeskOptions {
+  /** The middleware (fastify-server) origin, e.g. `https://chat-middleware.example.com`. */
+  serverBaseUrl: string;
+  /**
+   * Origin of the Genesys guest chat API. @default the middleware's `guest_api_base_url`, else
+   * `https://api.<genesysEnvironment>`
+   */
+  genesysApiBaseUrl?: string;
+  /** Genesys region domain. @default the middleware's `environment`, else `mypurecloud.com` */
+  genesysEnvironment?: string;
+  /** @default globalThis.WebSocket (pass `ws` in Node) */
+  webSocketCtor?: WebSocketCtor;
+  /** Which web chat hosts the service desk. @default 'carbon' */
+  host?: 'watsonx' | 'carbon';
+  /** Identity-verified chats: needs `getIdentityToken` and the middleware's `/jwt`. @default false */
+  authenticatedChat?: boolean;
+  /** Ask the middleware whether agents are on queue, and show queue position and wait. @default false */
+  availability?: boolean;
+  /** The site's identity JWT for authenticated chat (sent to the middleware's `/jwt` as a bearer token). */
+  getIdentityToken?: () => Promise<string>;
+  logger?: Logger;
+  /** The customer as the agent sees them. @default the host's user id when it is not anonymous, else "Customer" */
+  userProfile?: UserProfile | (() => Promise<UserProfile> | UserProfile);
+  /** Extra Genesys custom fields for every chat (string values). */
+  customFields?: Record<string, string>;
+  /** Show notices of the chat flow and the queue to the customer. @default true */
+  showSystemMessages?: boolean;
+  /** While waiting, how often queue position and wait are refreshed (ms). @default 10000 */
+  availabilityRefreshMs?: number;
+  /** At most one "typing" to Genesys per this many ms. @default 3000 */
+  typingThrottleMs?: number;
+  /** Over 4,000 characters: `split` into several messages, or `reject` (the host marks it failed). @default 'split' */
+  longMessages?: 'split' | 'reject';
+  /** No event-stream frame (heartbeats included) for this long: the socket is dead. @default 75000 */
+  heartbeatTimeoutMs?: number;
+  backoff?: BackoffConfig;
+  /** @default 20 */
+  maxReconnectAttempts?: number;
+  strings?: Partial<ServiceDeskStrings>;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
