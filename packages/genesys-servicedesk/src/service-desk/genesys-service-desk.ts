@@ -57,6 +57,8 @@ const MAX_BODY = 4000;
 /** One chat's scope: everything that must end with it. */
 interface ChatScope {
   cancelled: boolean;
+  /** The event stream opened: from now on a lost stream is reported to the user (before, startChat reports it). */
+  live: boolean;
   connection?: GuestChatConnection;
   subscription?: Subscription;
   end$: Subject<void>;
@@ -87,7 +89,7 @@ export class GenesysServiceDesk {
 
   async startChat(connectMessage: MessageResponseLike | undefined, startOptions?: StartChatOptionsLike): Promise<void> {
     this.disposeChat();
-    const scope: ChatScope = { cancelled: false, end$: new Subject(), waiting$: new Subject(), lastTypingAt: Number.NEGATIVE_INFINITY };
+    const scope: ChatScope = { cancelled: false, live: false, end$: new Subject(), waiting$: new Subject(), lastTypingAt: Number.NEGATIVE_INFINITY };
     this.chat = scope;
     const cfg = this.config;
     try {
@@ -126,6 +128,7 @@ export class GenesysServiceDesk {
       }
       this.subscribe(scope, connection);
       await connection.opened;
+      scope.live = true;
       this.persist(connection.session);
       const summary = summaryForAgent(item);
       if (summary) await connection.sendNotice(summary).catch((e: unknown) => cfg.logger.warn?.('The summary for the agent could not be posted', e));
@@ -196,7 +199,7 @@ export class GenesysServiceDesk {
     const session = this.persistedSession();
     if (!session) return false;
     this.disposeChat();
-    const scope: ChatScope = { cancelled: false, end$: new Subject(), waiting$: new Subject(), lastTypingAt: Number.NEGATIVE_INFINITY };
+    const scope: ChatScope = { cancelled: false, live: false, end$: new Subject(), waiting$: new Subject(), lastTypingAt: Number.NEGATIVE_INFINITY };
     this.chat = scope;
     try {
       const setup = await this.config.middleware.getSetup();
@@ -211,6 +214,7 @@ export class GenesysServiceDesk {
       scope.connection = connection;
       this.subscribe(scope, connection);
       await connection.opened;
+      scope.live = true;
       return true;
     } catch (e) {
       this.config.logger.warn?.('Reattaching to the Genesys chat failed', e);
@@ -292,7 +296,7 @@ export class GenesysServiceDesk {
 
   /** The event stream died for good (reconnects exhausted): tell the user and end the chat on our side. */
   private async lost(scope: ChatScope, e: unknown): Promise<void> {
-    if (this.chat !== scope || scope.cancelled) return;
+    if (this.chat !== scope || scope.cancelled || !scope.live) return;
     this.config.logger.error?.('The Genesys event stream was lost for good', e);
     this.disposeScope(scope);
     this.clearPersisted();
