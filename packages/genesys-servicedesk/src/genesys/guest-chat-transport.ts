@@ -12,11 +12,9 @@ import {
   merge,
   of,
   retry,
-  share,
   switchMap,
   takeUntil,
   takeWhile,
-  tap,
   throwError,
   timeout,
   timer,
@@ -28,14 +26,8 @@ import { backoffDelay, type BackoffConfig } from '../backoff';
 import type { ChatEvent } from '../chat-event';
 import { GenesysApiError, ServiceDeskError } from '../errors';
 import type { Logger } from '../logger';
-import { agentMessages } from '../operators/agent-messages';
-import { chatEnd } from '../operators/chat-end';
 import { connectionState, type SocketStatus } from '../operators/connection-state';
-import { dedupeById } from '../operators/dedupe-by-id';
-import { lookupMembers } from '../operators/lookup-members';
-import { memberChanges } from '../operators/member-changes';
-import { transferDetection } from '../operators/transfer-detection';
-import { typing } from '../operators/typing';
+import { chatEventPipeline } from './chat-event-pipeline';
 import { parseFrame, type EventFrame, type GuestFrame, type MemberChangeFrame } from './frames';
 import { GuestApi, type CreateChatRequest } from './guest-api';
 
@@ -169,28 +161,17 @@ export class GuestChatConnection {
 
   private buildEvents(): Observable<ChatEvent> {
     const c = this.config;
-    const scheduler = c.scheduler ?? asyncScheduler;
-    const selfId = this.session.memberId;
-    const conversationId = this.session.conversationId;
-
-    const enriched$ = this.frames().pipe(
-      dedupeById(),
-      tap((f) => {
-        if (f.kind === 'message') this.session.lastMessageId = f.id;
-      }),
-      lookupMembers({
-        selfId,
-        lookup: (id) => this.api.getMember(conversationId, id),
-        onLookupError: (id, e) => this.log.warn?.(`Genesys member ${id} could not be looked up; using a fallback profile`, e),
-      }),
-      share(),
-    );
-    const members$ = enriched$.pipe(memberChanges(selfId), share());
     const events$ = merge(
-      enriched$.pipe(typing({ selfId, ...(c.typingExpiryMs !== undefined ? { expiryMs: c.typingExpiryMs } : {}), scheduler })),
-      enriched$.pipe(agentMessages(selfId)),
-      members$.pipe(transferDetection({ ...(c.departureGraceMs !== undefined ? { graceMs: c.departureGraceMs } : {}), scheduler })),
-      members$.pipe(chatEnd({ ...(c.departureGraceMs !== undefined ? { graceMs: c.departureGraceMs } : {}), guestEnding: () => this.ending, scheduler })),
+      chatEventPipeline(this.frames(), {
+        selfId: this.session.memberId,
+        lookup: (id) => this.api.getMember(this.session.conversationId, id),
+        onLookupError: (id, e) => this.log.warn?.(`Genesys member ${id} could not be looked up; using a fallback profile`, e),
+        onMessageFrame: (id) => (this.session.lastMessageId = id),
+        guestEnding: () => this.ending,
+        ...(c.typingExpiryMs !== undefined ? { typingExpiryMs: c.typingExpiryMs } : {}),
+        ...(c.departureGraceMs !== undefined ? { departureGraceMs: c.departureGraceMs } : {}),
+        ...(c.scheduler ? { scheduler: c.scheduler } : {}),
+      }),
       this.status$.pipe(connectionState()),
     );
     return events$.pipe(

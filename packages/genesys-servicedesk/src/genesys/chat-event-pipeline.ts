@@ -1,0 +1,48 @@
+import { asyncScheduler, merge, share, tap, type Observable, type ObservableInput, type SchedulerLike } from 'rxjs';
+import type { ChatEvent } from '../chat-event';
+import { agentMessages } from '../operators/agent-messages';
+import { chatEnd } from '../operators/chat-end';
+import { dedupeById } from '../operators/dedupe-by-id';
+import { lookupMembers } from '../operators/lookup-members';
+import { memberChanges } from '../operators/member-changes';
+import { transferDetection } from '../operators/transfer-detection';
+import { typing } from '../operators/typing';
+import type { MemberInfo } from '../operators/types';
+import type { EventFrame } from './frames';
+
+export interface ChatEventPipelineConfig {
+  selfId: string;
+  lookup: (memberId: string) => ObservableInput<MemberInfo>;
+  onLookupError?: (memberId: string, error: unknown) => void;
+  /** Told of every message frame that got through de-duplication (the last one seen is the resume point). */
+  onMessageFrame?: (id: string) => void;
+  guestEnding?: () => boolean;
+  typingExpiryMs?: number;
+  departureGraceMs?: number;
+  scheduler?: SchedulerLike;
+}
+
+/**
+ * Parsed guest chat frames in, transport-neutral chat events out: de-duplication, member lookup, then each detector
+ * on the same shared stream. Pure apart from the injected lookup; the transport adds the socket and its lifecycle.
+ */
+export function chatEventPipeline(frames$: Observable<EventFrame>, c: ChatEventPipelineConfig): Observable<ChatEvent> {
+  const scheduler = c.scheduler ?? asyncScheduler;
+  const grace = c.departureGraceMs !== undefined ? { graceMs: c.departureGraceMs } : {};
+  const enriched$ = frames$.pipe(
+    dedupeById(),
+    tap((f) => {
+      if (f.kind === 'message') c.onMessageFrame?.(f.id);
+    }),
+    lookupMembers({ selfId: c.selfId, lookup: c.lookup, ...(c.onLookupError ? { onLookupError: c.onLookupError } : {}) }),
+    share(),
+  );
+  const members$ = enriched$.pipe(memberChanges(c.selfId), share());
+  // Typing first: an agent's message clears that agent's indicator before the message is shown.
+  return merge(
+    enriched$.pipe(typing({ selfId: c.selfId, ...(c.typingExpiryMs !== undefined ? { expiryMs: c.typingExpiryMs } : {}), scheduler })),
+    enriched$.pipe(agentMessages(c.selfId)),
+    members$.pipe(transferDetection({ ...grace, scheduler })),
+    members$.pipe(chatEnd({ ...grace, ...(c.guestEnding ? { guestEnding: c.guestEnding } : {}), scheduler })),
+  );
+}
