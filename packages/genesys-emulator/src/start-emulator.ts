@@ -66,7 +66,14 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Runnin
   await app.register(formbody);
   // The real guest API is called cross-origin from web pages; the emulator's own control API is not.
   await app.register(cors, {
-    delegator: (req, cb) => cb(null, { origin: (req.url ?? '').startsWith('/api/v2/webchat/'), exposedHeaders: ['inin-correlation-id'] }),
+    delegator: (req, cb) =>
+      cb(null, {
+        origin: (req.url ?? '').startsWith('/api/v2/webchat/'),
+        // DELETE (leave the chat) and PATCH (media requests) are guest operations too.
+        methods: ['GET', 'POST', 'DELETE', 'PATCH'],
+        allowedHeaders: ['authorization', 'content-type'],
+        exposedHeaders: ['inin-correlation-id'],
+      }),
   });
 
   // Empty JSON bodies (typing, signed data without data) are "no body", not a parse error.

@@ -412,6 +412,23 @@ describe('media requests', () => {
   });
 });
 
+describe('CORS', () => {
+  test('browsers may call every guest operation cross-origin (preflight allows DELETE and PATCH with Authorization); the control API is not exposed', async () => {
+    for (const method of ['POST', 'DELETE', 'PATCH']) {
+      const r = await fetch(`${emu.url}/api/v2/webchat/guest/conversations/c/members/m`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://shop.example', 'access-control-request-method': method, 'access-control-request-headers': 'authorization,content-type' },
+      });
+      expect(r.status).toBe(204);
+      expect(r.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+      expect(r.headers.get('access-control-allow-methods')).toContain(method);
+      expect(r.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+    }
+    const ctl = await fetch(`${emu.url}/control/state`, { headers: { origin: 'https://evil.example' } });
+    expect(ctl.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
 describe('unknown paths', () => {
   test('answer a Genesys 404 body', async () => {
     const r = await fetch(`${emu.url}/api/v2/webchat/guest/nothing`);
