@@ -5,7 +5,7 @@ import { defineConfig } from 'vite';
  * Builds of the browser client (the demo page gets its own config beside it):
  * - `vite build --mode bundle`: `servicedesk.bundle.js`, the IIFE that defines `window.WebChatServiceDeskFactory`
  *   for the hosted watsonx web chat. `SERVER_BASE_URL` (environment, at build time) is the middleware's default origin.
- * - `vite build --mode esm`: the ESM package (`dist/esm/index.js`; rxjs and the Genesys SDK stay imports).
+ * - `vite build --mode esm`: the ESM package (`dist/esm/index.mjs`; rxjs and the Genesys SDK stay imports).
  */
 const client = resolve(__dirname, 'packages/genesys-servicedesk');
 
@@ -16,7 +16,7 @@ export default defineConfig(({ mode }) => {
         outDir: resolve(client, 'dist/esm'),
         emptyOutDir: true,
         sourcemap: true,
-        lib: { entry: resolve(client, 'src/index.ts'), formats: ['es'], fileName: () => 'index.js' },
+        lib: { entry: resolve(client, 'src/index.ts'), formats: ['es'], fileName: () => 'index.mjs' },
         rolldownOptions: { external: [/^rxjs/, 'purecloud-guest-chat-client'] },
       },
     };
