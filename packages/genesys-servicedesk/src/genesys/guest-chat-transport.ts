@@ -186,7 +186,6 @@ export class GuestChatConnection {
     const scheduler = c.scheduler ?? asyncScheduler;
     const WebSocketCtor = c.webSocketCtor ?? (globalThis as { WebSocket?: WebSocketCtor }).WebSocket;
     const { conversationId, memberId } = this.session;
-    let attempt = 0;
     let everOpened = false;
 
     return new Observable<EventFrame>((subscriber) => {
@@ -224,7 +223,6 @@ export class GuestChatConnection {
         );
 
       const socket$ = defer(() => {
-        attempt += 1;
         if (!WebSocketCtor) return throwError(() => new ServiceDeskError('SOCKET_FAILED', 'no WebSocket implementation: pass webSocketCtor'));
         this.status$.next(everOpened ? 'reconnecting' : 'connecting');
         return webSocket<string>({

@@ -88,7 +88,8 @@ export class GenesysServiceDesk {
   }
 
   async startChat(connectMessage: MessageResponseLike | undefined, startOptions?: StartChatOptionsLike): Promise<void> {
-    this.disposeChat();
+    // A chat still open (the host should have ended it) is left properly, not orphaned.
+    if (this.chat) await this.endChat();
     const scope: ChatScope = { cancelled: false, live: false, end$: new Subject(), waiting$: new Subject(), lastTypingAt: Number.NEGATIVE_INFINITY };
     this.chat = scope;
     const cfg = this.config;
