@@ -63,63 +63,50 @@ export class GuestApi {
     this.client.setJwt(jwt);
   }
 
-  async create(request: CreateChatRequest): Promise<CreatedChat> {
-    try {
+  create(request: CreateChatRequest): Promise<CreatedChat> {
+    return call('create chat', async () => {
       const r = await this.api.postWebchatGuestConversations(request as never);
       if (!r.id || !r.jwt || !r.eventStreamUri || !r.member?.id) throw new Error('the create response lacks id, jwt, eventStreamUri or member.id');
       this.setJwt(r.jwt);
       return { conversationId: r.id, memberId: r.member.id, jwt: r.jwt, eventStreamUri: r.eventStreamUri };
-    } catch (e) {
-      throw toGenesysError('create chat', e);
-    }
+    });
   }
 
-  async sendMessage(conversationId: string, memberId: string, body: string, bodyType: 'standard' | 'notice' = 'standard'): Promise<{ id: string }> {
-    try {
+  sendMessage(conversationId: string, memberId: string, body: string, bodyType: 'standard' | 'notice' = 'standard'): Promise<{ id: string }> {
+    return call('send message', async () => {
       const r = await this.api.postWebchatGuestConversationMemberMessages(conversationId, memberId, { body, bodyType });
       return { id: r.id ?? '' };
-    } catch (e) {
-      throw toGenesysError('send message', e);
-    }
+    });
   }
 
-  async typing(conversationId: string, memberId: string): Promise<void> {
-    try {
+  typing(conversationId: string, memberId: string): Promise<void> {
+    return call('typing', async () => {
       await this.api.postWebchatGuestConversationMemberTyping(conversationId, memberId);
-    } catch (e) {
-      throw toGenesysError('typing', e);
-    }
+    });
   }
 
-  async getMember(conversationId: string, memberId: string): Promise<MemberInfo & { state?: string }> {
-    try {
-      const m = await this.api.getWebchatGuestConversationMember(conversationId, memberId);
-      return memberInfo(memberId, m);
-    } catch (e) {
-      throw toGenesysError('get member', e);
-    }
+  getMember(conversationId: string, memberId: string): Promise<MemberInfo & { state?: string }> {
+    return call('get member', async () => memberInfo(memberId, await this.api.getWebchatGuestConversationMember(conversationId, memberId)));
   }
 
   /** Every member, across pages. */
-  async getMembers(conversationId: string): Promise<Array<MemberInfo & { state?: string }>> {
-    const out: Array<MemberInfo & { state?: string }> = [];
-    try {
+  getMembers(conversationId: string): Promise<Array<MemberInfo & { state?: string }>> {
+    return call('get members', async () => {
+      const out: Array<MemberInfo & { state?: string }> = [];
       for (let page = 1; page <= 20; page++) {
         const r = await this.api.getWebchatGuestConversationMembers(conversationId, { pageSize: 25, pageNumber: page });
         for (const m of r.entities ?? []) if (m.id) out.push(memberInfo(m.id, m));
         if (!r.pageCount || page >= r.pageCount) break;
       }
       return out;
-    } catch (e) {
-      throw toGenesysError('get members', e);
-    }
+    });
   }
 
   /** Messages after `afterId` (all of them when absent), oldest first, as event frames. */
-  async getMessagesAfter(conversationId: string, afterId: string | undefined): Promise<MessageFrame[]> {
-    const out: MessageFrame[] = [];
-    let after = afterId;
-    try {
+  getMessagesAfter(conversationId: string, afterId: string | undefined): Promise<MessageFrame[]> {
+    return call('get messages', async () => {
+      const out: MessageFrame[] = [];
+      let after = afterId;
       for (let page = 0; page < 50; page++) {
         const r = await this.api.getWebchatGuestConversationMessages(conversationId, { ...(after ? { after } : {}), sortOrder: 'ascending', maxResults: 100 });
         const entities = r.entities ?? [];
@@ -132,17 +119,22 @@ export class GuestApi {
         after = last.id;
       }
       return out;
-    } catch (e) {
-      throw toGenesysError('get messages', e);
-    }
+    });
   }
 
-  async leave(conversationId: string, memberId: string): Promise<void> {
-    try {
+  leave(conversationId: string, memberId: string): Promise<void> {
+    return call('leave chat', async () => {
       await this.api.deleteWebchatGuestConversationMember(conversationId, memberId);
-    } catch (e) {
-      throw toGenesysError('leave chat', e);
-    }
+    });
+  }
+}
+
+/** Runs one SDK operation; whatever it fails with becomes a GenesysApiError naming the operation. */
+async function call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw toGenesysError(operation, e);
   }
 }
 
