@@ -5,9 +5,11 @@ const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescri
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.(ts|js|mjs)$': swc },
-  // jose ships ESM only; Jest (CommonJS here) needs it compiled like our sources.
-  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/jose@[^/]+/node_modules/)?jose/)'],
-  testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/fastify-server/**/*.test.ts'],
+  // jose, typebox 1.x and cookie 2 (under Fastify's inject) ship ESM only; Jest (CommonJS here) compiles them like our sources.
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/(jose|typebox|cookie)@[^/]+/node_modules/)?(jose|typebox|cookie)/)'],
+  testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/fastify-server/**/*.test.ts', '<rootDir>/e2e/**/*.test.ts'],
+  // Browser E2E (e2e/): the demo's production build is made once per run, by the first E2E file that needs it.
+  globalSetup: '<rootDir>/e2e/global-setup.ts',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   // Integration tests start real servers on loopback; give slow CI machines room.
   testTimeout: 30000,

@@ -1,13 +1,28 @@
 import { resolve } from 'node:path';
-import { defineConfig } from 'vite';
+import { defineConfig, type AliasOptions } from 'vite';
+import { demoServer, demoServerOptionsFromEnv } from './packages/demo/vite/demo-server';
+import { servicedeskBundle } from './packages/demo/vite/servicedesk-bundle';
 
 /**
- * Builds of the browser client (the demo page gets its own config beside it):
+ * - `vite`, `vite build`, `vite preview` (no mode): the demo app in `packages/demo` (Carbon AI Chat + the local
+ *   assistant + our service desk), built to `packages/demo/dist` with its two pages. `pnpm dev` starts it with the
+ *   emulator and the middleware (`scripts/dev.ts`); its run-time settings are the `DEMO_*` variables read below.
  * - `vite build --mode bundle`: `servicedesk.bundle.js`, the IIFE that defines `window.WebChatServiceDeskFactory`
  *   for the hosted watsonx web chat. `SERVER_BASE_URL` (environment, at build time) is the middleware's default origin.
  * - `vite build --mode esm`: the ESM package (`dist/esm/index.mjs`; rxjs and the Genesys SDK stay imports).
  */
 const client = resolve(__dirname, 'packages/genesys-servicedesk');
+const demo = resolve(__dirname, 'packages/demo');
+
+/** How the browser client's dependencies are bundled for browsers (the IIFE bundle and the demo alike). */
+const browserClientAliases: AliasOptions = {
+  // The SDK's "browser" build bundles axios; its ESM sources let the bundler share and shrink dependencies.
+  'purecloud-guest-chat-client': 'purecloud-guest-chat-client/src/purecloud-guest-chat-client/index.js',
+  // The SDK's ESM sources import axios only to call `axios.request(config)`; in the browser bundle the
+  // fetch-based redaxios serves that at a fraction of the size (errors are normalised in guest-api.ts).
+  axios: 'redaxios',
+  ...Object.fromEntries(['configparser', 'winston', 'fs', 'os', 'path'].map((m) => [m, resolve(client, 'build/node-only.js')])),
+};
 
 export default defineConfig(({ mode }) => {
   if (mode === 'esm') {
@@ -21,30 +36,50 @@ export default defineConfig(({ mode }) => {
       },
     };
   }
+  if (mode === 'bundle') {
+    return {
+      define: { __SERVER_BASE_URL__: JSON.stringify(process.env.SERVER_BASE_URL ?? 'http://localhost:3000') },
+      resolve: { alias: browserClientAliases },
+      build: {
+        outDir: resolve(client, 'dist'),
+        emptyOutDir: false,
+        target: 'es2020',
+        sourcemap: true,
+        lib: {
+          entry: resolve(client, 'src/bundle-entry.ts'),
+          name: 'WebChatServiceDeskFactory',
+          formats: ['iife'],
+          fileName: () => 'servicedesk.bundle.js',
+        },
+        rolldownOptions: { output: { exports: 'default' } },
+      },
+    };
+  }
   return {
-    define: { __SERVER_BASE_URL__: JSON.stringify(process.env.SERVER_BASE_URL ?? 'http://localhost:3000') },
+    root: demo,
+    // Not `.env` files of the demo: the DEMO_* settings come from the environment (scripts/dev.ts sets them).
+    envDir: false,
     resolve: {
       alias: {
-        // The SDK's "browser" build bundles axios; its ESM sources let the bundler share and shrink dependencies.
-        'purecloud-guest-chat-client': 'purecloud-guest-chat-client/src/purecloud-guest-chat-client/index.js',
-        // The SDK's ESM sources import axios only to call `axios.request(config)`; in the browser bundle the
-        // fetch-based redaxios serves that at a fraction of the size (errors are normalised in guest-api.ts).
-        axios: 'redaxios',
-        ...Object.fromEntries(['configparser', 'winston', 'fs', 'os', 'path'].map((m) => [m, resolve(client, 'build/node-only.js')])),
+        // The demo uses the client's source, like the tests (the package's own exports point at its build).
+        'genesys-servicedesk': resolve(client, 'src/index.ts'),
+        ...browserClientAliases,
       },
     },
+    plugins: [
+      demoServer(demoServerOptionsFromEnv(process.env)),
+      servicedeskBundle({ configFile: resolve(__dirname, 'vite.config.ts'), watchDir: resolve(client, 'src') }),
+    ],
+    server: { host: '127.0.0.1', port: 5173 },
+    preview: { host: '127.0.0.1', port: 4173 },
     build: {
-      outDir: resolve(client, 'dist'),
-      emptyOutDir: false,
-      target: 'es2020',
-      sourcemap: true,
-      lib: {
-        entry: resolve(client, 'src/bundle-entry.ts'),
-        name: 'WebChatServiceDeskFactory',
-        formats: ['iife'],
-        fileName: () => 'servicedesk.bundle.js',
+      outDir: resolve(demo, 'dist'),
+      emptyOutDir: true,
+      // React + Carbon AI Chat is one ~3.4 MB entry chunk (reference webchat-hosts.md §3.4); that is expected.
+      chunkSizeWarningLimit: 4000,
+      rolldownOptions: {
+        input: { main: resolve(demo, 'index.html'), 'watsonx-embed': resolve(demo, 'watsonx-embed.html') },
       },
-      rolldownOptions: { output: { exports: 'default' } },
     },
   };
 });

@@ -1,0 +1,175 @@
+import type { Locator, Page } from 'playwright-core';
+import type { DemoStack } from './stack';
+import type { Tab } from './suite';
+
+/**
+ * The customer's side: the demo page with Carbon AI Chat 1.9.1, through the locators that work across its shadow
+ * roots (reference webchat-hosts.md §3.2). Message texts are matched inside `main_panel` only: an aria-live
+ * announcer repeats them elsewhere on the page.
+ */
+export class CustomerPage {
+  readonly page: Page;
+  readonly panel: Locator;
+  readonly input: Locator;
+  /** The human agent banner at the top of the chat (agent name, "Request for agent sent...", Disconnect / Cancel). */
+  readonly banner: Locator;
+
+  constructor(readonly tab: Tab) {
+    this.page = tab.page;
+    this.panel = this.page.getByTestId('main_panel');
+    this.input = this.page.getByRole('textbox', { name: 'Message to send' });
+    this.banner = this.page.locator('.cds-aichat--human-agent-banner');
+  }
+
+  /** Opens the chat from the launcher; the assistant's welcome shows. */
+  async openChat(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Open the chat window' }).click();
+    await this.text("Hi! I'm the demo assistant", false).waitFor();
+  }
+
+  /** After a reload Carbon may reopen itself (its view state is persisted): open it only if it is closed. */
+  async ensureChatOpen(): Promise<void> {
+    const launcher = this.page.getByRole('button', { name: 'Open the chat window' });
+    await launcher.or(this.input).first().waitFor();
+    if (await launcher.isVisible()) await launcher.click();
+    await this.input.waitFor();
+  }
+
+  async say(text: string): Promise<void> {
+    await this.input.fill(text);
+    await this.input.press('Enter');
+  }
+
+  /** Asks the assistant for a person and selects "Connect to agent": the request is sent. */
+  async requestAgent(ask = 'I want to talk to someone'): Promise<void> {
+    await this.say(ask);
+    await this.panel.getByRole('button', { name: 'Connect to agent' }).click();
+    await this.page.getByText('Request for agent sent...').first().waitFor();
+  }
+
+  /** A text inside the message list (exact by default). */
+  text(text: string, exact = true): Locator {
+    return this.panel.getByText(text, { exact });
+  }
+
+  async count(text: string): Promise<number> {
+    return this.text(text).count();
+  }
+
+  /** The name Carbon's service desk tells the agent (the demo's anonymous visitor name). */
+  async guestName(): Promise<string> {
+    const name = await this.page.evaluate(() => sessionStorage.getItem('genesys-handoff-demo.guest'));
+    if (!name) throw new Error('the demo page has no guest name yet');
+    return name;
+  }
+
+  /** Withdraws a waiting request: banner "Cancel", then confirm. */
+  async cancelRequest(): Promise<void> {
+    await this.banner.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await this.page.getByRole('dialog', { name: 'Cancel request?' }).getByRole('button', { name: 'Cancel request' }).click();
+  }
+
+  /** Ends the agent chat the way a person does: banner "Disconnect", then confirm. */
+  async disconnect(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Disconnect', exact: true }).click();
+    await this.page.getByRole('dialog', { name: 'Disconnect from live agent?' }).getByRole('button', { name: 'Disconnect' }).click();
+  }
+}
+
+export interface ChatView {
+  id: string;
+  state: 'waiting' | 'queued' | 'connected' | 'ended';
+  endReason: string | null;
+  guest: { displayName: string; memberId: string; customFields: Record<string, string>; authenticatedGuest: boolean };
+  agent: { memberId: string; agentId: string | null; name: string; state: string } | null;
+}
+
+export interface ChatDetail extends ChatView {
+  messages: Array<{ id: string; body: string; bodyType: string; senderRole: string; senderName: string }>;
+}
+
+/** The agent's side, through the emulator's control API (documented in packages/genesys-emulator/README.md). */
+export class AgentControl {
+  constructor(private readonly stack: DemoStack) {}
+
+  async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.stack.emulator.controlUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async chats(): Promise<ChatView[]> {
+    return (await this.call<{ entities: ChatView[] }>('GET', '/chats')).entities;
+  }
+
+  /** The guest's latest chat, once the emulator has it. */
+  async chatOf(guestName: string, timeoutMs = 10_000): Promise<ChatView> {
+    let found: ChatView | undefined;
+    await eventually(async () => {
+      found = (await this.chats()).filter((c) => c.guest.displayName === guestName).pop();
+      return found !== undefined;
+    }, timeoutMs, `a chat for ${guestName} in the emulator`);
+    return found!;
+  }
+
+  async chat(id: string): Promise<ChatDetail> {
+    return this.call<ChatDetail>('GET', `/chats/${id}`);
+  }
+
+  /** What the guest wrote, in order (the emulator's transcript). */
+  async guestMessages(id: string): Promise<string[]> {
+    return (await this.chat(id)).messages.filter((m) => m.senderRole === 'CUSTOMER' && m.bodyType === 'standard' && m.body !== '').map((m) => m.body);
+  }
+
+  accept(id: string, name = 'Alex Agent') {
+    return this.call('POST', `/chats/${id}/accept`, { name });
+  }
+  say(id: string, body: string) {
+    return this.call('POST', `/chats/${id}/messages`, { body });
+  }
+  typing(id: string) {
+    return this.call('POST', `/chats/${id}/typing`);
+  }
+  transfer(id: string, toAgentName: string) {
+    return this.call('POST', `/chats/${id}/transfer`, { toAgentName });
+  }
+  end(id: string) {
+    return this.call('POST', `/chats/${id}/end`);
+  }
+  dropSocket(id: string, closeFrame: boolean) {
+    return this.call('POST', `/chats/${id}/drop-socket`, { closeFrame });
+  }
+
+  /** Every configured agent on or off queue. */
+  async allOnQueue(onQueue: boolean): Promise<void> {
+    const { entities } = await this.call<{ entities: Array<{ id: string }> }>('GET', '/agents');
+    for (const a of entities) await this.call('PATCH', `/agents/${a.id}`, { onQueue });
+  }
+
+  /** How many requests the emulator served for an endpoint pattern (as its request log names it), optionally for one chat. */
+  async requestCount(endpoint: string, conversationId?: string): Promise<number> {
+    const r = await this.call<{ entries: Array<{ endpoint: string; url: string }> }>('GET', `/requests?limit=10000&endpoint=${encodeURIComponent(endpoint)}`);
+    return r.entries.filter((e) => e.endpoint === endpoint && (!conversationId || e.url.includes(conversationId))).length;
+  }
+
+  /** The guest's chat once it waits in the queue (an agent can accept it only then). */
+  async queuedChatOf(guestName: string): Promise<ChatView> {
+    let chat = await this.chatOf(guestName);
+    await eventually(async () => (chat = (await this.chat(chat.id))).state === 'queued', 10_000, `${guestName}'s chat to be queued`);
+    return chat;
+  }
+}
+
+/** Polls until `check` passes (for effects on the emulator's side; the browser side uses locator waits). */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,116 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { EmulatorOptions } from '../packages/genesys-emulator/src';
+import { ARTIFACTS, startDemoStack, type DemoStack } from './stack';
+
+/**
+ * One E2E test file = one stack (emulator, middlewares, vite preview of the production build) and one Chromium;
+ * each test ("flow") gets fresh browser contexts, so no storage leaks between flows. A failing flow leaves a
+ * screenshot and the console log of every page it opened, plus the preview server's output, in `test-artifacts/`.
+ */
+
+/** Debian's Chromium, headless, with nothing that phones home (reference webchat-hosts.md §3.1). */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Locator waits fail well before Jest's timeout, so a failure names what it waited for. */
+export const UI_TIMEOUT_MS = 10_000;
+
+export interface Tab {
+  page: Page;
+  context: BrowserContext;
+  label: string;
+  /** Console messages and uncaught errors, for the failure report. */
+  log: string[];
+  /** Uncaught page errors: any fails the flow, unless the flow expects it (`allowedErrors`). */
+  errors: string[];
+  allowedErrors: RegExp[];
+  /** Requests to anything but 127.0.0.1 (all blocked): any fails the flow, the demo must run offline. */
+  blocked: string[];
+}
+
+export interface OpenOptions {
+  /** Runs before the first navigation (routes, clock, init scripts). */
+  beforeLoad?: (page: Page) => Promise<void>;
+}
+
+export interface Flow {
+  stack: DemoStack;
+  /** Opens `path` of the demo site (or an absolute URL) in a new browser context. */
+  open(path?: string, label?: string, options?: OpenOptions): Promise<Tab>;
+}
+
+export function e2eSuite(options: { emulator?: EmulatorOptions } = {}) {
+  let stack: DemoStack | undefined;
+  let browser: Browser | undefined;
+  const file = basename(expect.getState().testPath ?? 'e2e', '.e2e.test.ts');
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([
+      startDemoStack(options),
+      chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] || '/usr/bin/chromium', args: CHROMIUM_ARGS }),
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  function flow(name: string, body: (f: Flow) => Promise<void>, timeoutMs = 60_000): void {
+    test(
+      name,
+      async () => {
+        if (!stack || !browser) throw new Error('the E2E stack did not start');
+        const s = stack;
+        const b = browser;
+        const tabs: Tab[] = [];
+        const open = async (path = '/', label = `tab${tabs.length}`, opts: OpenOptions = {}): Promise<Tab> => {
+          const context = await b.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
+          context.setDefaultTimeout(UI_TIMEOUT_MS);
+          const tab: Tab = { page: await context.newPage(), context, label, log: [], errors: [], allowedErrors: [], blocked: [] };
+          tabs.push(tab);
+          await context.route('**/*', (route) => {
+            const url = route.request().url();
+            if (new URL(url).hostname === '127.0.0.1') return route.continue();
+            tab.blocked.push(url);
+            return route.abort();
+          });
+          tab.page.on('console', (m) => tab.log.push(`[${m.type()}] ${m.text()}`));
+          tab.page.on('pageerror', (e) => {
+            tab.errors.push(e.message);
+            tab.log.push(`[pageerror] ${e.stack ?? e.message}`);
+          });
+          await opts.beforeLoad?.(tab.page);
+          await tab.page.goto(path.startsWith('http') ? path : `${s.siteUrl}${path}`);
+          return tab;
+        };
+        try {
+          await body({ stack: s, open });
+          for (const t of tabs) {
+            const errors = t.errors.filter((e) => !t.allowedErrors.some((allowed) => allowed.test(e)));
+            expect({ tab: t.label, errors, blocked: t.blocked }).toEqual({ tab: t.label, errors: [], blocked: [] });
+          }
+        } catch (e) {
+          await saveArtifacts(`${file}--${name}`, tabs, s);
+          throw e;
+        } finally {
+          await Promise.all(tabs.map((t) => t.context.close().catch(() => undefined)));
+        }
+      },
+      timeoutMs,
+    );
+  }
+
+  return { flow, stack: () => stack! };
+}
+
+async function saveArtifacts(name: string, tabs: Tab[], stack: DemoStack): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 120);
+  for (const [i, t] of tabs.entries()) {
+    await t.page.screenshot({ path: join(ARTIFACTS, `e2e-${slug}-${i}-${t.label}.png`) }).catch(() => undefined);
+  }
+  const logs = tabs.map((t) => `== ${t.label} (${t.page.url()})\n${t.log.join('\n')}\nblocked: ${t.blocked.join(', ') || 'none'}`);
+  await writeFile(join(ARTIFACTS, `e2e-${slug}.log`), `${logs.join('\n\n')}\n\n== vite preview\n${stack.serverLog.join('')}`).catch(() => undefined);
+}

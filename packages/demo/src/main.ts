@@ -1,0 +1,120 @@
+import '@carbon/ai-chat/dist/es/web-components/cds-aichat-container/index.js';
+import type { CdsAiChatContainerAttributes, ChatInstance, MessageRequest, MessageResponse, PublicConfig } from '@carbon/ai-chat';
+import { createGenesysServiceDeskFactory, type GenesysServiceDeskOptions } from 'genesys-servicedesk';
+import { assistantReply } from './assistant';
+import { loadDemoConfig, type DemoConfig } from './demo-config';
+import { DemoLogin, type DemoUser } from './login';
+import './styles.css';
+
+/**
+ * The demo page: Carbon AI Chat as a web component (no framework code here), the local assistant as its
+ * `customSendMessage`, and our Genesys service desk as its `serviceDeskFactory`.
+ */
+
+type ChatElement = HTMLElement & CdsAiChatContainerAttributes;
+
+declare global {
+  interface Window {
+    /** For people poking around in devtools, and for the E2E tests: the Carbon instance and the page's settings. */
+    __demo?: { instance?: ChatInstance; config: DemoConfig; authenticated: boolean };
+  }
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** A stable name for an anonymous visitor, so the agent can tell two tabs apart and a reload keeps the name. */
+function guestName(): string {
+  const key = 'genesys-handoff-demo.guest';
+  let name = sessionStorage.getItem(key);
+  if (!name) {
+    name = `Guest ${Math.floor(1000 + Math.random() * 9000)}`;
+    sessionStorage.setItem(key, name);
+  }
+  return name;
+}
+
+/**
+ * One factory for the page's lifetime: Carbon calls it once, and a new factory would end a running agent chat
+ * (reference webchat-hosts.md §1.2). Logging in or out therefore reloads the page; a running agent chat is picked
+ * up again through the service desk's `reconnect`.
+ */
+function serviceDeskFactory(config: DemoConfig, login: DemoLogin, user: DemoUser | null): PublicConfig['serviceDeskFactory'] {
+  const common: Partial<GenesysServiceDeskOptions> = { host: 'carbon', availability: true };
+  const options: GenesysServiceDeskOptions =
+    user && config.authServerBaseUrl
+      ? {
+          ...common,
+          serverBaseUrl: config.authServerBaseUrl,
+          authenticatedChat: true,
+          getIdentityToken: () => login.identityToken(),
+          userProfile: { displayName: user.name, email: user.email },
+        }
+      : { ...common, serverBaseUrl: config.serverBaseUrl, userProfile: { displayName: guestName() } };
+  // Our types describe both hosts' contracts structurally; Carbon's own types are nominal enums, hence the cast.
+  return createGenesysServiceDeskFactory(options) as unknown as PublicConfig['serviceDeskFactory'];
+}
+
+function renderPage(config: DemoConfig, login: DemoLogin, user: DemoUser | null): void {
+  $('backend').textContent = config.agentConsoleUrl
+    ? 'here a local Genesys Cloud emulator stands in for it, so no Genesys org is needed.'
+    : 'this demo is connected to your Genesys Cloud organization.';
+  if (config.agentConsoleUrl) $<HTMLAnchorElement>('console-link').href = config.agentConsoleUrl;
+  else $('console-step').textContent = 'Play the agent: accept the chat in Genesys Cloud (the queue of your middleware configuration) and reply.';
+
+  if (!config.login) {
+    $('login-off').hidden = false;
+    return;
+  }
+  if (user) {
+    $('login-status').hidden = false;
+    $('login-name').textContent = user.name;
+    $('login-email').textContent = user.email;
+    $('logout').addEventListener('click', () => {
+      login.logOut();
+      location.reload();
+    });
+    return;
+  }
+  const form = $<HTMLFormElement>('login-form');
+  form.hidden = false;
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const data = new FormData(form);
+    $('login-error').textContent = '';
+    login
+      .logIn({ name: String(data.get('name') ?? ''), email: String(data.get('email') ?? '') })
+      .then(() => location.reload())
+      .catch((err: unknown) => ($('login-error').textContent = err instanceof Error ? err.message : String(err)));
+  });
+}
+
+async function main(): Promise<void> {
+  const config = await loadDemoConfig();
+  const login = new DemoLogin(sessionStorage);
+  const user = config.login ? login.user : null;
+  window.__demo = { config, authenticated: user !== null };
+  renderPage(config, login, user);
+
+  const chat = document.createElement('cds-aichat-container') as ChatElement;
+  // Properties, not attributes: Carbon reads these as JS values.
+  Object.assign(chat, {
+    assistantName: 'Demo assistant',
+    header: { title: 'Customer support' },
+    messaging: {
+      customSendMessage: async (request: MessageRequest, _options: unknown, instance: ChatInstance) => {
+        await instance.messaging.addMessage(assistantReply(request.input.text ?? '') as unknown as MessageResponse);
+      },
+    },
+    serviceDeskFactory: serviceDeskFactory(config, login, user),
+    serviceDesk: { allowReconnect: true },
+    onAfterRender: (instance: ChatInstance) => {
+      if (window.__demo) window.__demo.instance = instance;
+    },
+  } satisfies CdsAiChatContainerAttributes);
+  document.body.appendChild(chat);
+}
+
+main().catch((e: unknown) => {
+  console.error('The demo failed to start', e);
+  document.body.insertAdjacentHTML('afterbegin', '<p class="error" role="alert">The demo failed to start: is the demo server running? See the console.</p>');
+});

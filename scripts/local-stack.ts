@@ -1,0 +1,88 @@
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../fastify-server/src/app';
+import { loadConfig } from '../fastify-server/src/config';
+import { DEMO, startEmulator, type EmulatorOptions, type RunningEmulator } from '../packages/genesys-emulator/src';
+
+type Middleware = Awaited<ReturnType<typeof buildApp>>;
+
+/**
+ * The product without a Genesys org, in-process on loopback: the Genesys emulator (demo organisation) and the real
+ * middleware pointed at it, twice: one instance per web chat deployment, because the deployment id is middleware
+ * configuration (`GET /setup`) and the emulator's authenticated deployment requires a signed-in customer. Used by
+ * `pnpm dev` (scripts/dev.ts) and the browser E2E tests (e2e/stack.ts).
+ */
+
+export interface LocalStackOptions {
+  /** @default 8787 (0: a free port) */
+  emulatorPort?: number;
+  emulator?: EmulatorOptions;
+  /** Ports of the middleware for anonymous chats and the one for authenticated chats. @default [3000, 3001] (0: free ports) */
+  middlewarePorts?: [number, number];
+  /** The web page's origin, allowed to call the middlewares (CORS). */
+  siteOrigin: string;
+  /** What the site signs its identity tokens with; the authenticated middleware verifies them. */
+  identity: { secret: string; issuer: string; audience: string };
+  /** Extra middleware variables (both instances), e.g. `LOG_LEVEL`, `AVAILABILITY_REFRESH_INTERVAL_MS`. */
+  middlewareEnv?: Record<string, string>;
+}
+
+export interface LocalStack {
+  emulator: RunningEmulator;
+  /** Middleware with the normal deployment. */
+  middlewareUrl: string;
+  /** Middleware with the deployment that requires authentication. */
+  authMiddlewareUrl: string;
+  close(): Promise<void>;
+}
+
+/** Middleware variables for the emulator's demo organisation (as in `fastify-server/.env-sample`). */
+export function emulatorMiddlewareEnv(emulator: RunningEmulator, deploymentId: string): Record<string, string> {
+  return {
+    ORGANIZATION_ID: emulator.options.organizationId,
+    DEPLOYMENT_ID: deploymentId,
+    QUEUE_TARGET: DEMO.queueName,
+    GENESYS_CLIENT_ID: DEMO.clientId,
+    GENESYS_CLIENT_SECRET: DEMO.clientSecret,
+    GENESYS_API_BASE_URL: emulator.url,
+  };
+}
+
+/** Builds and starts one middleware from variables, exactly as its server would (validated configuration). */
+export async function startMiddleware(env: Record<string, string>, port: number): Promise<{ app: Middleware; url: string }> {
+  const config = loadConfig({ dotenv: false, env: { PORT: String(port), HOST: '127.0.0.1', ...env } });
+  const app = await buildApp(config);
+  await app.listen({ host: config.server.host, port: config.server.port });
+  return { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const emulator = await startEmulator({ port: options.emulatorPort ?? 8787, ...options.emulator });
+  const started: Middleware[] = [];
+  try {
+    const [port, authPort] = options.middlewarePorts ?? [3000, 3001];
+    const common = {
+      ALLOWED_ORIGINS: options.siteOrigin,
+      IDENTITY_JWT_SECRET: options.identity.secret,
+      IDENTITY_JWT_ISSUER: options.identity.issuer,
+      IDENTITY_JWT_AUDIENCE: options.identity.audience,
+      ...options.middlewareEnv,
+    };
+    const anonymous = await startMiddleware({ ...emulatorMiddlewareEnv(emulator, DEMO.deploymentId), ...common }, port);
+    started.push(anonymous.app);
+    const authenticated = await startMiddleware({ ...emulatorMiddlewareEnv(emulator, DEMO.authDeploymentId), ...common }, authPort);
+    started.push(authenticated.app);
+    return {
+      emulator,
+      middlewareUrl: anonymous.url,
+      authMiddlewareUrl: authenticated.url,
+      close: async () => {
+        await Promise.all(started.map((a) => a.close()));
+        await emulator.close();
+      },
+    };
+  } catch (e) {
+    await Promise.all(started.map((a) => a.close()));
+    await emulator.close();
+    throw e;
+  }
+}
