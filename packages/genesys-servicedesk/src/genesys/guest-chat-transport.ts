@@ -16,7 +16,6 @@ import {
   takeUntil,
   takeWhile,
   throwError,
-  timeout,
   timer,
   Subject,
   type SchedulerLike,
@@ -27,6 +26,7 @@ import type { ChatEvent } from '../chat-event';
 import { GenesysApiError, ServiceDeskError } from '../errors';
 import type { Logger } from '../logger';
 import { connectionState, type SocketStatus } from '../operators/connection-state';
+import { heartbeatWatchdog } from '../operators/heartbeat-watchdog';
 import { chatEventPipeline } from './chat-event-pipeline';
 import { parseFrame, type EventFrame, type GuestFrame, type MemberChangeFrame } from './frames';
 import { GuestApi, type CreateChatRequest } from './guest-api';
@@ -249,7 +249,7 @@ export class GuestChatConnection {
           return r.ok ? r.frame : null;
         }),
         // A missing heartbeat means a dead socket: unsubscribing closes it and `retry` opens a new one.
-        timeout({ each: c.heartbeatTimeoutMs ?? 75_000, scheduler }),
+        heartbeatWatchdog({ timeoutMs: c.heartbeatTimeoutMs ?? 75_000, scheduler }),
         retry({
           count: c.maxReconnectAttempts ?? 20,
           resetOnSuccess: true,

@@ -1,7 +1,7 @@
-import { asyncScheduler, concat, distinctUntilChanged, filter, groupBy, map, mergeMap, of, switchMap, timer, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { ChatEventOf } from '../chat-event';
 import { agentInfo } from './agent-info';
-import type { EnrichedFrame } from './types';
+import type { EnrichedFrame, MemberInfo } from './types';
 
 export interface TypingConfig {
   selfId: string;
@@ -14,27 +14,62 @@ export interface TypingConfig {
  * Agent typing. Genesys sends only "typing started" (no stop event), so per member: a typing frame shows the
  * indicator for `expiryMs`, a repeat restarts that time, and a message or the member leaving clears it at once.
  * The guest's own typing echoes and the flow/queue members are ignored.
+ *
+ * State per member in the subscription's closure: whether the indicator is on and until when. A repeat only moves
+ * that time; the one timer of an indicator, when it fires early, waits for the rest. (Composed as groupBy +
+ * switchMap over a timer, every frame of the chat cost an inner subscription and every typing frame a new timer.)
  */
 export function typing(config: TypingConfig): OperatorFunction<EnrichedFrame, ChatEventOf<'agentTyping'>> {
   const expiry = config.expiryMs ?? 4000;
   const scheduler = config.scheduler ?? asyncScheduler;
+  const shown = (m: MemberInfo) => m.id !== config.selfId && m.role !== 'WORKFLOW' && m.role !== 'ACD' && m.role !== 'CUSTOMER';
   return (source) =>
-    source.pipe(
-      map((f) => (f.kind === 'member-change' ? { member: f.member, kind: f.state === 'DISCONNECTED' ? 'stop' : 'none' } : { member: f.sender, kind: f.kind === 'typing' ? 'start' : 'stop' })),
-      filter(({ member, kind }) => kind !== 'none' && member.id !== config.selfId && member.role !== 'WORKFLOW' && member.role !== 'ACD' && member.role !== 'CUSTOMER'),
-      groupBy(({ member }) => member.id),
-      mergeMap((perMember) =>
-        perMember.pipe(
-          switchMap(({ member, kind }) =>
-            kind === 'start'
-              ? concat(of({ member, typing: true }), timer(expiry, scheduler).pipe(map(() => ({ member, typing: false }))))
-              : of({ member, typing: false }),
-          ),
-          distinctUntilChanged((a, b) => a.typing === b.typing),
-          // Nothing to clear before the member ever typed.
-          filter((e, i) => i > 0 || e.typing),
-        ),
-      ),
-      map(({ member, typing: t }) => ({ type: 'agentTyping' as const, agent: agentInfo(member), typing: t })),
-    );
+    new Observable<ChatEventOf<'agentTyping'>>((subscriber) => {
+      const on = new Map<string, { member: MemberInfo; until: number; timer: Subscription }>();
+      let sourceDone = false;
+
+      const off = (id: string, member: MemberInfo) => {
+        const shownFor = on.get(id);
+        if (!shownFor) return; // nothing to clear before the member typed
+        shownFor.timer.unsubscribe();
+        on.delete(id);
+        subscriber.next({ type: 'agentTyping', agent: agentInfo(member), typing: false });
+        if (sourceDone && on.size === 0) subscriber.complete();
+      };
+      const expire = (id: string) => {
+        const shownFor = on.get(id);
+        if (!shownFor) return;
+        const left = shownFor.until - scheduler.now();
+        if (left > 0) shownFor.timer = scheduler.schedule(() => expire(id), left);
+        else off(id, shownFor.member);
+      };
+
+      const sub = source.subscribe({
+        next: (f) => {
+          if (f.kind === 'member-change' && f.state !== 'DISCONNECTED') return;
+          const member = f.kind === 'member-change' ? f.member : f.sender;
+          if (!shown(member)) return;
+          if (f.kind !== 'typing') return off(member.id, member);
+          const shownFor = on.get(member.id);
+          if (shownFor) {
+            shownFor.until = scheduler.now() + expiry;
+            shownFor.member = member;
+            return;
+          }
+          on.set(member.id, { member, until: scheduler.now() + expiry, timer: scheduler.schedule(() => expire(member.id), expiry) });
+          subscriber.next({ type: 'agentTyping', agent: agentInfo(member), typing: true });
+        },
+        error: (err) => subscriber.error(err),
+        complete: () => {
+          // An indicator still on goes off at its time, then the stream completes.
+          sourceDone = true;
+          if (on.size === 0) subscriber.complete();
+        },
+      });
+      return () => {
+        for (const shownFor of on.values()) shownFor.timer.unsubscribe();
+        on.clear();
+        sub.unsubscribe();
+      };
+    });
 }

@@ -1,0 +1,324 @@
+/**
+ * Benchmark of POST /availability (issue #5). Run from the repository root: `pnpm bench:availability`.
+ *
+ * Starts, all on loopback: the Genesys emulator (in this process), the middleware's production build
+ * (`node fastify-server/dist/server.js`, a child process) and a bare node:http server answering the same cached
+ * JSON (another child). Load comes from autocannon's CLI in its own process.
+ *   (a) 1,000 connections, 2,000 requests/s in total, 30 s: upstream calls per minute (emulator request log),
+ *       p50/p99 latency.
+ *   (b) 100 connections, unthrottled, 10 s runs alternating bare / middleware three times: median requests/s of
+ *       each and their ratio.
+ * Results go to stdout and to BENCHMARKS.md ("Middleware: /availability"). Bounded: every child is killed at the end.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEMO, startEmulator } from '../packages/genesys-emulator/src';
+
+const ROOT = resolve(__dirname, '..');
+const SERVER_DIR = join(ROOT, 'fastify-server');
+const AUTOCANNON = join(SERVER_DIR, 'node_modules', 'autocannon', 'autocannon.js');
+const BODY = JSON.stringify({ queue_name: DEMO.queueName });
+const OBSERVATIONS = 'POST /api/v2/analytics/queues/observations/query';
+const WAIT_TIME = 'GET /api/v2/routing/queues/:queueId/estimatedwaittime';
+
+const A = { connections: 1000, overallRate: 2000, seconds: 30 };
+
+/** The container image's NODE_OPTIONS (fastify-server/Dockerfile), given to both servers so they run as shipped. */
+const IMAGE_NODE_OPTIONS = /^ENV NODE_OPTIONS="([^"]*)"/m.exec(readFileSync(join(SERVER_DIR, 'Dockerfile'), 'utf8'))?.[1] ?? '';
+const B = { connections: 100, seconds: 10, rounds: 3 };
+
+interface CannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  '2xx': number;
+}
+
+const children: ChildProcess[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+    s.on('error', fail);
+  });
+}
+
+async function waitFor(url: string, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up in ${timeoutMs} ms`);
+}
+
+function start(command: string, args: string[], env: Record<string, string> = {}, cwd = ROOT): ChildProcess {
+  const child = spawn(command, args, { cwd, env: { ...process.env, NODE_OPTIONS: IMAGE_NODE_OPTIONS, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(child);
+  return child;
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((ok) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      ok();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** autocannon in a separate process, JSON result. */
+function cannon(url: string, args: string[]): Promise<CannonResult> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, [AUTOCANNON, '--json', '-m', 'POST', '-H', 'content-type=application/json', '-b', BODY, ...args, url], { stdio: ['ignore', 'pipe', 'ignore'] });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => {
+      if (code !== 0) return fail(new Error(`autocannon exited ${code}`));
+      try {
+        ok(JSON.parse(out.trim().split('\n').pop() ?? '') as CannonResult);
+      } catch (e) {
+        fail(e as Error);
+      }
+    });
+  });
+}
+
+/** The most timestamps (ms) in any window of `windowMs`. */
+function maxInWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((x, y) => x - y);
+  let best = 0;
+  for (let i = 0, j = 0; i < sorted.length; i += 1) {
+    while ((sorted[i] ?? 0) - (sorted[j] ?? 0) >= windowMs) j += 1;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+/**
+ * CPU time (user + system, ms) a process has used, from /proc (Linux). Server CPU per request does not depend on
+ * how much of the shared cores the load generator takes, so it complements the requests/s ratio.
+ */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs autocannon against a server process and measures that process's CPU per completed request (µs). */
+async function measured(url: string, pid: number | undefined, args: string[]): Promise<CannonResult & { cpuUsPerRequest: number | null }> {
+  const before = cpuMs(pid);
+  const result = await cannon(url, args);
+  const after = cpuMs(pid);
+  const done = result['2xx'] + result.non2xx;
+  return { ...result, cpuUsPerRequest: before === null || after === null || done === 0 ? null : round(((after - before) * 1000) / done, 1) };
+}
+const round = (n: number, d = 0) => Math.round(n * 10 ** d) / 10 ** d;
+
+async function main(): Promise<void> {
+  console.log('building the middleware (production build)...');
+  execFileSync('pnpm', ['--filter', 'genesys-handoff-server', 'build'], { cwd: ROOT, stdio: 'ignore' });
+
+  const emu = await startEmulator({ port: 0 });
+  const mwPort = await freePort();
+  const barePort = await freePort();
+  const middleware = start(process.execPath, ['dist/server.js'], {
+    ORGANIZATION_ID: DEMO.organizationId,
+    DEPLOYMENT_ID: DEMO.deploymentId,
+    QUEUE_TARGET: DEMO.queueName,
+    GENESYS_CLIENT_ID: DEMO.clientId,
+    GENESYS_CLIENT_SECRET: DEMO.clientSecret,
+    GENESYS_API_BASE_URL: emu.url,
+    HOST: '127.0.0.1',
+    PORT: String(mwPort),
+    // All load comes from one loopback address: lift the per-address limit (the limiter still runs).
+    RATE_LIMIT_MAX: '1000000000',
+    // Request log lines at info would measure stdout, not the server.
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+  }, SERVER_DIR);
+  const mwUrl = `http://127.0.0.1:${mwPort}/availability`;
+  try {
+    await waitFor(`http://127.0.0.1:${mwPort}/healthz`);
+    emu.log.clear();
+
+    // ---- (a) fixed rate, many connections, from a cold cache
+    console.log(`(a) ${A.connections} connections, ${A.overallRate} req/s for ${A.seconds} s...`);
+    const aArgs = ['-c', String(A.connections), '-R', String(A.overallRate), '-d', String(A.seconds)];
+    const a = await cannon(mwUrl, aArgs);
+    const aLog = emu.log.query({ limit: 10_000 });
+    const aCounts = aLog.counts;
+    const aData = (aCounts[OBSERVATIONS] ?? 0) + (aCounts[WAIT_TIME] ?? 0);
+    // Rate from the spacing of the calls (the cold fill's two calls count as two): a count over a 30 s window
+    // depends on whether a 5 s tick falls just inside or just outside it.
+    const aTimes = aLog.entries.filter((e) => e.endpoint === OBSERVATIONS || e.endpoint === WAIT_TIME).map((e) => Date.parse(e.at));
+    const aSpan = aTimes.length > 1 ? (Math.max(...aTimes) - Math.min(...aTimes)) / 1000 : 0;
+    const aPerMinute = aTimes.length > 1 && aSpan > 0 ? ((aTimes.length - 1) * 60) / aSpan : aData;
+    const aMaxIn60s = maxInWindow(aTimes, 60_000);
+
+    // The bare server answers the middleware's own answer.
+    const answer = await (await fetch(mwUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY })).text();
+    const bare = start(process.execPath, [join(ROOT, 'bench', 'bare-server.cjs'), String(barePort), answer]);
+    const bareUrl = `http://127.0.0.1:${barePort}/availability`;
+    await new Promise((r) => setTimeout(r, 500));
+    // Same load on the bare server: how much of (a)'s latency is the load generator's 1,000 connections.
+    console.log('(a) the same load on the bare server, for reference...');
+    const aBare = await cannon(bareUrl, aArgs);
+
+    // ---- (b) unthrottled, bare server vs middleware, alternating (after an unmeasured warm-up of both, so that
+    // neither is measured while the JIT is still compiling its hot path)
+    await cannon(bareUrl, ['-c', String(B.connections), '-d', '3']);
+    await cannon(mwUrl, ['-c', String(B.connections), '-d', '3']);
+    const bareRuns: Array<CannonResult & { cpuUsPerRequest: number | null }> = [];
+    const mwRuns: Array<CannonResult & { cpuUsPerRequest: number | null }> = [];
+    emu.log.clear();
+    for (let i = 0; i < B.rounds; i += 1) {
+      console.log(`(b) round ${i + 1}/${B.rounds}: bare, then middleware, ${B.connections} connections, ${B.seconds} s each...`);
+      bareRuns.push(await measured(bareUrl, bare.pid, ['-c', String(B.connections), '-d', String(B.seconds)]));
+      mwRuns.push(await measured(mwUrl, middleware.pid, ['-c', String(B.connections), '-d', String(B.seconds)]));
+    }
+    const bCounts = emu.log.query().counts;
+    const bData = (bCounts[OBSERVATIONS] ?? 0) + (bCounts[WAIT_TIME] ?? 0);
+    const bSeconds = B.rounds * 2 * B.seconds;
+    await stop(bare);
+
+    const bareRps = median(bareRuns.map((r) => r.requests.average));
+    const mwRps = median(mwRuns.map((r) => r.requests.average));
+    const ratio = mwRps / bareRps;
+    const results = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+      memoryGiB: round(totalmem() / 2 ** 30, 1),
+      a: {
+        requests: a.requests.total,
+        ok: a['2xx'],
+        non2xx: a.non2xx,
+        errors: a.errors,
+        timeouts: a.timeouts,
+        rps: round(a.requests.average),
+        p50: a.latency.p50,
+        p99: a.latency.p99,
+        upstream: aCounts,
+        dataCalls: aData,
+        dataCallsSpanSeconds: round(aSpan, 1),
+        dataCallsPerMinute: round(aPerMinute, 1),
+        dataCallsMaxIn60s: aMaxIn60s,
+        bareP50: aBare.latency.p50,
+        bareP99: aBare.latency.p99,
+      },
+      b: {
+        bareRps: bareRuns.map((r) => round(r.requests.average)),
+        middlewareRps: mwRuns.map((r) => round(r.requests.average)),
+        middlewareNon2xx: mwRuns.reduce((n, r) => n + r.non2xx + r.errors, 0),
+        medianBare: round(bareRps),
+        medianMiddleware: round(mwRps),
+        ratio: round(ratio, 2),
+        bareCpuUs: median(bareRuns.map((r) => r.cpuUsPerRequest ?? 0)),
+        middlewareCpuUs: median(mwRuns.map((r) => r.cpuUsPerRequest ?? 0)),
+        middlewareP50: median(mwRuns.map((r) => r.latency.p50)),
+        middlewareP99: median(mwRuns.map((r) => r.latency.p99)),
+        dataCallsPerMinute: round((bData * 60) / bSeconds, 1),
+      },
+    };
+    console.log(JSON.stringify(results, null, 2));
+    writeReport(results);
+    console.log('BENCHMARKS.md updated.');
+  } finally {
+    await Promise.all(children.map(stop));
+    await emu.close();
+  }
+}
+
+function writeReport(r: { date: string; node: string; cpus: string; memoryGiB: number; a: Record<string, unknown> & { upstream: Record<string, number> }; b: Record<string, unknown> }): void {
+  const a = r.a as typeof r.a & { requests: number; ok: number; non2xx: number; errors: number; timeouts: number; rps: number; p50: number; p99: number; dataCalls: number; dataCallsSpanSeconds: number; dataCallsPerMinute: number; dataCallsMaxIn60s: number; bareP50: number; bareP99: number };
+  const b = r.b as { bareRps: number[]; middlewareRps: number[]; middlewareNon2xx: number; medianBare: number; medianMiddleware: number; ratio: number; bareCpuUs: number; middlewareCpuUs: number; middlewareP50: number; middlewareP99: number; dataCallsPerMinute: number };
+  const upstream = Object.entries(a.upstream).map(([k, v]) => `\`${k}\` ${v}`).join(', ');
+  const section = `## Middleware: /availability
+
+Command (repository root): \`pnpm bench:availability\` (\`bench/availability.ts\`). Machine: ${r.cpus}, ${r.memoryGiB} GiB;
+Node ${r.node}; run ${r.date}. Everything on loopback: the Genesys emulator, the middleware's production build
+(\`node dist/server.js\`, \`LOG_LEVEL=warn\`, per-address rate limit lifted because all load comes from one address)
+and a bare \`node:http\` server answering the same JSON, both with the image's \`NODE_OPTIONS=${IMAGE_NODE_OPTIONS}\`; load
+from autocannon's CLI in a separate process. Load
+generator, middleware and baseline share the same ${cpus().length} cores.
+
+**(a) ${A.connections} connections, ${A.overallRate} requests/s in total, ${A.seconds} s, cold cache at the start**
+
+| requests | 2xx | non-2xx / errors / timeouts | achieved req/s | p50 | p99 |
+|---:|---:|---:|---:|---:|---:|
+| ${a.requests} | ${a.ok} | ${a.non2xx} / ${a.errors} / ${a.timeouts} | ${a.rps} | ${a.p50} ms | ${a.p99} ms |
+
+The same load against the bare server gives p50 ${a.bareP50} ms / p99 ${a.bareP99} ms: most of the latency above is the
+load generator pacing ${A.connections} connections on a machine it shares, not the middleware.
+
+Upstream calls during the run (emulator request log): ${upstream}.
+Observations + wait-time calls for the one queue: **${a.dataCalls}** during the run (a cold fill of two, then one per
+refresh interval), spread over ${a.dataCallsSpanSeconds} s: **${a.dataCallsPerMinute} per minute** from their spacing, and
+${a.dataCallsMaxIn60s} in the busiest 60-second window (target: at most 12 per minute per queue), independent of the
+${A.overallRate} req/s asked. The coalescing test (\`fastify-server/test/coalescing.test.ts\`) checks the same bound over a
+simulated minute at 200 req/s.
+
+**(b) ${B.connections} connections, unthrottled, ${B.seconds} s runs, bare and middleware alternated ${B.rounds} times (after a 3 s warm-up of each)**
+
+| | runs (req/s) | median req/s |
+|---|---|---:|
+| bare \`node:http\` | ${b.bareRps.join(', ')} | ${b.medianBare} |
+| middleware | ${b.middlewareRps.join(', ')} | ${b.medianMiddleware} |
+
+Ratio middleware / bare: **${b.ratio}** (target: at least 0.5). Middleware p50 ${b.middlewareP50} ms, p99
+${b.middlewareP99} ms (medians of the runs); non-2xx or errors: ${b.middlewareNon2xx}. Upstream observations + wait-time
+calls during (b): ${b.dataCallsPerMinute} per minute.
+
+Server CPU per request (user + system time of the server process, all its threads, over each run; median): bare
+${b.bareCpuUs} µs, middleware ${b.middlewareCpuUs} µs. The middleware's extra cost per request is what it does beyond the bare
+answer: CORS check, per-address rate limit, security headers, JSON parsing and schema validation, a request id and
+child logger, the cache lookup, and Fastify itself.
+
+These figures move with whatever else runs on the machine: the bare server's own runs above spread by
+${round((Math.max(...b.bareRps) / Math.min(...b.bareRps) - 1) * 100)} %. Compare runs made together, not single numbers.
+`;
+  const file = join(ROOT, 'BENCHMARKS.md');
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const start = current.indexOf('## Middleware: /availability');
+  let next: string;
+  if (start === -1) next = `${current.trimEnd()}\n\n${section}`;
+  else {
+    const after = current.indexOf('\n## ', start + 1);
+    next = `${current.slice(0, start)}${section}${after === -1 ? '' : `\n${current.slice(after + 1)}`}`;
+  }
+  writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
+}
+
+const guard = setTimeout(() => {
+  console.error('benchmark took longer than 10 minutes; stopping');
+  for (const c of children) c.kill('SIGKILL');
+  process.exit(2);
+}, 10 * 60_000);
+guard.unref();
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    for (const c of children) c.kill('SIGKILL');
+    process.exit(1);
+  },
+);

@@ -1,0 +1,100 @@
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { AppConfig } from './config';
+import { Errors, withRetryAfter } from './errors';
+import { loggerOptions } from './logger';
+import errorHandler from './plugins/error-handler';
+import genesys from './plugins/genesys';
+import securityHeaders from './plugins/security-headers';
+import identity from './plugins/identity';
+import { availabilityRoute } from './routes/availability';
+import { healthRoutes } from './routes/health';
+import { jwtRoute } from './routes/jwt';
+import { setupRoute } from './routes/setup';
+
+export interface AppDeps {
+  /** A logger to use instead of one built from the configuration. */
+  loggerInstance?: FastifyBaseLogger;
+  /** Where the configured logger writes (default stdout); tests capture the output with it. */
+  logStream?: { write(line: string): void };
+  /** Server timeouts and other Fastify options set by `server.ts`. */
+  serverOptions?: Pick<FastifyServerOptions, 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout' | 'pluginTimeout'>;
+  /** Clock for token expiry and cache ages. @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * The middleware as a Fastify instance, not listening: external plugins first (helmet's security headers, CORS, rate limit),
+ * then ours (errors, identity, Genesys), then the routes. `server.ts` listens; tests use `inject()` or listen.
+ */
+export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    ...(deps.loggerInstance
+      ? { loggerInstance: deps.loggerInstance }
+      : { logger: { ...loggerOptions(config.server), ...(deps.logStream ? { stream: deps.logStream } : {}) } }),
+    ...deps.serverOptions,
+    trustProxy: trustProxy(config.server.trustProxy),
+    bodyLimit: config.server.bodyLimitBytes,
+    genReqId: () => randomUUID(),
+    // Reject what the schema does not allow instead of quietly fixing it: no type coercion ({"queue_name": 1} is a
+    // 400, not "1") and no silent removal of unknown properties.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
+    return503OnClosing: true,
+  });
+
+  // JSON bodies only. Fastify also parses text/plain by default, the content type a cross-site "simple" request
+  // may use without a CORS preflight.
+  app.removeContentTypeParser('text/plain');
+
+  // ---- external plugins
+  await app.register(securityHeaders);
+  await app.register(cors, corsOptions(config.allowedOrigins));
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimit.max,
+    timeWindow: config.rateLimit.windowMs,
+    // The default key is request.ip, which honours TRUST_PROXY: behind a proxy each client gets its own bucket.
+    errorResponseBuilder: (_request, context) => withRetryAfter(new Errors.RateLimited(Math.ceil(context.ttl / 1000)), context.ttl / 1000),
+    // Retry-After on a 429 only; the x-ratelimit-* headers on every answer cost bytes on the hottest route.
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
+    addHeaders: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false, 'retry-after': true },
+  });
+
+  // ---- our plugins
+  await app.register(errorHandler);
+  await app.register(identity, { identity: config.identity });
+  await app.register(genesys, { config, ...(deps.now ? { now: deps.now } : {}) });
+
+  // ---- routes
+  await app.register(healthRoutes, { config });
+  await app.register(setupRoute, { config });
+  await app.register(jwtRoute, { config });
+  await app.register(availabilityRoute, { config });
+
+  return app;
+}
+
+/**
+ * Browsers may call from the listed origins only; a request from any other origin is refused outright (403), so a
+ * foreign page cannot even trigger work. Requests without an Origin header (servers, probes) are not CORS requests.
+ */
+function corsOptions(allowed: AppConfig['allowedOrigins']): FastifyCorsOptions {
+  const common = { methods: ['GET', 'POST'], allowedHeaders: ['Content-Type', 'Authorization'], maxAge: 600, credentials: false };
+  if (allowed === '*') return { ...common, origin: '*' };
+  const set = new Set(allowed);
+  return {
+    ...common,
+    origin: (origin, cb) => {
+      if (origin === undefined) return cb(null, false);
+      if (set.has(origin)) return cb(null, origin);
+      return cb(new Errors.OriginNotAllowed(), false);
+    },
+  };
+}
+
+/** A hop count means "trust that many proxies in front of us" (what proxy-addr does with a number). */
+function trustProxy(value: AppConfig['server']['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof value === 'number' ? (_address, hop) => hop < value : value;
+}

@@ -1,0 +1,189 @@
+import platformClient from 'purecloud-platform-client-v2';
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { AccessTokenManager } from './access-token';
+import { backoffDelay } from './backoff';
+import { UpstreamError, toUpstreamError } from './upstream-error';
+
+export type QueueObservationResponse = platformClient.Models.QueueObservationQueryResponse;
+export type WaitTimePredictions = platformClient.Models.EstimatedWaitTimePredictions;
+export type TokenInfo = platformClient.Models.TokenInfo;
+
+/** The few log methods the client uses (a pino/Fastify logger fits). */
+export interface PlatformLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface PlatformOptions {
+  clientId: string;
+  clientSecret: string;
+  /** Region domain for `setEnvironment`, e.g. `mypurecloud.ie`. */
+  environment: string;
+  /** Replaces the region's login and API hosts (`setGateway`), e.g. the emulator's origin. */
+  apiBaseUrl: URL | null;
+  requestTimeoutMs: number;
+  /** Retries of a 429, 5xx, timeout or network failure. */
+  maxRetries: number;
+  retryBaseDelayMs: number;
+  /** A Retry-After longer than this is not waited for: the failure is returned (and passed on as 503 + Retry-After). */
+  maxRetryWaitMs: number;
+  logger: PlatformLogger;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export interface CallOptions {
+  /** Overrides {@link PlatformOptions.maxRetries} for this call. */
+  retries?: number;
+  /** Called once per upstream request the call makes (retries included), for request budgets. */
+  onAttempt?: () => void;
+}
+
+/** The Genesys Cloud Platform API calls the middleware makes, with token handling and retries built in. */
+export interface GenesysPlatform {
+  /** The id of the queue named exactly `name` (every page of the name-filtered listing is searched), or null. */
+  findQueueIdByName(name: string, options?: CallOptions): Promise<string | null>;
+  queueObservations(queueId: string, options?: CallOptions): Promise<QueueObservationResponse>;
+  estimatedWaitTime(queueId: string, options?: CallOptions): Promise<WaitTimePredictions>;
+  /** `POST /api/v2/signeddata` (not in SDK 262; sent through `callApi`, platform reference §4). */
+  signData(data: Record<string, unknown>, options?: CallOptions): Promise<string>;
+  tokenInfo(options?: CallOptions): Promise<TokenInfo>;
+  readonly tokens: AccessTokenManager;
+}
+
+interface Extended<T> {
+  status: number;
+  headers: Record<string, unknown>;
+  body: T;
+}
+
+const PAGE_SIZE = 100;
+/** A name filter that matches more than this many pages is not a queue name. */
+const MAX_PAGES = 50;
+
+/** `setGateway` takes host, protocol and port separately and must not see a scheme in `host` (reference §1.5). */
+export function gatewayFor(url: URL): { host: string; protocol: string; port?: number; path_params_login: string; path_params_api: string } {
+  const path = url.pathname.replace(/\/+$/, '');
+  return {
+    host: url.hostname,
+    protocol: url.protocol.replace(/:$/, ''),
+    ...(url.port ? { port: Number(url.port) } : {}),
+    path_params_login: path,
+    path_params_api: path,
+  };
+}
+
+export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform {
+  const { logger } = options;
+  const sleep = options.sleep ?? ((ms: number) => sleepFor(ms).then(() => undefined));
+
+  // A client of our own, never the SDK's process-wide singleton (reference §1.7).
+  const client = new platformClient.ApiClientClass();
+  // Ignore ~/.genesyscloudjavascript/config and stop watching it: a file edit must not re-point a running server.
+  client.config.live_reload_config = false;
+  // The SDK's HTTP client copies the timeout when it is first created, so set it before any request.
+  (client as unknown as { timeout: number }).timeout = options.requestTimeoutMs;
+  client.getHttpClient().setTimeout(options.requestTimeoutMs);
+  if (options.apiBaseUrl) client.setGateway(gatewayFor(options.apiBaseUrl));
+  else client.setEnvironment(options.environment);
+  // Status and headers on success and failure: the only way to read Retry-After (reference §1.6).
+  client.setReturnExtendedResponses(true);
+
+  const routing = new platformClient.RoutingApi(client);
+  const analytics = new platformClient.AnalyticsApi(client);
+  const tokensApi = new platformClient.TokensApi(client);
+
+  const tokens = new AccessTokenManager({
+    ...(options.now ? { now: options.now } : {}),
+    login: async () => {
+      const auth = await client.loginClientCredentialsGrant(options.clientId, options.clientSecret);
+      logger.info({ expiresAt: new Date(auth.tokenExpiryTime ?? 0).toISOString() }, 'obtained a Genesys Cloud access token');
+      return { accessToken: auth.accessToken ?? '', expiresInMs: (auth.tokenExpiryTime ?? 0) - Date.now() };
+    },
+  });
+
+  async function call<T>(operation: string, send: () => Promise<unknown>, opts: CallOptions = {}): Promise<T> {
+    const retries = opts.retries ?? options.maxRetries;
+    let attempts = 0;
+    let retry = 0;
+    let reauthenticated = false;
+    for (;;) {
+      let token: string | undefined;
+      try {
+        token = await tokens.get();
+        attempts += 1;
+        opts.onAttempt?.();
+        const response = (await send()) as Extended<T>;
+        return response.body;
+      } catch (raw) {
+        const loginFailed = raw instanceof UpstreamError && raw.operation === 'login';
+        const error = loginFailed ? raw : toUpstreamError(raw, operation, attempts);
+        // A 401 with a token our clock thinks valid: it was revoked or expired early (e.g. an idle timeout, §1.1).
+        // Log in again once and repeat the call; a second 401 is a real permission problem.
+        if (!loginFailed && token !== undefined && !reauthenticated && error.failure.kind === 'unauthorized' && error.failure.status === 401) {
+          reauthenticated = true;
+          tokens.invalidate(token);
+          logger.info({ operation }, 'Genesys Cloud rejected the access token; logging in again');
+          continue;
+        }
+        if (!error.retryable || retry >= retries) throw new UpstreamError(error.operation, error.failure, attempts);
+        const delay = error.failure.kind === 'rate-limited' ? error.failure.retryAfterMs : backoffDelay(retry, { baseMs: options.retryBaseDelayMs }, options.random);
+        if (delay > options.maxRetryWaitMs) throw new UpstreamError(error.operation, error.failure, attempts);
+        retry += 1;
+        logger.warn({ ...error.toLog(), retry, delayMs: delay }, 'Genesys Cloud call failed; retrying');
+        await sleep(delay);
+      }
+    }
+  }
+
+  return {
+    tokens,
+
+    async findQueueIdByName(name, opts) {
+      for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber += 1) {
+        const listing = await call<platformClient.Models.QueueEntityListing>(
+          'list queues',
+          () => routing.getRoutingQueues({ name, pageSize: PAGE_SIZE, pageNumber }),
+          opts,
+        );
+        // The name filter is case-insensitive and allows wildcards, so only an exact match counts.
+        const match = (listing?.entities ?? []).find((q) => q.name === name && typeof q.id === 'string');
+        if (match?.id) return match.id;
+        const pageCount = typeof listing?.pageCount === 'number' ? listing.pageCount : 1;
+        if (pageNumber >= pageCount || (listing?.entities ?? []).length === 0) return null;
+      }
+      return null;
+    },
+
+    queueObservations(queueId, opts) {
+      // Filter on the queue only and pick media types here: whether a mediaType predicate also filters the user
+      // metrics is not documented (reference §3.1). detailMetrics gives the waiting conversations for positions.
+      const query: platformClient.Models.QueueObservationQuery = {
+        filter: { type: 'or', predicates: [{ type: 'dimension', dimension: 'queueId', operator: 'matches', value: queueId }] },
+        metrics: ['oOnQueueUsers', 'oWaiting'],
+        detailMetrics: ['oWaiting'],
+      };
+      return call('queue observations', () => analytics.postAnalyticsQueuesObservationsQuery(query), opts);
+    },
+
+    estimatedWaitTime(queueId, opts) {
+      return call('estimated wait time', () => routing.getRoutingQueueEstimatedwaittime(queueId), opts);
+    },
+
+    async signData(data, opts) {
+      const body = await call<{ jwt?: unknown }>(
+        'signed data',
+        () => client.callApi('/api/v2/signeddata', 'POST', {}, {}, {}, {}, data, ['PureCloud OAuth'], ['application/json'], ['application/json']),
+        opts,
+      );
+      if (typeof body?.jwt !== 'string' || body.jwt === '') throw new UpstreamError('signed data', { kind: 'rejected', status: 200 });
+      return body.jwt;
+    },
+
+    tokenInfo(opts) {
+      return call('token info', () => tokensApi.getTokensMe(), opts);
+    },
+  };
+}

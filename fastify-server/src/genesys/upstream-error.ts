@@ -1,0 +1,110 @@
+/**
+ * One typed failure for everything a Genesys call can reject with. The SDK rejects in three shapes (platform
+ * reference §1.2, §1.6): an extended error response `{status, headers, body, error}`, a raw AxiosError (login,
+ * timeouts, refused connections), or a plain string (a missing required argument). Only the facts needed to decide
+ * and to log are kept: never the body, the request headers (they carry the token) or the raw error.
+ */
+export type UpstreamFailure =
+  | { kind: 'rate-limited'; status: 429; retryAfterMs: number }
+  | { kind: 'timeout' }
+  | { kind: 'unavailable'; status?: number; transportCode?: string }
+  | { kind: 'unauthorized'; status: number }
+  | { kind: 'not-found'; status: 404 }
+  | { kind: 'rejected'; status?: number };
+
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+
+  constructor(
+    readonly operation: string,
+    readonly failure: UpstreamFailure,
+    /** Upstream requests this call made, retries included. */
+    readonly attempts = 1,
+  ) {
+    super(`Genesys ${operation} failed: ${describe(failure)}`);
+  }
+
+  get retryable(): boolean {
+    return this.failure.kind === 'rate-limited' || this.failure.kind === 'timeout' || this.failure.kind === 'unavailable';
+  }
+
+  /** What a log line may show. */
+  toLog(): Record<string, unknown> {
+    return { operation: this.operation, attempts: this.attempts, ...this.failure };
+  }
+}
+
+function describe(f: UpstreamFailure): string {
+  switch (f.kind) {
+    case 'rate-limited':
+      return `429, retry after ${f.retryAfterMs} ms`;
+    case 'timeout':
+      return 'timed out';
+    case 'unavailable':
+      return f.status ? `HTTP ${f.status}` : `no response (${f.transportCode ?? 'network error'})`;
+    case 'unauthorized':
+      return `HTTP ${f.status}`;
+    case 'not-found':
+      return 'HTTP 404';
+    case 'rejected':
+      return f.status ? `HTTP ${f.status}` : 'rejected before sending';
+  }
+}
+
+type HeaderBag = Record<string, unknown> | { get?: (name: string) => unknown } | undefined;
+
+/** Classifies whatever an SDK call or login rejected with. */
+export function toUpstreamError(raw: unknown, operation: string, attempts = 1): UpstreamError {
+  if (raw instanceof UpstreamError) return raw;
+  const { status, headers, transportCode } = inspect(raw);
+  return new UpstreamError(operation, classify(status, headers, transportCode), attempts);
+}
+
+function inspect(raw: unknown): { status?: number; headers?: HeaderBag; transportCode?: string } {
+  if (typeof raw !== 'object' || raw === null) return {};
+  const r = raw as Record<string, unknown>;
+  // Extended response (setReturnExtendedResponses(true)): status and headers at the top.
+  if (typeof r['status'] === 'number' && 'headers' in r) return { status: r['status'], headers: r['headers'] as HeaderBag };
+  // AxiosError: a response when the server answered, else a transport code (ECONNABORTED, ECONNREFUSED, ...).
+  const response = r['response'] as Record<string, unknown> | undefined;
+  if (response && typeof response['status'] === 'number') return { status: response['status'], headers: response['headers'] as HeaderBag };
+  if (typeof r['code'] === 'string') return { transportCode: r['code'] };
+  // Plain-mode error body `{status, code, message}`.
+  if (typeof r['status'] === 'number') return { status: r['status'] };
+  return {};
+}
+
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+
+function classify(status: number | undefined, headers: HeaderBag, transportCode: string | undefined): UpstreamFailure {
+  if (status === undefined) {
+    if (transportCode && TIMEOUT_CODES.has(transportCode)) return { kind: 'timeout' };
+    if (transportCode && (transportCode.startsWith('E') || transportCode.startsWith('ERR_'))) return { kind: 'unavailable', transportCode };
+    return { kind: 'rejected' };
+  }
+  if (status === 429) return { kind: 'rate-limited', status, retryAfterMs: retryAfterMs(headers) };
+  if (status === 408 || status === 504) return { kind: 'timeout' };
+  if (status >= 500) return { kind: 'unavailable', status };
+  if (status === 401 || status === 403) return { kind: 'unauthorized', status };
+  if (status === 404) return { kind: 'not-found', status };
+  return { kind: 'rejected', status };
+}
+
+function header(headers: HeaderBag, name: string): string | undefined {
+  if (!headers) return undefined;
+  const value = typeof (headers as { get?: unknown }).get === 'function' ? (headers as { get: (n: string) => unknown }).get(name) : (headers as Record<string, unknown>)[name];
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+/** Retry-After (seconds or an HTTP date), else `inin-ratelimit-reset` (seconds), else 1 s (platform reference §5.2). */
+export function retryAfterMs(headers: HeaderBag, now = Date.now()): number {
+  const retryAfter = header(headers, 'retry-after');
+  if (retryAfter !== undefined) {
+    if (/^\d+(\.\d+)?$/.test(retryAfter.trim())) return Math.round(Number(retryAfter) * 1000);
+    const date = Date.parse(retryAfter);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  const reset = header(headers, 'inin-ratelimit-reset');
+  if (reset !== undefined && /^\d+$/.test(reset.trim())) return Number(reset) * 1000;
+  return 1000;
+}

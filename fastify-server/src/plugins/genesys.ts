@@ -1,0 +1,49 @@
+import fp from 'fastify-plugin';
+import type { AppConfig } from '../config';
+import { AvailabilityProvider } from '../availability/availability-provider';
+import { QueueDirectory } from '../availability/queue-directory';
+import { createGenesysPlatform, type GenesysPlatform } from '../genesys/platform-client';
+import { ReadinessProbe } from '../genesys/readiness-probe';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    genesys: GenesysPlatform;
+    availability: AvailabilityProvider;
+    readiness: ReadinessProbe;
+  }
+}
+
+export interface GenesysPluginOptions {
+  config: AppConfig;
+  /** Clock for token expiry and cache ages (tests move it). @default Date.now */
+  now?: () => number;
+}
+
+/** The Genesys Cloud side: one platform client (token, retries), the queue directory and the availability cache. */
+export default fp<GenesysPluginOptions>(
+  async (app, { config, now }) => {
+    const logger = app.log.child({ component: 'genesys' });
+    const clock = now ?? Date.now;
+    const platform = createGenesysPlatform({ ...config.genesys, logger, now: clock });
+    const directory = new QueueDirectory({ platform, ttlMs: config.availability.queueIdCacheTtlMs, now: clock });
+    app.decorate('genesys', platform);
+    app.decorate(
+      'availability',
+      new AvailabilityProvider({
+        platform,
+        directory,
+        mediaType: config.genesys.mediaType,
+        refreshIntervalMs: config.availability.refreshIntervalMs,
+        maxStalenessMs: config.availability.maxStalenessMs,
+        logger,
+        now: clock,
+      }),
+    );
+    app.decorate('readiness', new ReadinessProbe(platform, config.readinessCacheMs, clock));
+    // A refresh started by the last requests finishes (it is bounded by the request timeout) before we exit.
+    app.addHook('onClose', async () => {
+      await app.availability.idle();
+    });
+  },
+  { name: 'genesys' },
+);

@@ -1,0 +1,46 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app';
+import { ConfigError, loadConfig, type AppConfig } from './config';
+
+/**
+ * Production entry point (`node dist/server.js`): configuration, server timeouts, graceful shutdown, listen.
+ * Everything else lives in app.ts.
+ */
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      // Not a log line: nothing is running yet, and the operator needs the plain message.
+      process.stderr.write(`${e.message}\nSee fastify-server/.env-sample for every variable.\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+
+  const app = await buildApp(config, {
+    serverOptions: {
+      // Slow or stalled clients must not hold sockets: whole request in 30 s, idle keep-alive a bit above
+      // common load balancer idle timeouts (60 s) so the balancer closes first.
+      requestTimeout: 30_000,
+      keepAliveTimeout: 65_000,
+      connectionTimeout: 0,
+    },
+  });
+
+  closeWithGrace({ delay: 10_000, logger: app.log }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'closing after an unexpected error');
+    else app.log.info({ signal }, 'shutting down');
+    await app.close();
+  });
+
+  await app.listen({ host: config.server.host, port: config.server.port });
+  if (config.allowedOrigins === '*') app.log.warn('ALLOWED_ORIGINS is "*": any web site may call this server (development only)');
+  if (config.allowedOrigins.length === 0) app.log.warn('ALLOWED_ORIGINS is empty: browsers on other origins cannot call this server');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`The server failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,96 @@
+import jwt from '@fastify/jwt';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { DEMO, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../packages/genesys-emulator/src';
+import { buildApp, type AppDeps } from '../src/app';
+import { loadConfig } from '../src/config';
+
+/** Test harness: the real emulator, the real Platform SDK (through GENESYS_API_BASE_URL → setGateway), our app. */
+
+export { DEMO };
+export type { RunningEmulator };
+
+export const SITE = 'https://shop.example.com';
+export const IDENTITY = { secret: 'identity-secret-for-tests-0123456789abcdef', issuer: 'https://shop.example.com', audience: 'genesys-handoff' } as const;
+
+export function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  return startEmulator({ port: 0, ...options });
+}
+
+/** Environment of a middleware pointed at `emu`; `overrides` win (an `undefined` value removes a variable). */
+export function testEnv(emu: RunningEmulator, overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    ORGANIZATION_ID: emu.options.organizationId,
+    DEPLOYMENT_ID: emu.options.deployments[0]?.id ?? DEMO.deploymentId,
+    QUEUE_TARGET: emu.options.queues[0]?.name ?? DEMO.queueName,
+    GENESYS_CLIENT_ID: DEMO.clientId,
+    GENESYS_CLIENT_SECRET: DEMO.clientSecret,
+    GENESYS_API_BASE_URL: emu.url,
+    ALLOWED_ORIGINS: SITE,
+    LOG_LEVEL: 'silent',
+    GENESYS_RETRY_BASE_DELAY_MS: '5',
+    ...overrides,
+  };
+}
+
+export async function testApp(emu: RunningEmulator, overrides: Record<string, string | undefined> = {}, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const app = await buildApp(loadConfig({ env: testEnv(emu, overrides), dotenv: false }), deps);
+  await app.ready();
+  return app;
+}
+
+/** A clock the test moves by hand (the middleware's; the emulator has its own, moved with {@link advanceEmulatorClock}). */
+export function manualClock(start = Date.now()) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => void (t += ms) };
+}
+
+async function controlCall<T>(emu: RunningEmulator, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${emu.controlUrl}${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${await res.text()}`);
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const OBSERVATIONS = 'POST /api/v2/analytics/queues/observations/query';
+export const WAIT_TIME = 'GET /api/v2/routing/queues/:queueId/estimatedwaittime';
+export const QUEUES = 'GET /api/v2/routing/queues';
+export const TOKEN = 'POST /oauth/token';
+export const SIGNED_DATA = 'POST /api/v2/signeddata';
+export const TOKENS_ME = 'GET /api/v2/tokens/me';
+
+/** Upstream requests per endpoint from the emulator's request log (control API). */
+export async function upstreamCounts(emu: RunningEmulator): Promise<Record<string, number>> {
+  return (await controlCall<{ counts: Record<string, number> }>(emu, 'GET', '/requests')).counts;
+}
+
+export const clearUpstreamLog = (emu: RunningEmulator) => controlCall(emu, 'DELETE', '/requests');
+
+export interface Fault {
+  endpoint?: string;
+  latencyMs?: number;
+  status?: number;
+  retryAfterSeconds?: number;
+  times?: number;
+}
+export const addFault = (emu: RunningEmulator, fault: Fault) => controlCall(emu, 'POST', '/faults', fault);
+export const clearFaults = (emu: RunningEmulator) => controlCall(emu, 'DELETE', '/faults');
+export const advanceEmulatorClock = (emu: RunningEmulator, ms: number) => controlCall(emu, 'POST', '/clock', { advanceMs: ms });
+export const setAgent = (emu: RunningEmulator, id: string, patch: { onQueue?: boolean; routingStatus?: string | null }) => controlCall(emu, 'PATCH', `/agents/${id}`, patch);
+
+/** Signs identity tokens as the host site would (HS256 with the shared secret, or RS256 with `keys`). */
+export async function identitySigner(keys?: { privateKey: string; publicKey: string }) {
+  const signer = Fastify();
+  await signer.register(jwt, keys ? { secret: { private: keys.privateKey, public: keys.publicKey }, sign: { algorithm: 'RS256' } } : { secret: IDENTITY.secret });
+  await signer.ready();
+  return (claims: Record<string, unknown>) =>
+    signer.jwt.sign({ iss: IDENTITY.issuer, aud: IDENTITY.audience, sub: 'user-42', exp: Math.floor(Date.now() / 1000) + 300, ...claims });
+}
+
+/** The claims of a JWT, unverified (to look inside the signed data the emulator returns). */
+export function decodeJwt(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1] ?? '';
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+}

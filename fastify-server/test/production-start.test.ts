@@ -1,0 +1,100 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { DEMO, startTestEmulator, type RunningEmulator } from './helpers';
+
+/**
+ * No Docker engine runs here, so this does what the Dockerfile does, step for step: build, make a pruned production
+ * install with `pnpm deploy --prod`, then run the image's exact command (`node dist/server.js`) in it.
+ */
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '../..');
+const PACKAGE = 'genesys-handoff-server';
+/** The image's runtime NODE_OPTIONS, so the server starts exactly as it does in the container. */
+const IMAGE_NODE_OPTIONS = /^ENV NODE_OPTIONS="([^"]*)"/m.exec(readFileSync(resolve(__dirname, '../Dockerfile'), 'utf8'))?.[1] ?? '';
+
+let emu: RunningEmulator;
+let dir: string;
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  dir = join(mkdtempSync(join(tmpdir(), 'handoff-prod-')), 'server');
+});
+afterAll(async () => {
+  await emu?.close();
+  if (dir) rmSync(resolve(dir, '..'), { recursive: true, force: true });
+});
+
+const freePort = () =>
+  new Promise<number>((ok) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+
+it('builds, installs production dependencies only, starts with `node dist/server.js`, serves, and exits 0 on SIGTERM', async () => {
+  await run('pnpm', ['--filter', PACKAGE, 'build'], { cwd: ROOT });
+  await run('pnpm', ['--filter', PACKAGE, 'deploy', '--prod', dir], { cwd: ROOT });
+  // Production dependencies only: no dev tools in the image.
+  const { stdout: installed } = await run('node', ['-e', "console.log(require('fs').readdirSync('node_modules').join(','))"], { cwd: dir });
+  expect(installed).toContain('fastify');
+  for (const dev of ['tsx', 'autocannon', 'genesys-emulator', 'typescript', 'jest']) expect(installed.split(',')).not.toContain(dev.trim());
+
+  // A bad variable stops the start with its name (and EX_CONFIG), before anything listens.
+  const bad = await run('node', ['dist/server.js'], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', HOME: dir, PORT: 'not-a-port' } }).then(
+    () => ({ code: 0, stderr: '' }),
+    (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+  );
+  expect(IMAGE_NODE_OPTIONS).toContain('--max-semi-space-size');
+  expect(bad.code).toBe(78);
+  expect(bad.stderr).toMatch(/^Invalid configuration: .*ORGANIZATION_ID is required.*PORT must be integer/m);
+
+  const port = await freePort();
+  const child = spawn('node', ['dist/server.js'], {
+    cwd: dir,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: dir,
+      NODE_ENV: 'production',
+      NODE_OPTIONS: IMAGE_NODE_OPTIONS,
+      ORGANIZATION_ID: DEMO.organizationId,
+      DEPLOYMENT_ID: DEMO.deploymentId,
+      QUEUE_TARGET: DEMO.queueName,
+      GENESYS_CLIENT_ID: DEMO.clientId,
+      GENESYS_CLIENT_SECRET: DEMO.clientSecret,
+      GENESYS_API_BASE_URL: emu.url,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    let healthy = false;
+    for (let i = 0; i < 100 && !healthy; i += 1) {
+      healthy = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+      if (!healthy) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect({ healthy, output: healthy ? '' : output }).toEqual({ healthy: true, output: '' });
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready' });
+    const setup = await fetch(`${base}/setup`);
+    expect(setup.status).toBe(200);
+    expect(await setup.json()).toMatchObject({ org_id: DEMO.organizationId, deployment_id: DEMO.deploymentId, queue_target: DEMO.queueName });
+  } finally {
+    child.kill('SIGTERM');
+  }
+  expect(await exited).toBe(0);
+  // Structured JSON logs, including the graceful shutdown.
+  expect(output).toMatch(/"msg":"shutting down"/);
+}, 120_000);
