@@ -270,6 +270,48 @@ describe('page reload (reconnect with persisted state)', () => {
     await page2.desk.sendMessageToAgent({ input: { text: 'I am back' } });
   });
 
+  test('a reload while the host is still showing a message: that message and the ones behind it come back once, the shown ones do not', async () => {
+    // A host whose `sendMessageToUser` promise settles when the test says (Carbon's callbacks return promises).
+    const gates = new Map<string, () => void>();
+    class SlowHost extends RecordingCallback {
+      override sendMessageToUser(message: string | object, agentID?: string) {
+        const recorded = super.sendMessageToUser(message, agentID);
+        if (typeof message !== 'string' || !message.startsWith('slow')) return recorded;
+        return new Promise<void>((resolve) => gates.set(message, resolve));
+      }
+    }
+    const cb1 = new SlowHost();
+    const d = await makeDesk(stack, {}, cb1);
+    await d.desk.startChat(connectMessage(), {});
+    const { id: chatId } = await chatOf(stack, d.name);
+    await control(stack, 'POST', `/chats/${chatId}/accept`, { agentId: alex().id });
+    await cb1.waitFor('agentJoined');
+    const session = () => (d.desk as unknown as { chat: { connection: { session: { lastMessageId?: string } } } }).chat.connection.session;
+    const persistedId = () => (cb1.state['genesysChat'] as { lastMessageId?: string } | undefined)?.lastMessageId;
+
+    const one = await control<{ id: string }>(stack, 'POST', `/chats/${chatId}/messages`, { body: 'slow one' });
+    await cb1.waitFor('sendMessageToUser');
+    // 'slow two' reaches the client while the host is still busy with 'slow one'.
+    const two = await control<{ id: string }>(stack, 'POST', `/chats/${chatId}/messages`, { body: 'slow two' });
+    await eventually(() => session().lastMessageId === two.id);
+    expect(persistedId()).not.toBe(two.id);
+    gates.get('slow one')!();
+    await cb1.waitFor('sendMessageToUser', 2);
+    await sleep(50);
+    // 'slow one' is shown, 'slow two' is not yet: the saved resume point is 'slow one'.
+    expect(persistedId()).toBe(one.id);
+
+    (d.desk as unknown as { disposeChat(): void }).disposeChat();
+    const page2 = await makeDesk(stack, {}, new RecordingCallback(cb1.state));
+    expect(await page2.desk.reconnect()).toBe(true);
+    await eventually(() => page2.cb.of('sendMessageToUser').length >= 1);
+    await control(stack, 'POST', `/chats/${chatId}/messages`, { body: 'after reload' });
+    await eventually(() => page2.cb.of('sendMessageToUser').some((a) => a[0] === 'after reload'));
+    expect(page2.cb.of('sendMessageToUser').map((a) => a[0])).toEqual(['slow two', 'after reload']);
+    await eventually(() => (page2.cb.state['genesysChat'] as { lastMessageId?: string }).lastMessageId !== two.id);
+    await page2.desk.endChat();
+  });
+
   test('reconnect answers false for an ended chat and with nothing persisted', async () => {
     const page1 = await started();
     (page1.desk as unknown as { disposeChat(): void }).disposeChat();

@@ -14,7 +14,7 @@ export interface ChatEventPipelineConfig {
   selfId: string;
   lookup: (memberId: string) => ObservableInput<MemberInfo>;
   onLookupError?: (memberId: string, error: unknown) => void;
-  /** Told of every message frame that got through de-duplication (the last one seen is the resume point). */
+  /** Told of every message frame that got through de-duplication and the member lookup (the last one is the resume point). */
   onMessageFrame?: (id: string) => void;
   guestEnding?: () => boolean;
   typingExpiryMs?: number;
@@ -31,10 +31,12 @@ export function chatEventPipeline(frames$: Observable<EventFrame>, c: ChatEventP
   const grace = c.departureGraceMs !== undefined ? { graceMs: c.departureGraceMs } : {};
   const enriched$ = frames$.pipe(
     dedupeById(),
+    lookupMembers({ selfId: c.selfId, lookup: c.lookup, ...(c.onLookupError ? { onLookupError: c.onLookupError } : {}) }),
+    // After the lookup, from where every operator is synchronous: once the events of a frame have been handled, so
+    // has the frame (the ServiceDesk saves this point for a reload only when it has handled everything).
     tap((f) => {
       if (f.kind === 'message') c.onMessageFrame?.(f.id);
     }),
-    lookupMembers({ selfId: c.selfId, lookup: c.lookup, ...(c.onLookupError ? { onLookupError: c.onLookupError } : {}) }),
     share(),
   );
   const members$ = enriched$.pipe(memberChanges(c.selfId), share());

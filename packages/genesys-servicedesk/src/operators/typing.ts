@@ -15,8 +15,10 @@ export interface TypingConfig {
  * indicator for `expiryMs`, a repeat restarts that time, and a message or the member leaving clears it at once.
  * The guest's own typing echoes and the flow/queue members are ignored.
  *
- * State per member in the subscription's closure: whether the indicator is on and until when. A repeat only moves
- * that time; the one timer of an indicator, when it fires early, waits for the rest. (Composed as groupBy +
+ * State per member in the subscription's closure: whether the indicator is on, until when, and at most one timer. A
+ * repeat only moves the time; a message turns the indicator off but leaves the timer, which finds it off (or on
+ * again, for longer) when it fires and then goes away or waits for the rest. Agents type and send in turns, so
+ * clearing and creating a timer for every turn cost more than all the rest of the operator. (Composed as groupBy +
  * switchMap over a timer, every frame of the chat cost an inner subscription and every typing frame a new timer.)
  */
 export function typing(config: TypingConfig): OperatorFunction<EnrichedFrame, ChatEventOf<'agentTyping'>> {
@@ -25,23 +27,26 @@ export function typing(config: TypingConfig): OperatorFunction<EnrichedFrame, Ch
   const shown = (m: MemberInfo) => m.id !== config.selfId && m.role !== 'WORKFLOW' && m.role !== 'ACD' && m.role !== 'CUSTOMER';
   return (source) =>
     new Observable<ChatEventOf<'agentTyping'>>((subscriber) => {
-      const on = new Map<string, { member: MemberInfo; until: number; timer: Subscription }>();
+      const members = new Map<string, { member: MemberInfo; on: boolean; until: number; timer: Subscription | undefined }>();
+      let showing = 0;
       let sourceDone = false;
 
       const off = (id: string, member: MemberInfo) => {
-        const shownFor = on.get(id);
-        if (!shownFor) return; // nothing to clear before the member typed
-        shownFor.timer.unsubscribe();
-        on.delete(id);
+        const m = members.get(id);
+        if (!m?.on) return; // nothing to clear before the member typed
+        m.on = false;
+        showing--;
         subscriber.next({ type: 'agentTyping', agent: agentInfo(member), typing: false });
-        if (sourceDone && on.size === 0) subscriber.complete();
+        if (sourceDone && showing === 0) subscriber.complete();
       };
-      const expire = (id: string) => {
-        const shownFor = on.get(id);
-        if (!shownFor) return;
-        const left = shownFor.until - scheduler.now();
-        if (left > 0) shownFor.timer = scheduler.schedule(() => expire(id), left);
-        else off(id, shownFor.member);
+      const wake = (id: string) => {
+        const m = members.get(id);
+        if (!m) return;
+        m.timer = undefined;
+        if (!m.on) return void members.delete(id);
+        const left = m.until - scheduler.now();
+        if (left > 0) m.timer = scheduler.schedule(() => wake(id), left);
+        else off(id, m.member);
       };
 
       const sub = source.subscribe({
@@ -50,25 +55,34 @@ export function typing(config: TypingConfig): OperatorFunction<EnrichedFrame, Ch
           const member = f.kind === 'member-change' ? f.member : f.sender;
           if (!shown(member)) return;
           if (f.kind !== 'typing') return off(member.id, member);
-          const shownFor = on.get(member.id);
-          if (shownFor) {
-            shownFor.until = scheduler.now() + expiry;
-            shownFor.member = member;
+          const until = scheduler.now() + expiry;
+          const m = members.get(member.id);
+          if (m?.on) {
+            m.until = until;
+            m.member = member;
             return;
           }
-          on.set(member.id, { member, until: scheduler.now() + expiry, timer: scheduler.schedule(() => expire(member.id), expiry) });
+          if (m) {
+            m.on = true;
+            m.until = until;
+            m.member = member;
+            m.timer ??= scheduler.schedule(() => wake(member.id), expiry);
+          } else {
+            members.set(member.id, { member, on: true, until, timer: scheduler.schedule(() => wake(member.id), expiry) });
+          }
+          showing++;
           subscriber.next({ type: 'agentTyping', agent: agentInfo(member), typing: true });
         },
         error: (err) => subscriber.error(err),
         complete: () => {
           // An indicator still on goes off at its time, then the stream completes.
           sourceDone = true;
-          if (on.size === 0) subscriber.complete();
+          if (showing === 0) subscriber.complete();
         },
       });
       return () => {
-        for (const shownFor of on.values()) shownFor.timer.unsubscribe();
-        on.clear();
+        for (const m of members.values()) m.timer?.unsubscribe();
+        members.clear();
         sub.unsubscribe();
       };
     });

@@ -1,5 +1,5 @@
-import { EMPTY, Subject, catchError, concatMap, defer, from, switchMap, takeUntil, timer, type Subscription } from 'rxjs';
-import type { ChatEvent } from '../chat-event';
+import { EMPTY, Subject, catchError, concatMap, from, switchMap, takeUntil, timer, type Subscription } from 'rxjs';
+import type { ChatEvent, ChatEventOf } from '../chat-event';
 import { ServiceDeskError } from '../errors';
 import type { GuestChatConnection, GuestChatTransport, ChatSession } from '../genesys/guest-chat-transport';
 import type { CreateChatRequest } from '../genesys/guest-api';
@@ -7,6 +7,7 @@ import type { HostAdapter } from '../hosts/host-adapter';
 import { ErrorType, type ConnectToAgentItem, type HostCallback, type MessageRequestLike, type MessageResponseLike, type StartChatOptionsLike } from '../hosts/host-types';
 import type { Logger } from '../logger';
 import type { MiddlewareClient } from '../middleware-client';
+import { handleInOrder } from './in-order';
 import { splitMessage } from './split-message';
 
 /** What the customer is told, in the host's language (override through options). */
@@ -65,6 +66,11 @@ interface ChatScope {
   waiting$: Subject<boolean>;
   lastTypingAt: number;
   queueName?: string;
+  /** The resume point: every message up to this one has been given to the host. */
+  shownMessageId?: string | undefined;
+  /** The resume point last written to the host's persisted state, and whether a write is due after this task. */
+  persistedMessageId?: string | undefined;
+  persistQueued: boolean;
 }
 
 /**
@@ -90,7 +96,7 @@ export class GenesysServiceDesk {
   async startChat(connectMessage: MessageResponseLike | undefined, startOptions?: StartChatOptionsLike): Promise<void> {
     // A chat still open (the host should have ended it) is left properly, not orphaned.
     if (this.chat) await this.endChat();
-    const scope: ChatScope = { cancelled: false, live: false, end$: new Subject(), waiting$: new Subject(), lastTypingAt: Number.NEGATIVE_INFINITY };
+    const scope: ChatScope = { cancelled: false, live: false, end$: new Subject(), waiting$: new Subject(), lastTypingAt: Number.NEGATIVE_INFINITY, persistQueued: false };
     this.chat = scope;
     const cfg = this.config;
     try {
@@ -130,7 +136,7 @@ export class GenesysServiceDesk {
       this.subscribe(scope, connection);
       await connection.opened;
       scope.live = true;
-      this.persist(connection.session);
+      this.persist(scope, connection.session);
       const summary = summaryForAgent(item);
       if (summary) await connection.sendNotice(summary).catch((e: unknown) => cfg.logger.warn?.('The summary for the agent could not be posted', e));
     } catch (e) {
@@ -200,7 +206,16 @@ export class GenesysServiceDesk {
     const session = this.persistedSession();
     if (!session) return false;
     this.disposeChat();
-    const scope: ChatScope = { cancelled: false, live: false, end$: new Subject(), waiting$: new Subject(), lastTypingAt: Number.NEGATIVE_INFINITY };
+    const scope: ChatScope = {
+      cancelled: false,
+      live: false,
+      end$: new Subject(),
+      waiting$: new Subject(),
+      lastTypingAt: Number.NEGATIVE_INFINITY,
+      shownMessageId: session.lastMessageId,
+      persistedMessageId: session.lastMessageId,
+      persistQueued: false,
+    };
     this.chat = scope;
     try {
       const setup = await this.config.middleware.getSetup();
@@ -216,6 +231,7 @@ export class GenesysServiceDesk {
       this.subscribe(scope, connection);
       await connection.opened;
       scope.live = true;
+      this.persistSoon(scope, connection);
       return true;
     } catch (e) {
       this.config.logger.warn?.('Reattaching to the Genesys chat failed', e);
@@ -230,15 +246,17 @@ export class GenesysServiceDesk {
   private subscribe(scope: ChatScope, connection: GuestChatConnection): void {
     scope.subscription = connection.events$
       .pipe(
-        // In order, one at a time; a failing host call is contained and logged, the stream goes on.
-        concatMap((event) =>
-          defer(() => from(this.handle(scope, connection, event))).pipe(
-            catchError((e: unknown) => {
-              this.config.logger.error?.(`Handling ${event.type} failed`, e);
-              return EMPTY;
-            }),
-          ),
-        ),
+        // In order, one at a time (a host call's promise holds the next event back); a failing host call is
+        // contained and logged, the stream goes on. Once the events received so far are all shown, the resume point
+        // is saved in the host's persisted state (at most once per task).
+        handleInOrder<ChatEvent>({
+          handle: (event) => this.handle(scope, event),
+          handled: (event) => {
+            if (event.type === 'agentMessage' || event.type === 'systemMessage') this.shown(scope, connection, event.id);
+          },
+          failed: (event, e) => this.config.logger.error?.(`Handling ${event.type} failed`, e),
+          idle: () => this.shown(scope, connection, connection.session.lastMessageId),
+        }),
         takeUntil(scope.end$),
       )
       .subscribe({
@@ -250,49 +268,65 @@ export class GenesysServiceDesk {
     this.pollAvailability(scope, connection);
   }
 
-  private async handle(scope: ChatScope, connection: GuestChatConnection, e: ChatEvent): Promise<void> {
+  /** The host calls for one event: their promise, if the host returns one, or nothing. */
+  private handle(scope: ChatScope, e: ChatEvent): unknown {
     const cb = this.config.callback;
     const a = this.config.adapter;
     switch (e.type) {
       case 'queued':
         scope.waiting$.next(true);
-        return;
+        return undefined;
       case 'agentJoined':
         scope.waiting$.next(false);
-        await cb.agentJoined(a.profile(e.agent));
-        return;
+        return cb.agentJoined(a.profile(e.agent));
       case 'transferStarted':
-        await cb.beginTransferToAnotherAgent(e.to ? a.profile(e.to) : undefined);
-        return;
+        return cb.beginTransferToAnotherAgent(e.to ? a.profile(e.to) : undefined);
       case 'agentLeft':
-        await cb.agentLeftChat();
-        return;
+        return cb.agentLeftChat();
       case 'agentMessage':
-        await cb.sendMessageToUser(e.text, e.agent.id);
-        this.persist(connection.session);
-        return;
+        return cb.sendMessageToUser(e.text, e.agent.id);
       case 'systemMessage':
-        if (this.config.showSystemMessages) await cb.sendMessageToUser(e.text);
-        this.persist(connection.session);
-        return;
+        return this.config.showSystemMessages ? cb.sendMessageToUser(e.text) : undefined;
       case 'agentTyping':
-        await cb.agentTyping(e.typing);
-        return;
+        return cb.agentTyping(e.typing);
       case 'connection':
-        await cb.setErrorStatus({ type: ErrorType.DISCONNECTED, isDisconnected: e.state === 'disconnected' });
-        return;
+        return cb.setErrorStatus({ type: ErrorType.DISCONNECTED, isDisconnected: e.state === 'disconnected' });
       case 'chatEnded':
-        this.disposeScope(scope);
-        this.clearPersisted();
-        if (e.by === 'guest') return;
-        if (e.by === 'system') await cb.sendMessageToUser(this.config.strings.chatClosedBySystem);
-        await cb.agentEndedChat();
-        return;
+        return this.ended(scope, e.by);
       default: {
         const never: never = e;
         throw new Error(`unhandled chat event ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  private async ended(scope: ChatScope, by: ChatEventOf<'chatEnded'>['by']): Promise<void> {
+    this.disposeScope(scope);
+    this.clearPersisted();
+    if (by === 'guest') return;
+    if (by === 'system') await this.config.callback.sendMessageToUser(this.config.strings.chatClosedBySystem);
+    await this.config.callback.agentEndedChat();
+  }
+
+  /**
+   * Moves the resume point: to a message once the host has shown it, and to the last message frame the pipeline
+   * passed on once every event received so far has been handled (frames that showed nothing, like the guest's own
+   * echoes, count as handled then). A reload backfills after it: what the user has not been shown, no more, no less.
+   */
+  private shown(scope: ChatScope, connection: GuestChatConnection, messageId: string | undefined): void {
+    if (messageId === undefined) return;
+    scope.shownMessageId = messageId;
+    this.persistSoon(scope, connection);
+  }
+
+  /** Saves the resume point in the host's persisted state after the current task, if it moved: one write a task. */
+  private persistSoon(scope: ChatScope, connection: GuestChatConnection): void {
+    if (!scope.live || scope.persistQueued || scope.shownMessageId === scope.persistedMessageId) return;
+    scope.persistQueued = true;
+    queueMicrotask(() => {
+      scope.persistQueued = false;
+      if (this.chat === scope) this.persist(scope, connection.session);
+    });
   }
 
   /** The event stream died for good (reconnects exhausted): tell the user and end the chat on our side. */
@@ -367,8 +401,12 @@ export class GenesysServiceDesk {
     }
   }
 
-  private persist(session: ChatSession): void {
-    void this.config.callback.updatePersistedState?.({ [PERSIST_KEY]: { ...session } }, true);
+  private persist(scope: ChatScope, session: ChatSession): void {
+    const resumeAfter = scope.shownMessageId;
+    scope.persistedMessageId = resumeAfter;
+    const saved: ChatSession = { conversationId: session.conversationId, memberId: session.memberId, jwt: session.jwt, eventStreamUri: session.eventStreamUri };
+    if (resumeAfter) saved.lastMessageId = resumeAfter;
+    void this.config.callback.updatePersistedState?.({ [PERSIST_KEY]: saved }, true);
   }
 
   private clearPersisted(): void {

@@ -43,12 +43,13 @@ describe('dedupeById', () => {
     });
   });
 
-  test('remembers only the last `capacity` ids', () => {
+  test('remembers at least the last `capacity` ids and at most twice as many', () => {
     testScheduler().run(({ cold, expectObservable }) => {
-      const values = { a: raw.message('1', 'x'), b: raw.message('2', 'x'), c: raw.message('3', 'x') };
-      // With room for 2 ids, "1" is forgotten once "3" arrives; seeing "1" again then pushes out "2".
-      expectObservable(cold('abcab|', values).pipe(dedupeById(2))).toBe('abcab|', values);
-      expectObservable(cold('abcbc|', values).pipe(dedupeById(2))).toBe('abc--|', values);
+      const values = { a: raw.message('1', 'x'), b: raw.message('2', 'x'), c: raw.message('3', 'x'), d: raw.message('4', 'x'), e: raw.message('5', 'x') };
+      // Room for 2: "1" and "2" fill a generation; "3" starts the next, so "1" and "2" are still known.
+      expectObservable(cold('abcab|', values).pipe(dedupeById(2))).toBe('abc--|', values);
+      // "3" and "4" fill the second generation; "5" starts a third: "1" is forgotten, "3" is still known.
+      expectObservable(cold('abcdeac|', values).pipe(dedupeById(2))).toBe('abcdea-|', values);
     });
   });
 });
@@ -147,6 +148,16 @@ describe('typing', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const values = { g: enriched.typing('1', member.guest), f: enriched.typing('2', member.flow), q: enriched.typing('3', member.acd), m: enriched.message('4', member.alex) };
       expectObservable(cold('gfqm|', values).pipe(typing({ selfId: SELF }))).toBe('----|');
+    });
+  });
+
+  test('typing again soon after a message: shown for the full time from the new typing, then off once; no timer left', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const values = { t: enriched.typing('1', member.alex), m: enriched.message('2', member.alex, 'hi'), u: enriched.typing('3', member.alex) };
+      // on at 0, off at 1 s (message), on again at 3 s: the timer of the first indicator (due at 4 s) finds the second
+      // one on and waits for the rest; off at 7 s, then the stream completes.
+      const source = cold('t 999ms m 1999ms u 10ms |', values);
+      expectObservable(source.pipe(typing({ selfId: SELF }))).toBe('a 999ms b 1999ms c 3999ms (d|)', { a: on(), b: off(), c: on(), d: off() });
     });
   });
 
