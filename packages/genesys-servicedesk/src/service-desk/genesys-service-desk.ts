@@ -54,6 +54,7 @@ export interface ServiceDeskConfig {
 
 const PERSIST_KEY = 'genesysChat';
 const MAX_BODY = 4000;
+const RESOLVED: Promise<void> = Promise.resolve();
 
 /** One chat's scope: everything that must end with it. */
 interface ChatScope {
@@ -71,6 +72,7 @@ interface ChatScope {
   /** The resume point last written to the host's persisted state, and whether a write is due after this task. */
   persistedMessageId?: string | undefined;
   persistQueued: boolean;
+  persistLater?: () => void;
 }
 
 /**
@@ -323,10 +325,12 @@ export class GenesysServiceDesk {
   private persistSoon(scope: ChatScope, connection: GuestChatConnection): void {
     if (!scope.live || scope.persistQueued || scope.shownMessageId === scope.persistedMessageId) return;
     scope.persistQueued = true;
-    queueMicrotask(() => {
+    scope.persistLater ??= () => {
       scope.persistQueued = false;
       if (this.chat === scope) this.persist(scope, connection.session);
-    });
+    };
+    // A promise's reaction, not `queueMicrotask` (which Node wraps in an async resource for every call).
+    void RESOLVED.then(scope.persistLater);
   }
 
   /** The event stream died for good (reconnects exhausted): tell the user and end the chat on our side. */

@@ -32,7 +32,15 @@ export function handleInOrder<T>(h: InOrderHandler<T>): OperatorFunction<T, neve
       let draining = false;
       let sourceDone = false;
 
-      const resume = () => {
+      // One value is pending at a time: its settle handlers are made once, not for every value.
+      let current: T | undefined;
+      const resolved = () => {
+        if (!subscriber.closed) h.handled?.(current as T);
+        pending = false;
+        drain();
+      };
+      const rejected = (e: unknown) => {
+        if (!subscriber.closed) h.failed(current as T, e);
         pending = false;
         drain();
       };
@@ -49,16 +57,8 @@ export function handleInOrder<T>(h: InOrderHandler<T>): OperatorFunction<T, neve
           return;
         }
         pending = true;
-        r.then(
-          () => {
-            if (!subscriber.closed) h.handled?.(value);
-            resume();
-          },
-          (e: unknown) => {
-            if (!subscriber.closed) h.failed(value, e);
-            resume();
-          },
-        );
+        current = value;
+        r.then(resolved, rejected);
       };
       const drain = () => {
         if (draining || subscriber.closed) return;
