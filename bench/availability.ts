@@ -28,7 +28,7 @@ const A = { connections: 1000, overallRate: 2000, seconds: 30 };
 
 /** The container image's NODE_OPTIONS (fastify-server/Dockerfile), given to both servers so they run as shipped. */
 const IMAGE_NODE_OPTIONS = /^ENV NODE_OPTIONS="([^"]*)"/m.exec(readFileSync(join(SERVER_DIR, 'Dockerfile'), 'utf8'))?.[1] ?? '';
-const B = { connections: 100, seconds: 10, rounds: 3 };
+const B = { connections: 100, seconds: 10, rounds: 5 };
 
 interface CannonResult {
   requests: { average: number; total: number };

@@ -63,7 +63,14 @@ describe('CORS', () => {
 
 describe('security headers', () => {
   it('are on answers and on errors', async () => {
-    for (const res of [await app.inject({ method: 'GET', url: '/setup' }), await app.inject({ method: 'GET', url: '/missing' })]) {
+    const answers = [
+      await app.inject({ method: 'GET', url: '/setup' }),
+      await app.inject({ method: 'GET', url: '/missing' }),
+      await app.inject({ method: 'GET', url: '/setup', headers: { origin: EVIL } }),
+      await app.inject({ method: 'POST', url: '/availability', payload: { queue_name: 1 } }),
+    ];
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 404, 403, 400]);
+    for (const res of answers) {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
       expect(res.headers['x-frame-options']).toBe('DENY');
@@ -83,6 +90,7 @@ describe('rate limits', () => {
     expect(blocked.statusCode).toBe(429);
     expect(blocked.json()).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED', error: 'Too Many Requests' });
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(blocked.headers['x-content-type-options']).toBe('nosniff');
     expect((await from('203.0.113.2')).statusCode).toBe(200);
     for (let i = 0; i < 5; i += 1) expect((await limited.inject({ method: 'GET', url: '/healthz', remoteAddress: '203.0.113.1' })).statusCode).toBe(200);
     await limited.close();
