@@ -1,7 +1,7 @@
 import cors, { type FastifyCorsOptions } from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AppConfig } from './config';
 import { Errors, withRetryAfter } from './errors';
 import { loggerOptions } from './logger';
@@ -30,6 +30,10 @@ export interface AppDeps {
  * then ours (errors, identity, Genesys), then the routes. `server.ts` listens; tests use `inject()` or listen.
  */
 export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
+  // Request ids unique across instances and restarts: a random prefix per server, then a counter. (A random UUID
+  // per request cost more on /availability than the route's own work.)
+  const instance = randomBytes(6).toString('hex');
+  let requests = 0;
   const app: FastifyInstance = Fastify({
     ...(deps.loggerInstance
       ? { loggerInstance: deps.loggerInstance }
@@ -37,7 +41,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     ...deps.serverOptions,
     trustProxy: trustProxy(config.server.trustProxy),
     bodyLimit: config.server.bodyLimitBytes,
-    genReqId: () => randomUUID(),
+    genReqId: () => `${instance}-${(++requests).toString(36)}`,
     // Reject what the schema does not allow instead of quietly fixing it: no type coercion ({"queue_name": 1} is a
     // 400, not "1") and no silent removal of unknown properties.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },

@@ -38,6 +38,11 @@ it('never writes the client secret, access tokens, identity tokens or signed JWT
 
   const output = lines.join('');
   expect(ok.statusCode).toBe(200);
+  // Every request has its own id, with this server's prefix, on every line about it.
+  const reqIds = new Set(lines.map((l) => (JSON.parse(l) as { reqId?: string }).reqId).filter((id): id is string => id !== undefined));
+  expect(reqIds.size).toBeGreaterThanOrEqual(5);
+  expect(new Set([...reqIds].map((id) => id.split('-')[0])).size).toBe(1);
+  for (const id of reqIds) expect(id).toMatch(/^[0-9a-f]{12}-[0-9a-z]+$/);
   expect(lines.length).toBeGreaterThan(10);
   for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
   expect(output).toContain('[REDACTED]');
