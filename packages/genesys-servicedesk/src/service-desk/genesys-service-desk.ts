@@ -7,7 +7,7 @@ import type { HostAdapter } from '../hosts/host-adapter';
 import { ErrorType, type ConnectToAgentItem, type HostCallback, type MessageRequestLike, type MessageResponseLike, type StartChatOptionsLike } from '../hosts/host-types';
 import type { Logger } from '../logger';
 import type { MiddlewareClient } from '../middleware-client';
-import { handleInOrder } from './in-order';
+import { handleInOrder } from '../operators/handle-in-order';
 import { splitMessage } from './split-message';
 
 /** What the customer is told, in the host's language (override through options). */

@@ -1,7 +1,10 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { Observable, isObservable, type OperatorFunction, type Subscription } from 'rxjs';
 
 export interface InOrderHandler<T> {
-  /** Handles one value; a returned promise holds the next value back until it settles. */
+  /**
+   * Handles one value. A returned promise holds the next value back until it settles; so does a returned observable,
+   * until it completes (at once, synchronously, if it completes while subscribed to).
+   */
   handle: (value: T) => unknown;
   /** The handler returned, or its promise resolved. */
   handled?: (value: T) => void;
@@ -16,7 +19,8 @@ function isThenable(r: unknown): r is PromiseLike<unknown> {
 }
 
 /**
- * Handles the values of the source one at a time and in order, with a handler that may return a promise: what
+ * Handles the values of the source one at a time and in order, with a handler that may return a promise (or an
+ * observable): what
  * `concatMap(v => defer(() => from(handle(v))).pipe(catchError(...)))` does, without an inner subscription, a
  * promise and a microtask for every value. A value whose handler returns synchronously costs one call; while a
  * returned promise is pending, later values wait in a queue that is drained in a loop. A failing handler never stops
@@ -44,6 +48,7 @@ export function handleInOrder<T>(h: InOrderHandler<T>): OperatorFunction<T, neve
         pending = false;
         drain();
       };
+      let inner: Subscription | undefined;
       const run = (value: T) => {
         let r: unknown;
         try {
@@ -52,37 +57,49 @@ export function handleInOrder<T>(h: InOrderHandler<T>): OperatorFunction<T, neve
           h.failed(value, e);
           return;
         }
-        if (!isThenable(r)) {
+        if (isThenable(r)) {
+          pending = true;
+          current = value;
+          r.then(resolved, rejected);
+        } else if (isObservable(r)) {
+          pending = true;
+          current = value;
+          inner = r.subscribe({ error: rejected, complete: resolved });
+        } else {
           h.handled?.(value);
-          return;
         }
-        pending = true;
-        current = value;
-        r.then(resolved, rejected);
       };
-      const drain = () => {
+      /** Handles `value` first when `now` (it did not need to wait), then what is queued, until empty or pending. */
+      const drain = (now = false, value?: T) => {
         if (draining || subscriber.closed) return;
         draining = true;
         try {
+          if (now) run(value as T);
           while (!pending && head < queue.length && !subscriber.closed) {
-            const value = queue[head] as T;
+            const next = queue[head] as T;
             queue[head++] = undefined as T;
-            run(value);
+            run(next);
           }
         } finally {
           draining = false;
         }
         if (pending || subscriber.closed) return;
-        queue.length = 0;
-        head = 0;
+        if (head > 0) {
+          queue.length = 0;
+          head = 0;
+        }
         h.idle?.();
         if (sourceDone) subscriber.complete();
       };
 
       const sub = source.subscribe({
         next: (value) => {
-          queue.push(value);
-          drain();
+          // Nothing waits and nothing is being handled: this value goes first, without a trip through the queue.
+          if (!pending && !draining && head === queue.length) drain(true, value);
+          else {
+            queue.push(value);
+            drain();
+          }
         },
         error: (e: unknown) => subscriber.error(e),
         complete: () => {
@@ -91,6 +108,7 @@ export function handleInOrder<T>(h: InOrderHandler<T>): OperatorFunction<T, neve
         },
       });
       return () => {
+        inner?.unsubscribe();
         sub.unsubscribe();
         queue.length = 0;
       };

@@ -1,5 +1,5 @@
-import { Subject, type Subscription } from 'rxjs';
-import { handleInOrder } from '../../src/service-desk/in-order';
+import { Subject, of, throwError, type Subscription } from 'rxjs';
+import { handleInOrder } from '../../src/operators/handle-in-order';
 
 interface Deferred {
   resolve: () => void;
@@ -39,26 +39,16 @@ describe('handleInOrder', () => {
     expect(log).toEqual(['handle 1', 'idle', 'handle 2', 'idle', 'idle', 'complete']);
   });
 
-  test('a pending promise holds later values back; they run in order once it settles; idle only when all are done', async () => {
+  test('a pending promise holds later values back; they run in order once it settles; idle and completion wait for all', async () => {
     const { source, log, held } = setup((v) => v === 1);
     source.next(1);
     source.next(2);
     source.next(3);
-    expect(log).toEqual(['handle 1']);
-    held.get(1)!.resolve();
-    await tick();
-    expect(log).toEqual(['handle 1', 'handle 2', 'handle 3', 'idle']);
-  });
-
-  test('completion waits for the value being handled and the ones queued behind it', async () => {
-    const { source, log, held } = setup((v) => v === 1);
-    source.next(1);
-    source.next(2);
     source.complete();
     expect(log).toEqual(['handle 1']);
     held.get(1)!.resolve();
     await tick();
-    expect(log).toEqual(['handle 1', 'handle 2', 'idle', 'complete']);
+    expect(log).toEqual(['handle 1', 'handle 2', 'handle 3', 'idle', 'complete']);
   });
 
   test('a handler that throws or rejects is reported and the stream goes on', async () => {
@@ -92,32 +82,67 @@ describe('handleInOrder', () => {
     expect(source.observed).toBe(false);
   });
 
-  test('handled is told of each value once its handler returned or its promise resolved, never of a failed one', async () => {
+  /** What a handler may return: done at once, pending until released, or failing; as a promise or an observable. */
+  const kinds = {
+    promise: {
+      done: (): unknown => undefined,
+      pending: () => {
+        let release!: () => void;
+        const value = new Promise<void>((r) => (release = r));
+        return { value, release };
+      },
+      failing: () => Promise.reject(new Error('no')),
+    },
+    observable: {
+      done: () => of(undefined),
+      pending: () => {
+        const value = new Subject<void>();
+        return { value, release: () => value.complete() };
+      },
+      failing: () => throwError(() => new Error('no')),
+    },
+  };
+
+  test.each(Object.keys(kinds) as Array<keyof typeof kinds>)(
+    'a returned %s holds later values back until it settles; handled is told of each success, failed of each failure',
+    async (kind) => {
+      const k = kinds[kind];
+      const source = new Subject<number>();
+      const log: string[] = [];
+      const second = k.pending();
+      source
+        .pipe(
+          handleInOrder<number>({
+            handle: (v) => {
+              log.push(`handle ${v}`);
+              if (v === 2) return second.value;
+              if (v === 3) return k.failing();
+              return k.done();
+            },
+            handled: (v) => log.push(`handled ${v}`),
+            failed: (v, e) => log.push(`failed ${v}: ${(e as Error).message}`),
+          }),
+        )
+        .subscribe();
+      source.next(1);
+      source.next(2);
+      source.next(3);
+      source.next(4);
+      expect(log).toEqual(['handle 1', 'handled 1', 'handle 2']);
+      second.release();
+      await tick();
+      expect(log).toEqual(['handle 1', 'handled 1', 'handle 2', 'handled 2', 'handle 3', 'failed 3: no', 'handle 4', 'handled 4']);
+    },
+  );
+
+  test('unsubscribing lets go of the observable being waited for', () => {
     const source = new Subject<number>();
-    const log: string[] = [];
-    let release!: () => void;
-    source
-      .pipe(
-        handleInOrder<number>({
-          handle: (v) => {
-            log.push(`handle ${v}`);
-            if (v === 2) return new Promise<void>((r) => (release = r));
-            if (v === 3) return Promise.reject(new Error('no'));
-            return undefined;
-          },
-          handled: (v) => log.push(`handled ${v}`),
-          failed: (v) => log.push(`failed ${v}`),
-        }),
-      )
-      .subscribe();
+    const inner = new Subject<void>();
+    const sub = source.pipe(handleInOrder<number>({ handle: () => inner, failed: () => undefined })).subscribe();
     source.next(1);
-    source.next(2);
-    source.next(3);
-    source.next(4);
-    expect(log).toEqual(['handle 1', 'handled 1', 'handle 2']);
-    release();
-    await tick();
-    expect(log).toEqual(['handle 1', 'handled 1', 'handle 2', 'handled 2', 'handle 3', 'failed 3', 'handle 4', 'handled 4']);
+    expect(inner.observed).toBe(true);
+    sub.unsubscribe();
+    expect(inner.observed).toBe(false);
   });
 
   test('a value pushed from inside a handler is handled after it, not inside it', () => {
