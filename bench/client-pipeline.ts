@@ -30,7 +30,7 @@ import { dedupeById } from '../packages/genesys-servicedesk/src/operators/dedupe
 import { lookupMembers } from '../packages/genesys-servicedesk/src/operators/lookup-members';
 import { typing } from '../packages/genesys-servicedesk/src/operators/typing';
 import type { EnrichedFrame, MemberInfo } from '../packages/genesys-servicedesk/src/operators/types';
-import { DEFAULT_STRINGS, GenesysServiceDesk } from '../packages/genesys-servicedesk/src/service-desk/genesys-service-desk';
+import { DEFAULT_STRINGS, GenesysServiceDesk, PERSIST_KEY, savedSession } from '../packages/genesys-servicedesk/src/service-desk/genesys-service-desk';
 import { CountingCallback } from './client-callback';
 import { Subject, merge, of, share, tap, type Observable } from './client-rxjs';
 import { machine, median, table, today, verdict, writeSubsection } from './client-report';
@@ -116,8 +116,6 @@ function buildReplay(n: number): { frames: string[]; mix: Record<string, number>
 
 const session: ChatSession = { conversationId, memberId: ids.guest, jwt: 'jwt', eventStreamUri: 'wss://example.invalid/chat/jwt/x' };
 
-/** The desk's key in the host's persisted state (as in `GenesysServiceDesk.persist`). */
-const PERSIST_KEY = 'genesysChat';
 
 /** The host calls of `GenesysServiceDesk.handle` for one event, made synchronously (B). */
 function handle(cb: CountingCallback, e: ChatEvent): void {
@@ -170,9 +168,7 @@ class ResumePoint {
     const id = this.live.lastMessageId;
     if (this.ended || id === this.written) return;
     this.written = id;
-    const saved: ChatSession = { conversationId: this.live.conversationId, memberId: this.live.memberId, jwt: this.live.jwt, eventStreamUri: this.live.eventStreamUri };
-    if (id) saved.lastMessageId = id;
-    void this.cb.updatePersistedState({ [PERSIST_KEY]: saved }, true);
+    void this.cb.updatePersistedState({ [PERSIST_KEY]: savedSession(this.live, id) }, true);
   }
 }
 
@@ -187,6 +183,17 @@ function runBareParse(frames: readonly string[]): number {
   const t1 = process.hrtime.bigint();
   sink += objects;
   return Number(t1 - t0);
+}
+
+/** Parses each frame and hands it on as the transport does (invalid frames dropped, heartbeats only feed the watchdog); ns taken. */
+function feed(frames: readonly string[], frames$: Subject<EventFrame>): number {
+  const t0 = process.hrtime.bigint();
+  for (const raw of frames) {
+    const r = parseFrame(raw);
+    if (!r.ok || r.frame.kind === 'heartbeat') continue;
+    frames$.next(r.frame);
+  }
+  return Number(process.hrtime.bigint() - t0);
 }
 
 async function runPipeline(frames: readonly string[]): Promise<{ ns: number; counts: Record<string, number> }> {
@@ -207,18 +214,11 @@ async function runPipeline(frames: readonly string[]): Promise<{ ns: number; cou
   });
   // As `startChat` does once the socket is open (outside the measured loop, as in C).
   void cb.updatePersistedState({ [PERSIST_KEY]: { ...live } }, true);
-  const t0 = process.hrtime.bigint();
-  for (const raw of frames) {
-    const r = parseFrame(raw);
-    // As the transport does: invalid frames are dropped, heartbeats only feed the watchdog.
-    if (!r.ok || r.frame.kind === 'heartbeat') continue;
-    frames$.next(r.frame);
-  }
-  const t1 = process.hrtime.bigint();
+  const ns = feed(frames, frames$);
   frames$.complete();
   sub.unsubscribe();
   if (cb.counts['agentEndedChat'] !== 1) throw new Error(`B: the chat did not end: ${JSON.stringify(cb.counts)}`);
-  return { ns: Number(t1 - t0), counts: cb.counts };
+  return { ns, counts: cb.counts };
 }
 
 /** The browser's WebSocket as far as `rxjs/webSocket` uses it; the benchmark plays the server. */
@@ -355,17 +355,11 @@ function runStage(frames: readonly string[], build: (frames$: Observable<EventFr
   const frames$ = new Subject<EventFrame>();
   let n = 0;
   const sub = build(frames$).subscribe(() => void n++);
-  const t0 = process.hrtime.bigint();
-  for (const raw of frames) {
-    const r = parseFrame(raw);
-    if (!r.ok || r.frame.kind === 'heartbeat') continue;
-    frames$.next(r.frame);
-  }
-  const t1 = process.hrtime.bigint();
+  const ns = feed(frames, frames$);
   frames$.complete();
   sub.unsubscribe();
   sink += n;
-  return Number(t1 - t0);
+  return ns;
 }
 
 /** C without the ServiceDesk: the connection's events handled synchronously, as B handles them. */

@@ -19,6 +19,7 @@ import { CountingCallback } from './client-callback';
 import { machine, table, today, verdict, writeSubsection } from './client-report';
 import { startChildStack } from './client-stack';
 import { WebSocket } from './client-ws';
+import { connectMessage } from '../packages/genesys-servicedesk/test/connect-message';
 
 const TARGET = 2;
 
@@ -65,19 +66,6 @@ class TimedWebSocket extends WebSocket {
   }
 }
 
-const CONNECT = {
-  output: {
-    generic: [
-      {
-        response_type: 'connect_to_agent',
-        message_to_human_agent: 'Customer asked for an agent about a refund.',
-        topic: 'refunds',
-        transfer_info: { summary_message_to_agent: [{ response_type: 'text', text: 'Order 1234 arrived damaged.' }] },
-      },
-    ],
-  },
-};
-
 /** The largest number of exchanges of which each starts after the previous one ended (greedy by earliest end). */
 function sequentialChain(xs: readonly Exchange[]): Exchange[] {
   const chain: Exchange[] = [];
@@ -116,7 +104,7 @@ async function main(): Promise<void> {
       recording = exchanges;
       pendingHttp = new Map();
       const calledAt = performance.now();
-      await desk.startChat(CONNECT, {});
+      await desk.startChat(connectMessage(), {});
       const resolvedAt = performance.now();
       recording = undefined;
       const conversationId = (cb.state['genesysChat'] as { conversationId: string }).conversationId;

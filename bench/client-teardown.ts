@@ -13,6 +13,7 @@ import { createHook } from 'node:async_hooks';
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGenesysServiceDeskFactory, type GenesysServiceDesk, type GenesysServiceDeskOptions } from '../packages/genesys-servicedesk/src';
+import { connectMessage } from '../packages/genesys-servicedesk/test/connect-message';
 import { CountingCallback } from './client-callback';
 import { machine, table, today, verdict, writeSubsection } from './client-report';
 import { startChildStack, type ChildStack } from './client-stack';
@@ -23,21 +24,6 @@ const WARMUP = 50;
 const MAX_GROWTH_MB = 2;
 const MB = 2 ** 20;
 
-/** The same connect message the client's integration tests use (a Carbon `connect_to_agent` response). */
-const CONNECT = {
-  output: {
-    generic: [
-      { response_type: 'text', text: 'Let me connect you with a person.' },
-      {
-        response_type: 'connect_to_agent',
-        message_to_human_agent: 'Customer asked for an agent about a refund.',
-        topic: 'refunds',
-        transfer_info: { summary_message_to_agent: [{ response_type: 'text', text: 'Order 1234 arrived damaged.' }] },
-      },
-    ],
-  },
-};
-
 interface Ctx {
   stack: ChildStack;
   agentId: string;
@@ -46,7 +32,7 @@ interface Ctx {
 
 async function oneChat(ctx: Ctx, desk: GenesysServiceDesk, cb: CountingCallback, i: number): Promise<void> {
   const joined = cb.n('agentJoined');
-  await desk.startChat(CONNECT, {});
+  await desk.startChat(connectMessage(), {});
   const session = cb.state['genesysChat'] as { conversationId: string } | null | undefined;
   if (!session) throw new Error(`chat ${i}: no session persisted after startChat`);
   await ctx.stack.control('POST', `/chats/${session.conversationId}/accept`, { agentId: ctx.agentId });

@@ -55,21 +55,13 @@ export function typing(config: TypingConfig): OperatorFunction<EnrichedFrame, Ch
           const member = f.kind === 'member-change' ? f.member : f.sender;
           if (!shown(member)) return;
           if (f.kind !== 'typing') return off(member.id, member);
-          const until = scheduler.now() + expiry;
-          const m = members.get(member.id);
-          if (m?.on) {
-            m.until = until;
-            m.member = member;
-            return;
-          }
-          if (m) {
-            m.on = true;
-            m.until = until;
-            m.member = member;
-            m.timer ??= scheduler.schedule(() => wake(member.id), expiry);
-          } else {
-            members.set(member.id, { member, on: true, until, timer: scheduler.schedule(() => wake(member.id), expiry) });
-          }
+          let m = members.get(member.id);
+          if (!m) members.set(member.id, (m = { member, on: false, until: 0, timer: undefined }));
+          m.member = member;
+          m.until = scheduler.now() + expiry;
+          if (m.on) return; // a repeat: only the time moves
+          m.on = true;
+          m.timer ??= scheduler.schedule(() => wake(member.id), expiry);
           showing++;
           subscriber.next({ type: 'agentTyping', agent: agentInfo(member), typing: true });
         },

@@ -52,7 +52,8 @@ export interface ServiceDeskConfig {
   now: () => number;
 }
 
-const PERSIST_KEY = 'genesysChat';
+/** The desk's key in the host's persisted state. */
+export const PERSIST_KEY = 'genesysChat';
 const MAX_BODY = 4000;
 const RESOLVED: Promise<void> = Promise.resolve();
 
@@ -69,7 +70,7 @@ interface ChatScope {
   queueName?: string;
   /** The resume point: every message up to this one has been given to the host. */
   shownMessageId?: string | undefined;
-  /** The resume point last written to the host's persisted state, and whether a write is due after this task. */
+  /** The resume point last written to the host's persisted state; whether a write is queued for after this task. */
   persistedMessageId?: string | undefined;
   persistQueued: boolean;
   persistLater?: () => void;
@@ -406,11 +407,8 @@ export class GenesysServiceDesk {
   }
 
   private persist(scope: ChatScope, session: ChatSession): void {
-    const resumeAfter = scope.shownMessageId;
-    scope.persistedMessageId = resumeAfter;
-    const saved: ChatSession = { conversationId: session.conversationId, memberId: session.memberId, jwt: session.jwt, eventStreamUri: session.eventStreamUri };
-    if (resumeAfter) saved.lastMessageId = resumeAfter;
-    void this.config.callback.updatePersistedState?.({ [PERSIST_KEY]: saved }, true);
+    scope.persistedMessageId = scope.shownMessageId;
+    void this.config.callback.updatePersistedState?.({ [PERSIST_KEY]: savedSession(session, scope.shownMessageId) }, true);
   }
 
   private clearPersisted(): void {
@@ -436,6 +434,13 @@ export class GenesysServiceDesk {
     scope.connection?.dispose();
     if (this.chat === scope) this.chat = undefined;
   }
+}
+
+/** What is kept for a reload: the session, with the resume point in place of the last message seen. */
+export function savedSession(session: ChatSession, resumeAfter: string | undefined): ChatSession {
+  const saved: ChatSession = { conversationId: session.conversationId, memberId: session.memberId, jwt: session.jwt, eventStreamUri: session.eventStreamUri };
+  if (resumeAfter) saved.lastMessageId = resumeAfter;
+  return saved;
 }
 
 function findConnectItem(m: MessageResponseLike | undefined): ConnectToAgentItem | undefined {
