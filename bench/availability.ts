@@ -15,7 +15,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEMO, startEmulator } from '../packages/genesys-emulator/src';
+import { DEMO, emulatorMiddlewareEnv, startEmulator } from '../packages/genesys-emulator/src';
 
 const ROOT = resolve(__dirname, '..');
 const SERVER_DIR = join(ROOT, 'fastify-server');
@@ -141,12 +141,7 @@ async function main(): Promise<void> {
   const barePort = await freePort();
   const fastifyPort = await freePort();
   const middleware = start(process.execPath, ['dist/server.js'], {
-    ORGANIZATION_ID: DEMO.organizationId,
-    DEPLOYMENT_ID: DEMO.deploymentId,
-    QUEUE_TARGET: DEMO.queueName,
-    GENESYS_CLIENT_ID: DEMO.clientId,
-    GENESYS_CLIENT_SECRET: DEMO.clientSecret,
-    GENESYS_API_BASE_URL: emu.url,
+    ...emulatorMiddlewareEnv(emu),
     HOST: '127.0.0.1',
     PORT: String(mwPort),
     // All load comes from one loopback address: lift the per-address limit (the limiter still runs).

@@ -1,4 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
+import { callControl } from '../packages/genesys-emulator/src';
 import type { DemoStack } from './stack';
 import type { Tab } from './suite';
 
@@ -92,15 +93,8 @@ export interface ChatDetail extends ChatView {
 export class AgentControl {
   constructor(private readonly stack: DemoStack) {}
 
-  async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.stack.emulator.controlUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
+  call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    return callControl<T>(this.stack.emulator.controlUrl, method, path, body);
   }
 
   async chats(): Promise<ChatView[]> {

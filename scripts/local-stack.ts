@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../fastify-server/src/app';
 import { loadConfig } from '../fastify-server/src/config';
-import { DEMO, startEmulator, type EmulatorOptions, type RunningEmulator } from '../packages/genesys-emulator/src';
+import { DEMO, emulatorMiddlewareEnv, startEmulator, type EmulatorOptions, type RunningEmulator } from '../packages/genesys-emulator/src';
 
 type Middleware = Awaited<ReturnType<typeof buildApp>>;
 
@@ -33,18 +33,6 @@ export interface LocalStack {
   /** Middleware with the deployment that requires authentication. */
   authMiddlewareUrl: string;
   close(): Promise<void>;
-}
-
-/** Middleware variables for the emulator's demo organisation (as in `fastify-server/.env-sample`). */
-export function emulatorMiddlewareEnv(emulator: RunningEmulator, deploymentId: string): Record<string, string> {
-  return {
-    ORGANIZATION_ID: emulator.options.organizationId,
-    DEPLOYMENT_ID: deploymentId,
-    QUEUE_TARGET: DEMO.queueName,
-    GENESYS_CLIENT_ID: DEMO.clientId,
-    GENESYS_CLIENT_SECRET: DEMO.clientSecret,
-    GENESYS_API_BASE_URL: emulator.url,
-  };
 }
 
 /** Builds and starts one middleware from variables, exactly as its server would (validated configuration). */

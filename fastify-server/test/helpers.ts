@@ -1,6 +1,6 @@
 import jwt from '@fastify/jwt';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { DEMO, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../packages/genesys-emulator/src';
+import { DEMO, callControl, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../packages/genesys-emulator/src';
 import { buildApp, type AppDeps } from '../src/app';
 import { loadConfig } from '../src/config';
 
@@ -44,14 +44,8 @@ export function manualClock(start = Date.now()) {
   return { now: () => t, advance: (ms: number) => void (t += ms) };
 }
 
-async function controlCall<T>(emu: RunningEmulator, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${emu.controlUrl}${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${await res.text()}`);
-  const text = await res.text();
-  return (text ? JSON.parse(text) : undefined) as T;
+function controlCall<T>(emu: RunningEmulator, method: string, path: string, body?: unknown): Promise<T> {
+  return callControl<T>(emu.controlUrl, method, path, body);
 }
 
 export const OBSERVATIONS = 'POST /api/v2/analytics/queues/observations/query';

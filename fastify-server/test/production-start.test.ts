@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { emulatorMiddlewareEnv } from '../../packages/genesys-emulator/src';
 import { DEMO, startTestEmulator, type RunningEmulator } from './helpers';
 
 /**
@@ -62,12 +63,7 @@ it('builds, installs production dependencies only, starts with `node dist/server
       HOME: dir,
       NODE_ENV: 'production',
       NODE_OPTIONS: IMAGE_NODE_OPTIONS,
-      ORGANIZATION_ID: DEMO.organizationId,
-      DEPLOYMENT_ID: DEMO.deploymentId,
-      QUEUE_TARGET: DEMO.queueName,
-      GENESYS_CLIENT_ID: DEMO.clientId,
-      GENESYS_CLIENT_SECRET: DEMO.clientSecret,
-      GENESYS_API_BASE_URL: emu.url,
+      ...emulatorMiddlewareEnv(emu),
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'info',

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { buildApp } from '../../../fastify-server/src/app';
 import { loadConfig } from '../../../fastify-server/src/config';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../genesys-emulator/src';
+import { callControl, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../genesys-emulator/src';
 import { createGenesysServiceDeskFactory, type GenesysServiceDeskOptions, type HostCallback } from '../src';
 import type { GenesysServiceDesk } from '../src/service-desk/genesys-service-desk';
 
@@ -167,15 +167,8 @@ export async function chatOf(stack: Stack, guestName: string): Promise<{ id: str
   return found;
 }
 
-export async function control<T = unknown>(stack: Stack, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${stack.emu.controlUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
+export function control<T = unknown>(stack: Stack, method: string, path: string, body?: unknown): Promise<T> {
+  return callControl<T>(stack.emu.controlUrl, method, path, body);
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
