@@ -16,6 +16,7 @@ import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEMO, emulatorMiddlewareEnv, startEmulator } from '../packages/genesys-emulator/src';
+import { imageRuntime } from '../fastify-server/test/image';
 
 const ROOT = resolve(__dirname, '..');
 const SERVER_DIR = join(ROOT, 'fastify-server');
@@ -26,8 +27,13 @@ const WAIT_TIME = 'GET /api/v2/routing/queues/:queueId/estimatedwaittime';
 
 const A = { connections: 1000, overallRate: 2000, seconds: 30 };
 
-/** The container image's NODE_OPTIONS (fastify-server/Dockerfile), given to both servers so they run as shipped. */
-const IMAGE_NODE_OPTIONS = /^ENV NODE_OPTIONS="([^"]*)"/m.exec(readFileSync(join(SERVER_DIR, 'Dockerfile'), 'utf8'))?.[1] ?? '';
+/**
+ * The container image's NODE_OPTIONS and the node flags of its CMD (fastify-server/Dockerfile), given to every server
+ * so that all run as the middleware ships.
+ */
+const IMAGE = imageRuntime(join(SERVER_DIR, 'Dockerfile'));
+const IMAGE_NODE_OPTIONS = IMAGE.nodeOptions;
+const IMAGE_NODE_FLAGS = IMAGE.command.slice(1).filter((a) => a.startsWith('--'));
 const B = { connections: 100, seconds: 10, rounds: 5 };
 
 interface CannonResult {
@@ -123,7 +129,8 @@ function cpuMs(pid: number | undefined): number | null {
 }
 
 /** Runs autocannon against a server process and measures that process's CPU per completed request (µs). */
-async function measured(url: string, pid: number | undefined, args: string[]): Promise<CannonResult & { cpuUsPerRequest: number | null }> {
+type Run = CannonResult & { cpuUsPerRequest: number | null };
+async function measured(url: string, pid: number | undefined, args: string[]): Promise<Run> {
   const before = cpuMs(pid);
   const result = await cannon(url, args);
   const after = cpuMs(pid);
@@ -140,16 +147,20 @@ async function main(): Promise<void> {
   const mwPort = await freePort();
   const barePort = await freePort();
   const fastifyPort = await freePort();
-  const middleware = start(process.execPath, ['dist/server.js'], {
-    ...emulatorMiddlewareEnv(emu),
+  const [node, ...imageArgs] = IMAGE.command;
+  const middlewareEnv = (e: Parameters<typeof emulatorMiddlewareEnv>[0], port: number) => ({
+    ...emulatorMiddlewareEnv(e),
     HOST: '127.0.0.1',
-    PORT: String(mwPort),
+    PORT: String(port),
     // All load comes from one loopback address: lift the per-address limit (the limiter still runs).
     RATE_LIMIT_MAX: '1000000000',
     // Request log lines at info would measure stdout, not the server.
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
-  }, SERVER_DIR);
+  });
+  if (node !== 'node') throw new Error(`the image's CMD does not start with node: ${IMAGE.command.join(' ')}`);
+  const middleware = start(process.execPath, imageArgs, middlewareEnv(emu, mwPort), SERVER_DIR);
+  let emu2: Awaited<ReturnType<typeof startEmulator>> | undefined;
   const mwUrl = `http://127.0.0.1:${mwPort}/availability`;
   try {
     await waitFor(`http://127.0.0.1:${mwPort}/healthz`);
@@ -171,7 +182,7 @@ async function main(): Promise<void> {
 
     // The bare server answers the middleware's own answer.
     const answer = await (await fetch(mwUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY })).text();
-    const bare = start(process.execPath, [join(ROOT, 'bench', 'bare-server.cjs'), String(barePort), answer]);
+    const bare = start(process.execPath, [...IMAGE_NODE_FLAGS, join(ROOT, 'bench', 'bare-server.cjs'), String(barePort), answer]);
     const bareUrl = `http://127.0.0.1:${barePort}/availability`;
     await new Promise((r) => setTimeout(r, 500));
     // Same load on the bare server: how much of (a)'s latency is the load generator's 1,000 connections.
@@ -179,29 +190,45 @@ async function main(): Promise<void> {
     const aBare = await cannon(bareUrl, aArgs);
 
     // Fastify alone (no plugins) answering the same JSON: how much of the gap is Fastify, how much our plugins.
-    const fastify = start(process.execPath, [join(ROOT, 'bench', 'bare-fastify.cjs'), String(fastifyPort), answer], {}, SERVER_DIR);
+    const fastify = start(process.execPath, [...IMAGE_NODE_FLAGS, join(ROOT, 'bench', 'bare-fastify.cjs'), String(fastifyPort), answer], {}, SERVER_DIR);
     const fastifyUrl = `http://127.0.0.1:${fastifyPort}/availability`;
     await waitFor(fastifyUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
 
-    // ---- (b) unthrottled, bare server vs middleware (and Fastify alone, for reference), alternating (after an
-    // unmeasured warm-up of each, so that none is measured while the JIT is still compiling its hot path)
-    for (const url of [bareUrl, fastifyUrl, mwUrl]) await cannon(url, ['-c', String(B.connections), '-d', '3']);
-    const bareRuns: Array<CannonResult & { cpuUsPerRequest: number | null }> = [];
-    const fastifyRuns: Array<CannonResult & { cpuUsPerRequest: number | null }> = [];
-    const mwRuns: Array<CannonResult & { cpuUsPerRequest: number | null }> = [];
+    // The middleware as the image ran it before the V8 flags of its CMD (plain `node dist/server.js`), against an
+    // emulator of its own so that (b)'s upstream counts stay the shipped middleware's, after the same cold start
+    // under (a)'s load (shorter): what the flags change, side by side.
+    emu2 = await startEmulator({ port: 0 });
+    const plainPort = await freePort();
+    const plain = start(process.execPath, ['dist/server.js'], middlewareEnv(emu2, plainPort), SERVER_DIR);
+    const plainUrl = `http://127.0.0.1:${plainPort}/availability`;
+    await waitFor(`http://127.0.0.1:${plainPort}/healthz`);
+    console.log('the middleware without the image\'s V8 flags: the same cold start under (a)\'s load, 10 s...');
+    await cannon(plainUrl, ['-c', String(A.connections), '-R', String(A.overallRate), '-d', '10']);
+
+    // ---- (b) unthrottled, bare server vs middleware (and Fastify alone and the flag-less middleware, for
+    // reference), alternating (after an unmeasured warm-up of each, so that none is measured while the JIT is still
+    // compiling its hot path)
+    for (const url of [bareUrl, fastifyUrl, mwUrl, plainUrl]) await cannon(url, ['-c', String(B.connections), '-d', '3']);
+    const bareRuns: Run[] = [];
+    const fastifyRuns: Run[] = [];
+    const mwRuns: Run[] = [];
+    const plainRuns: Run[] = [];
     emu.log.clear();
     const bStarted = Date.now();
+    const bArgs = ['-c', String(B.connections), '-d', String(B.seconds)];
     for (let i = 0; i < B.rounds; i += 1) {
-      console.log(`(b) round ${i + 1}/${B.rounds}: bare, Fastify alone, middleware, ${B.connections} connections, ${B.seconds} s each...`);
-      bareRuns.push(await measured(bareUrl, bare.pid, ['-c', String(B.connections), '-d', String(B.seconds)]));
-      fastifyRuns.push(await measured(fastifyUrl, fastify.pid, ['-c', String(B.connections), '-d', String(B.seconds)]));
-      mwRuns.push(await measured(mwUrl, middleware.pid, ['-c', String(B.connections), '-d', String(B.seconds)]));
+      console.log(`(b) round ${i + 1}/${B.rounds}: bare, Fastify alone, middleware, middleware without flags, ${B.connections} connections, ${B.seconds} s each...`);
+      bareRuns.push(await measured(bareUrl, bare.pid, bArgs));
+      fastifyRuns.push(await measured(fastifyUrl, fastify.pid, bArgs));
+      mwRuns.push(await measured(mwUrl, middleware.pid, bArgs));
+      plainRuns.push(await measured(plainUrl, plain.pid, bArgs));
     }
     const bCounts = emu.log.query().counts;
     const bData = (bCounts[OBSERVATIONS] ?? 0) + (bCounts[WAIT_TIME] ?? 0);
     const bSeconds = (Date.now() - bStarted) / 1000;
     await stop(bare);
     await stop(fastify);
+    await stop(plain);
 
     const bareRps = median(bareRuns.map((r) => r.requests.average));
     const mwRps = median(mwRuns.map((r) => r.requests.average));
@@ -234,6 +261,9 @@ async function main(): Promise<void> {
         medianFastify: round(median(fastifyRuns.map((r) => r.requests.average))),
         fastifyCpuUs: median(fastifyRuns.map((r) => r.cpuUsPerRequest ?? 0)),
         middlewareRps: mwRuns.map((r) => round(r.requests.average)),
+        plainRps: plainRuns.map((r) => round(r.requests.average)),
+        medianPlain: round(median(plainRuns.map((r) => r.requests.average))),
+        plainCpuUs: median(plainRuns.map((r) => r.cpuUsPerRequest ?? 0)),
         middlewareNon2xx: mwRuns.reduce((n, r) => n + r.non2xx + r.errors, 0),
         medianBare: round(bareRps),
         medianMiddleware: round(mwRps),
@@ -251,21 +281,22 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(children.map(stop));
     await emu.close();
+    await emu2?.close();
   }
 }
 
 function writeReport(r: { date: string; node: string; cpus: string; memoryGiB: number; a: Record<string, unknown> & { upstream: Record<string, number> }; b: Record<string, unknown> }): void {
   const a = r.a as typeof r.a & { requests: number; ok: number; non2xx: number; errors: number; timeouts: number; rps: number; p50: number; p99: number; dataCalls: number; dataCallsSpanSeconds: number; dataCallsPerMinute: number; dataCallsMaxIn60s: number; bareP50: number; bareP99: number };
-  const b = r.b as { bareRps: number[]; fastifyRps: number[]; medianFastify: number; fastifyCpuUs: number; middlewareRps: number[]; middlewareNon2xx: number; medianBare: number; medianMiddleware: number; ratio: number; bareCpuUs: number; middlewareCpuUs: number; middlewareP50: number; middlewareP99: number; dataCallsPerMinute: number };
+  const b = r.b as { bareRps: number[]; fastifyRps: number[]; medianFastify: number; fastifyCpuUs: number; middlewareRps: number[]; plainRps: number[]; medianPlain: number; plainCpuUs: number; middlewareNon2xx: number; medianBare: number; medianMiddleware: number; ratio: number; bareCpuUs: number; middlewareCpuUs: number; middlewareP50: number; middlewareP99: number; dataCallsPerMinute: number };
   const upstream = Object.entries(a.upstream).map(([k, v]) => `\`${k}\` ${v}`).join(', ');
   const section = `## Middleware: /availability
 
-Command (repository root): \`pnpm bench:availability\` (\`bench/availability.ts\`). Machine: ${r.cpus}, ${r.memoryGiB} GiB;
-Node ${r.node}; run ${r.date}. Everything on loopback: the Genesys emulator, the middleware's production build
-(\`node dist/server.js\`, \`LOG_LEVEL=warn\`, per-address rate limit lifted because all load comes from one address)
-and a bare \`node:http\` server answering the same JSON, both with the image's \`NODE_OPTIONS=${IMAGE_NODE_OPTIONS}\`; load
-from autocannon's CLI in a separate process. Load
-generator, middleware and baseline share the same ${cpus().length} cores.
+Command (repository root): \`pnpm bench:availability\`. Machine: ${r.cpus}, ${r.memoryGiB} GiB;
+Node ${r.node}; run ${r.date}. Everything on loopback: the Genesys emulator, the middleware's production build started
+with the container image's command (\`${IMAGE.command.join(' ')}\`, \`LOG_LEVEL=warn\`, per-address rate limit lifted
+because all load comes from one address) and a bare \`node:http\` server answering the same JSON; every server runs
+with the image's \`NODE_OPTIONS=${IMAGE_NODE_OPTIONS}\` and node flags. Load from autocannon's CLI in a separate process.
+Load generator, middleware and baseline share the same ${cpus().length} cores.
 
 **(a) ${A.connections} connections, ${A.overallRate} requests/s in total, ${A.seconds} s, cold cache at the start**
 
@@ -283,13 +314,14 @@ ${a.dataCallsMaxIn60s} in the busiest 60-second window (target: at most 12 per m
 ${A.overallRate} req/s asked. The coalescing test (\`fastify-server/test/coalescing.test.ts\`) checks the same bound over a
 simulated minute at 200 req/s.
 
-**(b) ${B.connections} connections, unthrottled, ${B.seconds} s runs, bare, Fastify alone and middleware alternated ${B.rounds} times (after a 3 s warm-up of each)**
+**(b) ${B.connections} connections, unthrottled, ${B.seconds} s runs, the four servers alternated ${B.rounds} times (after a 3 s warm-up of each)**
 
 | | runs (req/s) | median req/s | ratio to bare | server CPU per request (median) |
 |---|---|---:|---:|---:|
 | bare \`node:http\` | ${b.bareRps.join(', ')} | ${b.medianBare} | 1.00 | ${b.bareCpuUs} µs |
 | Fastify alone (\`bench/bare-fastify.cjs\`: same schemas, logger, no plugins) | ${b.fastifyRps.join(', ')} | ${b.medianFastify} | ${round(b.medianFastify / b.medianBare, 2)} | ${b.fastifyCpuUs} µs |
-| middleware | ${b.middlewareRps.join(', ')} | ${b.medianMiddleware} | ${b.ratio} | ${b.middlewareCpuUs} µs |
+| **middleware** (as shipped) | ${b.middlewareRps.join(', ')} | ${b.medianMiddleware} | **${b.ratio}** | ${b.middlewareCpuUs} µs |
+| middleware started with plain \`node dist/server.js\` (before the image's V8 flag), after the same cold start under load | ${b.plainRps.join(', ')} | ${b.medianPlain} | ${round(b.medianPlain / b.medianBare, 2)} | ${b.plainCpuUs} µs |
 
 Ratio middleware / bare: **${b.ratio}** (target: at least 0.5). Middleware p50 ${b.middlewareP50} ms, p99
 ${b.middlewareP99} ms (medians of the runs); non-2xx or errors: ${b.middlewareNon2xx}. Upstream observations + wait-time
@@ -298,12 +330,18 @@ calls during (b): ${b.dataCallsPerMinute} per minute.
 Server CPU per request is the user + system time of the server process, all its threads, over each run. The
 middleware's extra cost per request is what it does beyond the bare answer: Fastify itself with JSON parsing, schema
 validation and a child logger (the Fastify-alone row), then CORS, the per-address rate limit, security headers, the
-error handler, request ids and the cache lookup. A CPU profile of the middleware under this load (\`node
---cpu-prof\`, 2026-11-22) puts about 30 % of its time in the kernel's socket write (the bare server spends the same per
-answer) and 15 % in garbage collection (about 17 KB allocated per request, most of it inside Fastify,
-\`@fastify/rate-limit\` and \`@fastify/cors\`); helmet's eleven middlewares were 3.3 µs per request before its headers
-were taken once at start-up, and a random UUID per request id 0.6 µs. Turning single plugins off to price each one
-gave differences within this machine's noise (the same build measured minutes apart differed by up to 40 %).
+error handler, request ids and the cache lookup.
+
+Why the last row: V8's allocation-site pretenuring. When many requests wait at the same time (the cold fill under
+(a)'s 1,000 connections; in production a cold start under load or a slow upstream), V8 sees the objects of their
+allocation sites survive collections and decides to allocate from those sites straight in the old generation, and the
+server keeps that decision. From then on every request's garbage needs full collections and each scavenge takes 3 to
+5 ms instead of 0.2 to 0.3 ms (\`node --trace-gc\`: the old generation grows about 2.5 MB per scavenge, 20 ms apart, then a
+mark-compact every 0.7 s; 2026-12-01). Without (a) first, a plain start fell into that state in 3 of 6 runs; with
+\`--no-allocation-site-pretenuring\`, in none of 6. The flag is a V8 option, which NODE_OPTIONS refuses, so it is on the
+image's command line (and in \`pnpm start\`). In a CPU profile of the shipped middleware the rest is the kernel's
+socket write (a bit more per answer than the bare server's: the security headers make the answer 616 bytes instead of
+346) and Fastify's own work.
 
 These figures move with whatever else runs on the machine: the bare server's own runs above spread by
 ${round((Math.max(...b.bareRps) / Math.min(...b.bareRps) - 1) * 100)} %. Compare runs made together, not single numbers.

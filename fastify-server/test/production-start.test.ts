@@ -6,17 +6,20 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { emulatorMiddlewareEnv } from '../../packages/genesys-emulator/src';
 import { DEMO, startTestEmulator, type RunningEmulator } from './helpers';
+import { imageRuntime } from './image';
 
 /**
  * No Docker engine runs here, so this does what the Dockerfile does, step for step: build, make a pruned production
- * install with `pnpm deploy --prod`, then run the image's exact command (`node dist/server.js`) in it.
+ * install with `pnpm deploy --prod`, then run the image's exact command (its CMD, read from the Dockerfile) in it, with
+ * the image's NODE_OPTIONS.
  */
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
 const PACKAGE = 'genesys-handoff-server';
-/** The image's runtime NODE_OPTIONS, so the server starts exactly as it does in the container. */
-const IMAGE_NODE_OPTIONS = /^ENV NODE_OPTIONS="([^"]*)"/m.exec(readFileSync(resolve(__dirname, '../Dockerfile'), 'utf8'))?.[1] ?? '';
+/** The image's runtime NODE_OPTIONS and CMD, so the server starts exactly as it does in the container. */
+const IMAGE = imageRuntime();
+const [COMMAND = 'node', ...ARGS] = IMAGE.command;
 
 let emu: RunningEmulator;
 let dir: string;
@@ -38,7 +41,13 @@ const freePort = () =>
     });
   });
 
-it('builds, installs production dependencies only, starts with `node dist/server.js`, serves, and exits 0 on SIGTERM', async () => {
+it('`pnpm start` is the command the image runs', () => {
+  const scripts = (JSON.parse(readFileSync(resolve(__dirname, '../package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  expect(scripts['start']).toBe(IMAGE.command.join(' '));
+  expect(IMAGE.command).toContain('dist/server.js');
+});
+
+it('builds, installs production dependencies only, starts with the image\'s command, serves, and exits 0 on SIGTERM', async () => {
   await run('pnpm', ['--filter', PACKAGE, 'build'], { cwd: ROOT });
   await run('pnpm', ['--filter', PACKAGE, 'deploy', '--prod', dir], { cwd: ROOT });
   // Production dependencies only: no dev tools in the image.
@@ -47,22 +56,21 @@ it('builds, installs production dependencies only, starts with `node dist/server
   for (const dev of ['tsx', 'autocannon', 'genesys-emulator', 'typescript', 'jest']) expect(installed.split(',')).not.toContain(dev.trim());
 
   // A bad variable stops the start with its name (and EX_CONFIG), before anything listens.
-  const bad = await run('node', ['dist/server.js'], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', HOME: dir, PORT: 'not-a-port' } }).then(
+  const bad = await run(COMMAND, ARGS, { cwd: dir, env: { PATH: process.env['PATH'] ?? '', HOME: dir, NODE_OPTIONS: IMAGE.nodeOptions, PORT: 'not-a-port' } }).then(
     () => ({ code: 0, stderr: '' }),
     (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
   );
-  expect(IMAGE_NODE_OPTIONS).toContain('--max-semi-space-size');
   expect(bad.code).toBe(78);
   expect(bad.stderr).toMatch(/^Invalid configuration: .*ORGANIZATION_ID is required.*PORT must be integer/m);
 
   const port = await freePort();
-  const child = spawn('node', ['dist/server.js'], {
+  const child = spawn(COMMAND, ARGS, {
     cwd: dir,
     env: {
       PATH: process.env['PATH'] ?? '',
       HOME: dir,
       NODE_ENV: 'production',
-      NODE_OPTIONS: IMAGE_NODE_OPTIONS,
+      NODE_OPTIONS: IMAGE.nodeOptions,
       ...emulatorMiddlewareEnv(emu),
       HOST: '127.0.0.1',
       PORT: String(port),
