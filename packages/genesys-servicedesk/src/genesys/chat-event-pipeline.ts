@@ -2,6 +2,7 @@ import { asyncScheduler, merge, share, tap, type Observable, type ObservableInpu
 import type { ChatEvent } from '../chat-event';
 import { agentMessages } from '../operators/agent-messages';
 import { chatEnd } from '../operators/chat-end';
+import { connectionState, type SocketStatus } from '../operators/connection-state';
 import { dedupeById } from '../operators/dedupe-by-id';
 import { lookupMembers } from '../operators/lookup-members';
 import { memberChanges } from '../operators/member-changes';
@@ -20,6 +21,8 @@ export interface ChatEventPipelineConfig {
   typingExpiryMs?: number;
   departureGraceMs?: number;
   scheduler?: SchedulerLike;
+  /** The socket's status, when there is one: its `connection` events join the stream (one merge for all branches). */
+  status$?: Observable<SocketStatus>;
 }
 
 /**
@@ -46,5 +49,6 @@ export function chatEventPipeline(frames$: Observable<EventFrame>, c: ChatEventP
     enriched$.pipe(agentMessages(c.selfId)),
     members$.pipe(transferDetection({ ...grace, scheduler })),
     members$.pipe(chatEnd({ ...grace, ...(c.guestEnding ? { guestEnding: c.guestEnding } : {}), scheduler })),
+    ...(c.status$ ? [c.status$.pipe(connectionState())] : []),
   );
 }

@@ -42,8 +42,9 @@ export type EventFrame = Exclude<GuestFrame, HeartbeatFrame>;
 
 export type ParseResult = { ok: true; frame: GuestFrame } | { ok: false; reason: string };
 
-const MEMBER_STATES: ReadonlySet<string> = new Set(['ALERTING', 'CONNECTED', 'DISCONNECTED']);
-const BODY_TYPES: ReadonlySet<string> = new Set(['standard', 'notice', 'member-join', 'member-leave', 'media-request']);
+// Comparisons, not Set lookups: the values are fresh strings from JSON.parse, and a lookup hashes each one first.
+const isMemberState = (v: unknown): v is MemberState => v === 'CONNECTED' || v === 'DISCONNECTED' || v === 'ALERTING';
+const isBodyType = (v: unknown): v is BodyType => v === 'standard' || v === 'notice' || v === 'member-join' || v === 'member-leave' || v === 'media-request';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -79,17 +80,17 @@ export function parseFrame(data: unknown): ParseResult {
       const member = body['member'];
       const memberId = idOf(member);
       const state = isRecord(member) ? member['state'] : undefined;
-      if (!memberId || typeof state !== 'string' || !MEMBER_STATES.has(state)) return { ok: false, reason: 'member-change without member id or known state' };
-      return { ok: true, frame: { kind: 'member-change', conversationId, memberId, state: state as MemberState, timestamp } };
+      if (!memberId || !isMemberState(state)) return { ok: false, reason: 'member-change without member id or known state' };
+      return { ok: true, frame: { kind: 'member-change', conversationId, memberId, state, timestamp } };
     }
     case 'message': {
       const id = str(body['id']);
       const senderId = idOf(body['sender']);
       const bodyType = body['bodyType'];
       if (!id || !senderId) return { ok: false, reason: 'message without id or sender' };
-      if (typeof bodyType !== 'string' || !BODY_TYPES.has(bodyType)) return { ok: false, reason: `message with unknown bodyType ${String(bodyType)}` };
+      if (!isBodyType(bodyType)) return { ok: false, reason: `message with unknown bodyType ${String(bodyType)}` };
       const text = typeof body['body'] === 'string' ? body['body'] : '';
-      return { ok: true, frame: { kind: 'message', conversationId, id, senderId, body: text, bodyType: bodyType as BodyType, timestamp } };
+      return { ok: true, frame: { kind: 'message', conversationId, id, senderId, body: text, bodyType, timestamp } };
     }
     case 'typing-indicator': {
       const id = str(body['id']);

@@ -4,12 +4,9 @@ import {
   Observable,
   asyncScheduler,
   catchError,
-  concatWith,
   defer,
-  filter,
   from,
   map,
-  merge,
   of,
   retry,
   switchMap,
@@ -18,6 +15,7 @@ import {
   throwError,
   timer,
   Subject,
+  type MonoTypeOperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
 import { webSocket } from 'rxjs/webSocket';
@@ -25,10 +23,10 @@ import { backoffDelay, type BackoffConfig } from '../backoff';
 import type { ChatEvent } from '../chat-event';
 import { GenesysApiError, ServiceDeskError } from '../errors';
 import type { Logger } from '../logger';
-import { connectionState, type SocketStatus } from '../operators/connection-state';
+import type { SocketStatus } from '../operators/connection-state';
 import { heartbeatWatchdog } from '../operators/heartbeat-watchdog';
 import { chatEventPipeline } from './chat-event-pipeline';
-import { parseFrame, type EventFrame, type GuestFrame, type MemberChangeFrame } from './frames';
+import { parseFrame, type EventFrame, type MemberChangeFrame } from './frames';
 import { GuestApi, type CreateChatRequest } from './guest-api';
 
 /** A WebSocket constructor: the browser's, or `ws` in Node. */
@@ -60,6 +58,18 @@ export interface ChatSession {
   eventStreamUri: string;
   /** The last message seen, so a reattached chat shows only what was missed. */
   lastMessageId?: string;
+}
+
+/** A clean close (e.g. 1001) completes the socket; for us any close we did not ask for is a drop: an error. */
+function closeIsDrop<T>(): MonoTypeOperatorFunction<T> {
+  return (source) =>
+    new Observable<T>((subscriber) =>
+      source.subscribe({
+        next: (v) => subscriber.next(v),
+        error: (e: unknown) => subscriber.error(e),
+        complete: () => subscriber.error(new SocketClosed(1000, '')),
+      }),
+    );
 }
 
 class SocketClosed extends Error {
@@ -161,19 +171,17 @@ export class GuestChatConnection {
 
   private buildEvents(): Observable<ChatEvent> {
     const c = this.config;
-    const events$ = merge(
-      chatEventPipeline(this.frames(), {
-        selfId: this.session.memberId,
-        lookup: (id) => this.api.getMember(this.session.conversationId, id),
-        onLookupError: (id, e) => this.log.warn?.(`Genesys member ${id} could not be looked up; using a fallback profile`, e),
-        onMessageFrame: (id) => (this.session.lastMessageId = id),
-        guestEnding: () => this.ending,
-        ...(c.typingExpiryMs !== undefined ? { typingExpiryMs: c.typingExpiryMs } : {}),
-        ...(c.departureGraceMs !== undefined ? { departureGraceMs: c.departureGraceMs } : {}),
-        ...(c.scheduler ? { scheduler: c.scheduler } : {}),
-      }),
-      this.status$.pipe(connectionState()),
-    );
+    const events$ = chatEventPipeline(this.frames(), {
+      selfId: this.session.memberId,
+      lookup: (id) => this.api.getMember(this.session.conversationId, id),
+      onLookupError: (id, e) => this.log.warn?.(`Genesys member ${id} could not be looked up; using a fallback profile`, e),
+      onMessageFrame: (id) => (this.session.lastMessageId = id),
+      guestEnding: () => this.ending,
+      status$: this.status$,
+      ...(c.typingExpiryMs !== undefined ? { typingExpiryMs: c.typingExpiryMs } : {}),
+      ...(c.departureGraceMs !== undefined ? { departureGraceMs: c.departureGraceMs } : {}),
+      ...(c.scheduler ? { scheduler: c.scheduler } : {}),
+    });
     return events$.pipe(
       takeWhile((e) => e.type !== 'chatEnded', true),
       takeUntil(this.disposed$),
@@ -238,17 +246,10 @@ export class GuestChatConnection {
               if (reopened) void backfill();
             },
           },
-        }).pipe(
-          // A clean close (e.g. 1001) completes the socket; for us any close we did not ask for is a drop.
-          concatWith(defer(() => throwError(() => new SocketClosed(1000, '')))),
-        );
+        }).pipe(closeIsDrop());
       }).pipe(
-        map((data): GuestFrame | null => {
-          const r = parseFrame(data);
-          if (!r.ok) this.log.warn?.(`Dropped an event-stream frame: ${r.reason}`);
-          return r.ok ? r.frame : null;
-        }),
-        // A missing heartbeat means a dead socket: unsubscribing closes it and `retry` opens a new one.
+        // A missing heartbeat means a dead socket: unsubscribing closes it and `retry` opens a new one. Any text
+        // from the socket counts as a sign of life; frames are parsed once, after this, by the subscriber below.
         heartbeatWatchdog({ timeoutMs: c.heartbeatTimeoutMs ?? 75_000, scheduler }),
         retry({
           count: c.maxReconnectAttempts ?? 20,
@@ -269,11 +270,14 @@ export class GuestChatConnection {
             );
           },
         }),
-        filter((f): f is EventFrame => f !== null && f.kind !== 'heartbeat'),
       );
 
       const sub = socket$.subscribe({
-        next: emit,
+        next: (data) => {
+          const r = parseFrame(data);
+          if (!r.ok) this.log.warn?.(`Dropped an event-stream frame: ${r.reason}`);
+          else if (r.frame.kind !== 'heartbeat') emit(r.frame);
+        },
         error: (e: unknown) => {
           this.status$.next('closed');
           this.rejectOpened(e instanceof Error ? e : new Error(String(e)));

@@ -1,7 +1,8 @@
-import { filter, map, type OperatorFunction } from 'rxjs';
-import type { ChatEventOf } from '../chat-event';
+import type { OperatorFunction } from 'rxjs';
+import type { AgentInfo, ChatEventOf } from '../chat-event';
 import { agentInfo } from './agent-info';
-import type { EnrichedFrame } from './types';
+import { perSubscription } from './per-subscription';
+import type { EnrichedFrame, MemberInfo } from './types';
 
 type Out = ChatEventOf<'agentMessage'> | ChatEventOf<'systemMessage'>;
 
@@ -11,14 +12,20 @@ type Out = ChatEventOf<'agentMessage'> | ChatEventOf<'systemMessage'>;
  * a second agent or one whose lookup failed, is shown as an agent — never silently dropped.
  */
 export function agentMessages(selfId: string): OperatorFunction<EnrichedFrame, Out> {
-  return (source) =>
-    source.pipe(
-      filter((f): f is Extract<EnrichedFrame, { kind: 'message' }> => f.kind === 'message'),
-      filter((f) => (f.bodyType === 'standard' || f.bodyType === 'notice') && f.senderId !== selfId && f.body.trim() !== ''),
-      map((f): Out => {
-        const role = f.sender.role;
-        if (role === 'WORKFLOW' || role === 'ACD') return { type: 'systemMessage', id: f.id, role, text: f.body, timestamp: f.timestamp };
-        return { type: 'agentMessage', id: f.id, agent: agentInfo(f.sender), text: f.body, timestamp: f.timestamp };
-      }),
-    );
+  return perSubscription<EnrichedFrame, Out>((out) => {
+    // Most messages come from the member who sent the previous one: its profile is made once, not per message.
+    let lastSender: MemberInfo | undefined;
+    let lastAgent: AgentInfo | undefined;
+    return (f) => {
+      if (f.kind !== 'message' || (f.bodyType !== 'standard' && f.bodyType !== 'notice') || f.senderId === selfId || f.body.trim() === '') return;
+      const sender = f.sender;
+      const role = sender.role;
+      if (role === 'WORKFLOW' || role === 'ACD') return out.next({ type: 'systemMessage', id: f.id, role, text: f.body, timestamp: f.timestamp });
+      if (sender !== lastSender || lastAgent === undefined) {
+        lastSender = sender;
+        lastAgent = agentInfo(sender);
+      }
+      out.next({ type: 'agentMessage', id: f.id, agent: lastAgent, text: f.body, timestamp: f.timestamp });
+    };
+  });
 }

@@ -1,5 +1,6 @@
-import { filter, type MonoTypeOperatorFunction } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
 import type { EventFrame } from '../genesys/frames';
+import { perSubscription } from './per-subscription';
 
 /**
  * Drops message and typing frames whose id was seen before (Genesys may re-deliver, and an echo can race the REST
@@ -13,21 +14,20 @@ import type { EventFrame } from '../genesys/frames';
  * frame's id.
  */
 export function dedupeById<T extends EventFrame>(capacity = 2000): MonoTypeOperatorFunction<T> {
-  return (source) => {
+  return perSubscription<T, T>((out) => {
     let current = new Set<string>();
     let previous = new Set<string>();
-    return source.pipe(
-      filter((f) => {
-        if (f.kind === 'member-change' || capacity < 1) return true;
+    return (f) => {
+      if (f.kind !== 'member-change' && capacity >= 1) {
         const id = f.id;
-        if (current.has(id) || previous.has(id)) return false;
+        if (current.has(id) || previous.has(id)) return;
         if (current.size >= capacity) {
           previous = current;
           current = new Set();
         }
         current.add(id);
-        return true;
-      }),
-    );
-  };
+      }
+      out.next(f);
+    };
+  });
 }

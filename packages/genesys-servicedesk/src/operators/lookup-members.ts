@@ -1,4 +1,4 @@
-import { Observable, from, tap, type ObservableInput, type OperatorFunction } from 'rxjs';
+import { Observable, Subject, from, tap, type ObservableInput, type OperatorFunction } from 'rxjs';
 import { handleInOrder } from './handle-in-order';
 import type { EventFrame } from '../genesys/frames';
 import type { EnrichedFrame, MemberInfo } from './types';
@@ -45,14 +45,23 @@ export function lookupMembers(config: LookupMembersConfig): OperatorFunction<Eve
     new Observable<EnrichedFrame>((subscriber) => {
       const cache = new Map<string, MemberInfo>([[config.selfId, { id: config.selfId, role: 'CUSTOMER' }]]);
 
+      // The last member resolved: most frames come from the member of the frame before, and comparing two ids is
+      // cheaper than hashing a fresh one for the map.
+      let lastId = config.selfId;
+      let last: MemberInfo | undefined;
+      /** Passes `f` on with its member if it is known; false if it must be looked up. */
+      const passKnown = (f: EventFrame, memberId: string): boolean => {
+        const known = memberId === lastId && last !== undefined ? last : cache.get(memberId);
+        if (known === undefined) return false;
+        lastId = memberId;
+        last = known;
+        subscriber.next(enrich(f, known));
+        return true;
+      };
       /** Passes `f` on with its member: at once when known, else after the lookup (which `handleInOrder` waits for). */
       const resolve = (f: EventFrame): Observable<MemberInfo> | undefined => {
         const memberId = memberIdOf(f);
-        const known = cache.get(memberId);
-        if (known) {
-          subscriber.next(enrich(f, known));
-          return undefined;
-        }
+        if (passKnown(f, memberId)) return undefined;
         return from(config.lookup(memberId)).pipe(
           tap((info) => {
             cache.set(memberId, info);
@@ -61,7 +70,11 @@ export function lookupMembers(config: LookupMembersConfig): OperatorFunction<Eve
         );
       };
 
-      const sub = source
+      // Frames take the queue only from a frame that needs a lookup until every frame behind it is through; the
+      // rest of the time (nearly always) a frame of a known member is passed on directly.
+      let queued = false;
+      const queue$ = new Subject<EventFrame>();
+      const inOrder = queue$
         .pipe(
           handleInOrder<EventFrame>({
             handle: resolve,
@@ -71,9 +84,24 @@ export function lookupMembers(config: LookupMembersConfig): OperatorFunction<Eve
               const guessAgent = f.kind !== 'member-change' || f.state !== 'DISCONNECTED';
               subscriber.next(enrich(f, { id: memberId, role: guessAgent ? 'AGENT' : 'UNKNOWN', fallback: true }));
             },
+            idle: () => {
+              queued = false;
+            },
           }),
         )
         .subscribe({ error: (e: unknown) => subscriber.error(e), complete: () => subscriber.complete() });
-      return () => sub.unsubscribe();
+      const sub = source.subscribe({
+        next: (f) => {
+          if (!queued && passKnown(f, memberIdOf(f))) return;
+          queued = true;
+          queue$.next(f);
+        },
+        error: (e: unknown) => subscriber.error(e),
+        complete: () => queue$.complete(),
+      });
+      return () => {
+        sub.unsubscribe();
+        inOrder.unsubscribe();
+      };
     });
 }

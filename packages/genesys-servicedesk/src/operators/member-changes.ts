@@ -1,4 +1,5 @@
-import { filter, map, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { perSubscription } from './per-subscription';
 import type { EnrichedFrame, MemberEvent } from './types';
 
 const CHANGE = { ALERTING: 'alerting', CONNECTED: 'joined', DISCONNECTED: 'left' } as const;
@@ -8,16 +9,12 @@ const CHANGE = { ALERTING: 'alerting', CONNECTED: 'joined', DISCONNECTED: 'left'
  * event is emitted only when its state actually changes. State lives in the subscription's closure.
  */
 export function memberChanges(selfId: string): OperatorFunction<EnrichedFrame, MemberEvent> {
-  return (source) => {
+  return perSubscription<EnrichedFrame, MemberEvent>((out) => {
     const states = new Map<string, string>();
-    return source.pipe(
-      filter((f): f is Extract<EnrichedFrame, { kind: 'member-change' }> => f.kind === 'member-change'),
-      filter((f) => {
-        if (states.get(f.memberId) === f.state) return false;
-        states.set(f.memberId, f.state);
-        return true;
-      }),
-      map((f): MemberEvent => ({ change: CHANGE[f.state], member: f.member, self: f.memberId === selfId })),
-    );
-  };
+    return (f) => {
+      if (f.kind !== 'member-change' || states.get(f.memberId) === f.state) return;
+      states.set(f.memberId, f.state);
+      out.next({ change: CHANGE[f.state], member: f.member, self: f.memberId === selfId });
+    };
+  });
 }

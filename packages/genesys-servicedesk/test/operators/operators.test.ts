@@ -52,6 +52,15 @@ describe('dedupeById', () => {
       expectObservable(cold('abcdeac|', values).pipe(dedupeById(2))).toBe('abcdea-|', values);
     });
   });
+
+  test('remembers per subscription: a second subscriber to the same stream sees every frame once too', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const values = { a: raw.message('m1', 'x'), b: raw.message('m1', 'x'), c: raw.typing('t1', 'x') };
+      const deduped = cold('abc|', values).pipe(dedupeById());
+      expectObservable(deduped).toBe('a-c|', values);
+      expectObservable(deduped).toBe('a-c|', values);
+    });
+  });
 });
 
 describe('lookupMembers', () => {
@@ -184,6 +193,15 @@ describe('memberChanges', () => {
         b: ev('joined', member.alex),
         d: ev('left', member.guest),
       });
+    });
+  });
+
+  test('keeps the states per subscription: a second subscriber sees the same transitions', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const values = { a: enriched.change(member.alex, 'CONNECTED'), b: enriched.change(member.alex, 'CONNECTED') };
+      const changes = cold('ab|', values).pipe(memberChanges(SELF));
+      expectObservable(changes).toBe('a-|', { a: ev('joined', member.alex) });
+      expectObservable(changes).toBe('a-|', { a: ev('joined', member.alex) });
     });
   });
 });
