@@ -68,6 +68,14 @@ async function loadBundle(options: Record<string, unknown>) {
   await page.addScriptTag({ url: `${siteUrl}/servicedesk.bundle.js` });
 }
 
+test('bundles the ES2015 build of RxJS (native classes and for...of), not its ES5 build', () => {
+  const code = readFileSync(BUNDLE, 'utf8');
+  // RxJS's Subject passes each value on in `for (const observer of this.currentObservers)`; its ES5 build goes
+  // through tslib's `__values` (an iterator and a result object per subscriber per value) and prototype functions.
+  expect(code).toMatch(/for\((?:const|let) \w+ of this\.currentObservers\)/);
+  expect(code).not.toMatch(/\.prototype\.lift=function/);
+});
+
 test('the classic script defines window.WebChatServiceDeskFactory, and a chat runs end to end in the browser', async () => {
   await loadBundle({ serverBaseUrl: stack.middlewareUrl, availability: true, availabilityRefreshMs: 100, userProfile: { displayName: 'Browser Guest' } });
   expect(await page.evaluate(() => typeof (window as unknown as { WebChatServiceDeskFactory: unknown }).WebChatServiceDeskFactory)).toBe('function');

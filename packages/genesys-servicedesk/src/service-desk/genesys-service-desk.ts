@@ -54,8 +54,9 @@ export interface ServiceDeskConfig {
 
 /** The desk's key in the host's persisted state. */
 export const PERSIST_KEY = 'genesysChat';
+/** Our entry of the host's persisted state: a literal key, not a computed one (this is written for every shown message). */
+const persistedEntry = (value: ChatSession | null) => ({ genesysChat: value }) satisfies Record<typeof PERSIST_KEY, ChatSession | null>;
 const MAX_BODY = 4000;
-const RESOLVED: Promise<void> = Promise.resolve();
 
 /** One chat's scope: everything that must end with it. */
 interface ChatScope {
@@ -70,10 +71,8 @@ interface ChatScope {
   queueName?: string;
   /** The resume point: every message up to this one has been given to the host. */
   shownMessageId?: string | undefined;
-  /** The resume point last written to the host's persisted state; whether a write is queued for after this task. */
+  /** The resume point last written to the host's persisted state. */
   persistedMessageId?: string | undefined;
-  persistQueued: boolean;
-  persistLater?: () => void;
 }
 
 /**
@@ -99,7 +98,7 @@ export class GenesysServiceDesk {
   async startChat(connectMessage: MessageResponseLike | undefined, startOptions?: StartChatOptionsLike): Promise<void> {
     // A chat still open (the host should have ended it) is left properly, not orphaned.
     if (this.chat) await this.endChat();
-    const scope: ChatScope = { cancelled: false, live: false, end$: new Subject(), waiting$: new Subject(), lastTypingAt: Number.NEGATIVE_INFINITY, persistQueued: false };
+    const scope: ChatScope = { cancelled: false, live: false, end$: new Subject(), waiting$: new Subject(), lastTypingAt: Number.NEGATIVE_INFINITY };
     this.chat = scope;
     const cfg = this.config;
     try {
@@ -217,7 +216,6 @@ export class GenesysServiceDesk {
       lastTypingAt: Number.NEGATIVE_INFINITY,
       shownMessageId: session.lastMessageId,
       persistedMessageId: session.lastMessageId,
-      persistQueued: false,
     };
     this.chat = scope;
     try {
@@ -234,7 +232,7 @@ export class GenesysServiceDesk {
       this.subscribe(scope, connection);
       await connection.opened;
       scope.live = true;
-      this.persistSoon(scope, connection);
+      this.persistIfMoved(scope, connection);
       return true;
     } catch (e) {
       this.config.logger.warn?.('Reattaching to the Genesys chat failed', e);
@@ -319,19 +317,17 @@ export class GenesysServiceDesk {
   private shown(scope: ChatScope, connection: GuestChatConnection, messageId: string | undefined): void {
     if (messageId === undefined) return;
     scope.shownMessageId = messageId;
-    this.persistSoon(scope, connection);
+    this.persistIfMoved(scope, connection);
   }
 
-  /** Saves the resume point in the host's persisted state after the current task, if it moved: one write a task. */
-  private persistSoon(scope: ChatScope, connection: GuestChatConnection): void {
-    if (!scope.live || scope.persistQueued || scope.shownMessageId === scope.persistedMessageId) return;
-    scope.persistQueued = true;
-    scope.persistLater ??= () => {
-      scope.persistQueued = false;
-      if (this.chat === scope) this.persist(scope, connection.session);
-    };
-    // A promise's reaction, not `queueMicrotask` (which Node wraps in an async resource for every call).
-    void RESOLVED.then(scope.persistLater);
+  /**
+   * Saves the resume point in the host's persisted state if it moved, at once: a reload right after this sees it.
+   * (Deferring the write to coalesce several into one saved nothing: a message's host promise settles in a microtask
+   * of its own, so the writes were one per message anyway, each with a reaction of its own on top.)
+   */
+  private persistIfMoved(scope: ChatScope, connection: GuestChatConnection): void {
+    if (!scope.live || scope.shownMessageId === scope.persistedMessageId || this.chat !== scope) return;
+    this.persist(scope, connection.session);
   }
 
   /** The event stream died for good (reconnects exhausted): tell the user and end the chat on our side. */
@@ -408,11 +404,11 @@ export class GenesysServiceDesk {
 
   private persist(scope: ChatScope, session: ChatSession): void {
     scope.persistedMessageId = scope.shownMessageId;
-    void this.config.callback.updatePersistedState?.({ [PERSIST_KEY]: savedSession(session, scope.shownMessageId) }, true);
+    void this.config.callback.updatePersistedState?.(persistedEntry(savedSession(session, scope.shownMessageId)), true);
   }
 
   private clearPersisted(): void {
-    void this.config.callback.updatePersistedState?.({ [PERSIST_KEY]: null }, true);
+    void this.config.callback.updatePersistedState?.(persistedEntry(null), true);
   }
 
   private persistedSession(): ChatSession | undefined {
