@@ -2,7 +2,8 @@
  * Event pipeline: cost per frame from socket message to host callback, on a replay of 100,000 frames, as a ratio to a
  * bare `JSON.parse` of the same frames (target: at most 2x).
  *
- *   pnpm bench:client:pipeline      (tsx with node --expose-gc)
+ *   pnpm bench:client:pipeline      (bench/client-pipeline-browser.ts: bundled with RxJS's ES2015 build, as browsers get it)
+ *   tsx --expose-gc bench/client-pipeline.ts                (RxJS as Node resolves it: its ES5 CommonJS build)
  *   BENCH_ONLY=B|C tsx --expose-gc --cpu-prof bench/client-pipeline.ts      (one path only, for a CPU profile)
  *
  * The same 100,000 raw frame strings, alternated in one process (warm-up first, GC before each run):
@@ -32,8 +33,20 @@ import { typing } from '../packages/genesys-servicedesk/src/operators/typing';
 import type { EnrichedFrame, MemberInfo } from '../packages/genesys-servicedesk/src/operators/types';
 import { DEFAULT_STRINGS, GenesysServiceDesk, PERSIST_KEY, savedSession } from '../packages/genesys-servicedesk/src/service-desk/genesys-service-desk';
 import { CountingCallback } from './client-callback';
-import { Subject, merge, of, share, tap, type Observable } from './client-rxjs';
+import { Subject, merge, of, share, type Observable } from './client-rxjs';
 import { machine, median, table, today, verdict, writeSubsection } from './client-report';
+
+/** Which RxJS build runs: the browser's (bench/client-pipeline-browser.ts sets BENCH_RXJS_BUILD) or Node's. */
+const RXJS_BUILD =
+  process.env['BENCH_RXJS_BUILD'] === 'es2015'
+    ? {
+        command: '`pnpm bench:client:pipeline` (`bench/client-pipeline-browser.ts`: `bench/client-pipeline.ts` bundled by Vite for Node, run with `node --expose-gc`)',
+        what: "RxJS is its ES2015 build, the one `servicedesk.bundle.js` and the demo ship (the `es2015` export condition in vite.config.ts); the rest of the code is the same sources.",
+      }
+    : {
+        command: '`tsx --expose-gc bench/client-pipeline.ts`',
+        what: "RxJS is the build Node resolves, its ES5 CommonJS build (browsers get the ES2015 build: `pnpm bench:client:pipeline` measures that).",
+      };
 
 const FRAMES = 100_000;
 const ROUNDS = 7;
@@ -321,7 +334,7 @@ async function runAsShipped(frames: readonly string[]): Promise<{ ns: number; co
 
 const lookupFromMap = (id: string) => of(MEMBERS.get(id) ?? { id, role: 'UNKNOWN' as const });
 const scratch: ChatSession = { ...session };
-/** The pipeline's own `tap`: message frames move the resume point. */
+/** The pipeline's own hook after the lookup: message frames move the resume point. */
 const noteResumePoint = (f: EnrichedFrame) => {
   if (f.kind === 'message') scratch.lastMessageId = f.id;
 };
@@ -330,15 +343,15 @@ const noteResumePoint = (f: EnrichedFrame) => {
 const STAGES: Array<[string, (frames$: Observable<EventFrame>) => Observable<unknown>]> = [
   ['`parseFrame`, then a Subject with one subscriber', (f$) => f$],
   ['+ `dedupeById`', (f$) => f$.pipe(dedupeById())],
-  ['+ `lookupMembers` + `tap` (resume point)', (f$) => f$.pipe(dedupeById(), lookupMembers({ selfId: ids.guest, lookup: lookupFromMap }), tap(noteResumePoint))],
+  ['+ `lookupMembers` (with the resume-point hook)', (f$) => f$.pipe(dedupeById(), lookupMembers({ selfId: ids.guest, lookup: lookupFromMap, onPassed: noteResumePoint }))],
   [
     '+ `share` → `typing`',
-    (f$) => f$.pipe(dedupeById(), lookupMembers({ selfId: ids.guest, lookup: lookupFromMap }), tap(noteResumePoint), share(), typing({ selfId: ids.guest })),
+    (f$) => f$.pipe(dedupeById(), lookupMembers({ selfId: ids.guest, lookup: lookupFromMap, onPassed: noteResumePoint }), share(), typing({ selfId: ids.guest })),
   ],
   [
     '+ `agentMessages` (merged)',
     (f$) => {
-      const e$ = f$.pipe(dedupeById(), lookupMembers({ selfId: ids.guest, lookup: lookupFromMap }), tap(noteResumePoint), share());
+      const e$ = f$.pipe(dedupeById(), lookupMembers({ selfId: ids.guest, lookup: lookupFromMap, onPassed: noteResumePoint }), share());
       return merge(e$.pipe(typing({ selfId: ids.guest })), e$.pipe(agentMessages(ids.guest)));
     },
   ],
@@ -476,7 +489,8 @@ async function main(): Promise<void> {
     .join(', ');
   writeSubsection(
     'Event pipeline',
-    `Command: \`pnpm bench:client:pipeline\` (\`bench/client-pipeline.ts\`, tsx with \`node --expose-gc\`). Run ${today()} on ${machine()}.
+    `Command: ${RXJS_BUILD.command}. Run ${today()} on ${machine()}.
+${RXJS_BUILD.what}
 
 Replay: ${FRAMES.toLocaleString('en')} raw frames (${(bytes / 2 ** 20).toFixed(1)} MiB) of one chat in the emulator's wire shapes: ${mixText}.
 The same strings go through each path; the paths alternate in one process, ${WARMUP} warm-up rounds first, a forced GC before
@@ -507,13 +521,23 @@ transport 677, ServiceDesk 1,461 ns per frame. And as of commit 7cb15bf (before 
 turn, \`dedupeById\` evicting one id per new id): A 1,126 ns, B 2,716 ns (2.41x), C − D 4,320 ns (3.84x); steps:
 \`dedupeById\` 203, \`typing\` 246–474, ServiceDesk 1,496 ns per frame.
 
-What is left over 2x, and why it stays: a promise per event is what Carbon's callbacks return, and the desk must
-wait for it (Carbon 1.9.1's \`agentJoined\` and \`sendMessageToUser\` await their own work before they add the
-message, so without waiting a message could overtake the join notice); the resume point is written after every shown message, so that a reload shows exactly
-what was missed (the ids come fresh from \`JSON.parse\`, so each \`Set\` lookup hashes a new string, which is most of
-\`dedupeById\`'s cost); and every step is a separate RxJS operator on a shared stream, by design (one concern per
-operator, each marble-tested). Fusing the detectors into one hand-written loop would likely meet 2x and is the next
-thing to try if the figure matters more than that design.`,
+Changes of 2026-12-01 (before them, C − D was 2.68x and B 2.23x, with RxJS's ES5 build as Node resolves it; after
+them, with that same build, C − D 2.17x and B 1.86x: `tsx --expose-gc bench/client-pipeline.ts`, same day): \`dedupeById\` keyed by a small integer from the id's last characters (\`RecentIds\`) instead of a \`Set\` of fresh
+strings (the engine hashed every new id string: ~260 ns of ~2,400 in a CPU profile, ~110 after); \`dedupeById\`,
+\`memberChanges\` and \`agentMessages\` one step each instead of \`filter\`/\`map\` chains, with per-subscription state; the
+agent profile made once per sender; \`lookupMembers\` passing known members' frames on directly (the in-order queue only
+behind a pending lookup) and calling the resume-point hook itself instead of a \`tap\`; the transport parsing once in its
+subscriber, its watchdog also turning a clean close into the drop it is, the connection state in the pipeline's one
+\`merge\`; the resume point written when a message is shown instead of in a reaction of its own; and the browser builds on
+RxJS's ES2015 build (its ES5 build makes an iterator and a result object per subscriber for every value a \`Subject\`
+passes on: C − D about 8 % lower, same sources).
+
+What is left over 2x, and why it stays for now: a promise per event is what Carbon's callbacks return, and the desk must
+wait for it (Carbon 1.9.1's \`agentJoined\` and \`sendMessageToUser\` await their own work before they add the message, so
+without waiting a message could overtake the join notice); the resume point is written after every shown message, so
+that a reload shows exactly what was missed; and every concern is a separate RxJS operator on a shared stream, as the
+design asks (one file each, marble-tested), each step a few calls of RxJS's subscriber chain. The remaining candidates are
+small (the watchdog's clock read per frame, about 25 ns) or would fuse the operators.`,
   );
   console.log('BENCHMARKS.md updated (Browser client / Event pipeline).');
 }

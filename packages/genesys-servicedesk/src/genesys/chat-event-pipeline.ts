@@ -1,4 +1,4 @@
-import { asyncScheduler, merge, share, tap, type Observable, type ObservableInput, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, merge, share, type Observable, type ObservableInput, type SchedulerLike } from 'rxjs';
 import type { ChatEvent } from '../chat-event';
 import { agentMessages } from '../operators/agent-messages';
 import { chatEnd } from '../operators/chat-end';
@@ -8,7 +8,7 @@ import { lookupMembers } from '../operators/lookup-members';
 import { memberChanges } from '../operators/member-changes';
 import { transferDetection } from '../operators/transfer-detection';
 import { typing } from '../operators/typing';
-import type { MemberInfo } from '../operators/types';
+import type { EnrichedFrame, MemberInfo } from '../operators/types';
 import type { EventFrame } from './frames';
 
 export interface ChatEventPipelineConfig {
@@ -32,13 +32,22 @@ export interface ChatEventPipelineConfig {
 export function chatEventPipeline(frames$: Observable<EventFrame>, c: ChatEventPipelineConfig): Observable<ChatEvent> {
   const scheduler = c.scheduler ?? asyncScheduler;
   const grace = c.departureGraceMs !== undefined ? { graceMs: c.departureGraceMs } : {};
+  const onMessageFrame = c.onMessageFrame;
   const enriched$ = frames$.pipe(
     dedupeById(),
-    lookupMembers({ selfId: c.selfId, lookup: c.lookup, ...(c.onLookupError ? { onLookupError: c.onLookupError } : {}) }),
-    // After the lookup, from where every operator is synchronous: once the events of a frame have been handled, so
-    // has the frame (the ServiceDesk saves this point for a reload only when it has handled everything).
-    tap((f) => {
-      if (f.kind === 'message') c.onMessageFrame?.(f.id);
+    lookupMembers({
+      selfId: c.selfId,
+      lookup: c.lookup,
+      ...(c.onLookupError ? { onLookupError: c.onLookupError } : {}),
+      // After the lookup, from where every operator is synchronous: once the events of a frame have been handled, so
+      // has the frame (the ServiceDesk saves this point for a reload only when it has handled everything).
+      ...(onMessageFrame
+        ? {
+            onPassed: (f: EnrichedFrame) => {
+              if (f.kind === 'message') onMessageFrame(f.id);
+            },
+          }
+        : {}),
     }),
     share(),
   );

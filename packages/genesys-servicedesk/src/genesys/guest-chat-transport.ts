@@ -15,7 +15,6 @@ import {
   throwError,
   timer,
   Subject,
-  type MonoTypeOperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
 import { webSocket } from 'rxjs/webSocket';
@@ -58,18 +57,6 @@ export interface ChatSession {
   eventStreamUri: string;
   /** The last message seen, so a reattached chat shows only what was missed. */
   lastMessageId?: string;
-}
-
-/** A clean close (e.g. 1001) completes the socket; for us any close we did not ask for is a drop: an error. */
-function closeIsDrop<T>(): MonoTypeOperatorFunction<T> {
-  return (source) =>
-    new Observable<T>((subscriber) =>
-      source.subscribe({
-        next: (v) => subscriber.next(v),
-        error: (e: unknown) => subscriber.error(e),
-        complete: () => subscriber.error(new SocketClosed(1000, '')),
-      }),
-    );
 }
 
 class SocketClosed extends Error {
@@ -246,11 +233,12 @@ export class GuestChatConnection {
               if (reopened) void backfill();
             },
           },
-        }).pipe(closeIsDrop());
+        });
       }).pipe(
         // A missing heartbeat means a dead socket: unsubscribing closes it and `retry` opens a new one. Any text
         // from the socket counts as a sign of life; frames are parsed once, after this, by the subscriber below.
-        heartbeatWatchdog({ timeoutMs: c.heartbeatTimeoutMs ?? 75_000, scheduler }),
+        // A clean close (e.g. 1001) completes the socket; for us any close we did not ask for is a drop, as silence is.
+        heartbeatWatchdog({ timeoutMs: c.heartbeatTimeoutMs ?? 75_000, completeAs: () => new SocketClosed(1000, ''), scheduler }),
         retry({
           count: c.maxReconnectAttempts ?? 20,
           resetOnSuccess: true,

@@ -3,6 +3,11 @@ import { Observable, TimeoutError, asyncScheduler, type MonoTypeOperatorFunction
 export interface HeartbeatWatchdogConfig {
   /** No value for this long (from the subscription, then from each value) errors the stream. */
   timeoutMs: number;
+  /**
+   * For a source that should never end by itself (a socket): the error to fail with when it completes, so that a
+   * clean close goes the same way as silence. Without it a completing source completes.
+   */
+  completeAs?: () => unknown;
   scheduler?: SchedulerLike;
 }
 
@@ -37,7 +42,7 @@ export function heartbeatWatchdog<T>(config: HeartbeatWatchdogConfig): MonoTypeO
           subscriber.next(v);
         },
         error: (err) => subscriber.error(err),
-        complete: () => subscriber.complete(),
+        complete: config.completeAs ? () => subscriber.error(config.completeAs!()) : () => subscriber.complete(),
       });
       // Scheduled after subscribing, as `timeout` does: a value due at the very moment of the deadline comes first.
       if (!subscriber.closed) timer = scheduler.schedule(check, config.timeoutMs);

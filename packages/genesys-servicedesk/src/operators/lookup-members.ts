@@ -10,6 +10,8 @@ export interface LookupMembersConfig {
   lookup: (memberId: string) => ObservableInput<MemberInfo>;
   /** Called when a lookup fails; the frame goes on with a fallback. */
   onLookupError?: (memberId: string, error: unknown) => void;
+  /** Called with each frame as it is passed on, in order, once its member is known (what `tap` after this would do, one step less). */
+  onPassed?: (frame: EnrichedFrame) => void;
 }
 
 const memberIdOf = (f: EventFrame): string => (f.kind === 'member-change' ? f.memberId : f.senderId);
@@ -45,6 +47,12 @@ export function lookupMembers(config: LookupMembersConfig): OperatorFunction<Eve
     new Observable<EnrichedFrame>((subscriber) => {
       const cache = new Map<string, MemberInfo>([[config.selfId, { id: config.selfId, role: 'CUSTOMER' }]]);
 
+      const onPassed = config.onPassed;
+      const pass = (f: EventFrame, m: MemberInfo) => {
+        const e = enrich(f, m);
+        onPassed?.(e);
+        subscriber.next(e);
+      };
       // The last member resolved: most frames come from the member of the frame before, and comparing two ids is
       // cheaper than hashing a fresh one for the map.
       let lastId = config.selfId;
@@ -55,7 +63,7 @@ export function lookupMembers(config: LookupMembersConfig): OperatorFunction<Eve
         if (known === undefined) return false;
         lastId = memberId;
         last = known;
-        subscriber.next(enrich(f, known));
+        pass(f, known);
         return true;
       };
       /** Passes `f` on with its member: at once when known, else after the lookup (which `handleInOrder` waits for). */
@@ -65,7 +73,7 @@ export function lookupMembers(config: LookupMembersConfig): OperatorFunction<Eve
         return from(config.lookup(memberId)).pipe(
           tap((info) => {
             cache.set(memberId, info);
-            subscriber.next(enrich(f, info));
+            pass(f, info);
           }),
         );
       };
@@ -82,7 +90,7 @@ export function lookupMembers(config: LookupMembersConfig): OperatorFunction<Eve
               const memberId = memberIdOf(f);
               config.onLookupError?.(memberId, e);
               const guessAgent = f.kind !== 'member-change' || f.state !== 'DISCONNECTED';
-              subscriber.next(enrich(f, { id: memberId, role: guessAgent ? 'AGENT' : 'UNKNOWN', fallback: true }));
+              pass(f, { id: memberId, role: guessAgent ? 'AGENT' : 'UNKNOWN', fallback: true });
             },
             idle: () => {
               queued = false;

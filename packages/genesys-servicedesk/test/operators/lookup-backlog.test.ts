@@ -51,6 +51,13 @@ describe('heartbeatWatchdog', () => {
     });
   });
 
+  test('with completeAs, a completing source is an error (a socket closed cleanly is a dropped socket)', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const closed = new Error('closed');
+      expectObservable(cold('a 10ms |').pipe(heartbeatWatchdog({ timeoutMs: 100, completeAs: () => closed }))).toBe('a 10ms #', undefined, closed);
+    });
+  });
+
   test('lets go of the source when it fires (the dead socket is closed)', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('a 300ms b');

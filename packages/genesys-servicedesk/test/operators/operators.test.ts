@@ -98,6 +98,21 @@ describe('lookupMembers', () => {
       expect(errors).toEqual(['agent-x']);
     });
   });
+
+  test('onPassed sees every frame as it is passed on, in order, fallbacks included', () => {
+    testScheduler().run(({ cold, flush }) => {
+      const passed: string[] = [];
+      const lookup = (id: string) => (id === 'agent-x' ? throwError(() => new Error('503')) : cold('--(a|)', { a: member.alex }));
+      const values = { a: raw.message('m1', SELF), b: raw.message('m2', member.alex.id), c: raw.message('m3', SELF), d: raw.typing('t1', 'agent-x') };
+      const out: string[] = [];
+      cold('abcd|', values)
+        .pipe(lookupMembers({ selfId: SELF, lookup, onPassed: (f) => passed.push(`${f.kind === 'member-change' ? f.memberId : f.id}`) }))
+        .subscribe((f) => out.push(f.kind === 'member-change' ? f.memberId : f.id));
+      flush();
+      expect(passed).toEqual(['m1', 'm2', 'm3', 't1']);
+      expect(out).toEqual(passed);
+    });
+  });
 });
 
 describe('agentMessages', () => {
