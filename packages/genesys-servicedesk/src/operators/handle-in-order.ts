@@ -15,6 +15,8 @@ export interface InOrderHandler<T> {
 }
 
 function isThenable(r: unknown): r is PromiseLike<unknown> {
+  // A native promise (what hosts return) first: one prototype check instead of a property lookup.
+  if (r instanceof Promise) return true;
   return r !== null && (typeof r === 'object' || typeof r === 'function') && typeof (r as { then?: unknown }).then === 'function';
 }
 
