@@ -522,7 +522,7 @@ turn, \`dedupeById\` evicting one id per new id): A 1,126 ns, B 2,716 ns (2.41x)
 \`dedupeById\` 203, \`typing\` 246–474, ServiceDesk 1,496 ns per frame.
 
 Changes of 2026-12-01 (before them, C − D was 2.68x and B 2.23x, with RxJS's ES5 build as Node resolves it; after
-them, with that same build, C − D 2.17x and B 1.86x: \`tsx --expose-gc bench/client-pipeline.ts\`, same day): \`dedupeById\` keyed by a small integer from the id's last characters (\`RecentIds\`) instead of a \`Set\` of fresh
+them, with that same build, C − D 2.19x and B 1.89x: \`tsx --expose-gc bench/client-pipeline.ts\`, same day): \`dedupeById\` keyed by a small integer from the id's last characters (\`RecentIds\`) instead of a \`Set\` of fresh
 strings (the engine hashed every new id string: ~260 ns of ~2,400 in a CPU profile, ~110 after); \`dedupeById\`,
 \`memberChanges\` and \`agentMessages\` one step each instead of \`filter\`/\`map\` chains, with per-subscription state; the
 agent profile made once per sender; \`lookupMembers\` passing known members' frames on directly (the in-order queue only
