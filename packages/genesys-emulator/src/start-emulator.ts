@@ -60,6 +60,10 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Runnin
     // Genesys' request.bytes.max (platform reference §5.1).
     bodyLimit: 512_000,
     genReqId: () => randomUUID(),
+    // Closing the emulator ends every connection at once. With Fastify's default ('idle'), a keep-alive connection
+    // caught between a response and idle kept close() waiting for the 72 s keep-alive timeout (a test stack's
+    // teardown took 70 s under load).
+    forceCloseConnections: true,
   });
 
   await app.register(websocket);

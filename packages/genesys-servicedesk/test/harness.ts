@@ -50,7 +50,11 @@ export async function startStack(emulatorOptions: EmulatorOptions = {}, env: Rec
     emu,
     middlewareUrl,
     close: async () => {
-      await app.close();
+      // The stack is torn down: end the middleware's remaining connections too (a keep-alive connection caught
+      // between a response and idle would otherwise hold close() for the 72 s keep-alive timeout).
+      const closing = app.close();
+      app.server.closeAllConnections();
+      await closing;
       await emu.close();
     },
   };
