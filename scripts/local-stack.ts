@@ -35,10 +35,15 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-/** Builds and starts one middleware from variables, exactly as its server would (validated configuration). */
+/**
+ * Builds and starts one middleware from variables, exactly as its server would (validated configuration), except
+ * that closing it ends every connection at once: with Fastify's default ('idle'), a keep-alive connection caught
+ * between a response and idle held close() for the 72 s keep-alive timeout (a test stack's teardown took 70 s under
+ * load). The production server keeps the default, so that a graceful shutdown lets requests in flight finish.
+ */
 export async function startMiddleware(env: Record<string, string>, port: number): Promise<{ app: Middleware; url: string }> {
   const config = loadConfig({ dotenv: false, env: { PORT: String(port), HOST: '127.0.0.1', ...env } });
-  const app = await buildApp(config);
+  const app = await buildApp(config, { serverOptions: { forceCloseConnections: true } });
   await app.listen({ host: config.server.host, port: config.server.port });
   return { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
 }

@@ -19,8 +19,8 @@ export interface AppDeps {
   loggerInstance?: FastifyBaseLogger;
   /** Where the configured logger writes (default stdout); tests capture the output with it. */
   logStream?: { write(line: string): void };
-  /** Server timeouts and other Fastify options set by `server.ts`. */
-  serverOptions?: Pick<FastifyServerOptions, 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout' | 'pluginTimeout'>;
+  /** Server timeouts and other Fastify options set by `server.ts` (and by local stacks, which close at once). */
+  serverOptions?: Pick<FastifyServerOptions, 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout' | 'pluginTimeout' | 'forceCloseConnections'>;
   /** Clock for token expiry and cache ages. @default Date.now */
   now?: () => number;
 }

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
-import { buildApp } from '../../../fastify-server/src/app';
-import { loadConfig } from '../../../fastify-server/src/config';
+import { startMiddleware } from '../../../scripts/local-stack';
 import { callControl, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../genesys-emulator/src';
 import { createGenesysServiceDeskFactory, type GenesysServiceDeskOptions, type HostCallback } from '../src';
 import type { GenesysServiceDesk } from '../src/service-desk/genesys-service-desk';
@@ -23,9 +21,8 @@ export interface Stack {
 
 export async function startStack(emulatorOptions: EmulatorOptions = {}, env: Record<string, string> = {}): Promise<Stack> {
   const emu = await startEmulator({ port: 0, ...emulatorOptions });
-  const config = loadConfig({
-    dotenv: false,
-    env: {
+  const { app, url: middlewareUrl } = await startMiddleware(
+    {
       ORGANIZATION_ID: emu.options.organizationId,
       DEPLOYMENT_ID: emu.options.deployments[0]!.id,
       QUEUE_TARGET: emu.options.queues[0]!.name,
@@ -39,13 +36,10 @@ export async function startStack(emulatorOptions: EmulatorOptions = {}, env: Rec
       AVAILABILITY_REFRESH_INTERVAL_MS: '50',
       RATE_LIMIT_MAX: '100000',
       LOG_LEVEL: 'silent',
-      PORT: '0',
       ...env,
     },
-  });
-  const app = await buildApp(config);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const middlewareUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    0,
+  );
   return {
     emu,
     middlewareUrl,
