@@ -1,13 +1,15 @@
 /**
  * Benchmark of POST /availability (issue #5). Run from the repository root: `pnpm bench:availability`.
  *
- * Starts, all on loopback: the Genesys emulator (in this process), the middleware's production build
- * (`node fastify-server/dist/server.js`, a child process) and a bare node:http server answering the same cached
- * JSON (another child). Load comes from autocannon's CLI in its own process.
+ * Starts, all on loopback: the Genesys emulator (in this process), the middleware's production build started with
+ * the container image's command (its CMD and NODE_OPTIONS, read from fastify-server/Dockerfile; a child process), a
+ * bare node:http server answering the same cached JSON and Fastify alone answering it (children too). Load comes
+ * from autocannon's CLI in its own process.
  *   (a) 1,000 connections, 2,000 requests/s in total, 30 s: upstream calls per minute (emulator request log),
  *       p50/p99 latency.
- *   (b) 100 connections, unthrottled, 10 s runs alternating bare / middleware three times: median requests/s of
- *       each and their ratio.
+ *   (b) 100 connections, unthrottled, 10 s runs alternating bare / Fastify alone / middleware / the middleware started
+ *       as plain `node dist/server.js` (after the same cold start under load, against an emulator of its own), five
+ *       times: median requests/s of each, their ratio to bare, server CPU per request.
  * Results go to stdout and to BENCHMARKS.md ("Middleware: /availability"). Bounded: every child is killed at the end.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';

@@ -2,6 +2,7 @@
  * Runs the event-pipeline benchmark (`bench/client-pipeline.ts`) on the RxJS build the browser gets.
  *
  *   pnpm bench:client:pipeline
+ *   BUILD_ONLY=1 tsx bench/client-pipeline-browser.ts    (bundle only, e.g. to profile the result with node --cpu-prof)
  *
  * Under Node, `import 'rxjs'` resolves to RxJS's CommonJS build, which is ES5 (tslib's `__values` iterators in every
  * `for...of`, prototype functions for classes). The browser builds (`servicedesk.bundle.js`, the demo) resolve its
