@@ -4,7 +4,8 @@
  *
  *   pnpm bench:client:pipeline      (bench/client-pipeline-browser.ts: bundled with RxJS's ES2015 build, as browsers get it)
  *   tsx --expose-gc bench/client-pipeline.ts                (RxJS as Node resolves it: its ES5 CommonJS build)
- *   BENCH_ONLY=B|C tsx --expose-gc --cpu-prof bench/client-pipeline.ts      (one path only, for a CPU profile)
+ *   BENCH_QUICK=15 tsx --expose-gc bench/client-pipeline.ts          (A, D and C only: the median (C − D) / A of 15 rounds)
+ *   BENCH_ONLY=A|B|C tsx --expose-gc --cpu-prof bench/client-pipeline.ts      (one path only, for a CPU profile)
  *
  * The same 100,000 raw frame strings, alternated in one process (warm-up first, GC before each run):
  *   A  bare `JSON.parse` of every frame;
@@ -404,19 +405,41 @@ async function gcNow(): Promise<void> {
   gc();
 }
 
-/** `BENCH_ONLY=B` (or C) runs one path a few times and writes nothing: for `node --cpu-prof`. */
+/** `BENCH_ONLY=A`, `B` or `C` runs one path a few times and writes nothing: for `node --cpu-prof`. */
 async function profileOnly(path: string): Promise<void> {
   const { frames } = buildReplay(FRAMES);
   for (let i = 0; i < 6; i++) {
     await gcNow();
-    const ns = path === 'C' ? (await runAsShipped(frames)).ns : (await runPipeline(frames)).ns;
+    const ns = path === 'A' ? runBareParse(frames) : path === 'C' ? (await runAsShipped(frames)).ns : (await runPipeline(frames)).ns;
     console.log(`${path}: ${(ns / FRAMES).toFixed(0)} ns per frame`);
   }
+}
+
+/**
+ * `BENCH_QUICK=n` alternates A, D and C only, n rounds, and prints the median of each round's (C − D) / A: to compare
+ * two versions of the client quickly. Writes nothing.
+ */
+async function quick(rounds: number): Promise<void> {
+  const { frames } = buildReplay(FRAMES);
+  const ratios: number[] = [];
+  for (let round = -WARMUP; round < rounds; round++) {
+    await gcNow();
+    const a = runBareParse(frames);
+    await gcNow();
+    const d = await runDeliveryOnly(frames);
+    await gcNow();
+    const c = (await runAsShipped(frames)).ns;
+    if (round >= 0) ratios.push((c - d) / a);
+  }
+  const sorted = [...ratios].sort((x, y) => x - y);
+  console.log(`(C − D) / A over ${rounds} rounds: median ${median(ratios).toFixed(3)}, range ${sorted[0]!.toFixed(3)}–${sorted[sorted.length - 1]!.toFixed(3)}`);
 }
 
 async function main(): Promise<void> {
   const only = process.env['BENCH_ONLY'];
   if (only) return profileOnly(only);
+  const quickRounds = Number(process.env['BENCH_QUICK'] ?? 0);
+  if (quickRounds > 0) return quick(quickRounds);
   const { frames, mix } = buildReplay(FRAMES);
   const bytes = frames.reduce((n, f) => n + f.length, 0);
   const runs: Record<'a' | 'b' | 'c' | 'c1' | 'd', number[]> = { a: [], b: [], c: [], c1: [], d: [] };

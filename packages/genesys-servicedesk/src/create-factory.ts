@@ -3,9 +3,15 @@ import { carbonAdapter, watsonxAdapter } from './hosts/host-adapter';
 import type { ServiceDeskFactoryParameters } from './hosts/host-types';
 import { MiddlewareClient } from './middleware-client';
 import type { GenesysServiceDeskOptions } from './options';
-import { DEFAULT_STRINGS, GenesysServiceDesk } from './service-desk/genesys-service-desk';
+import { DEFAULT_STRINGS, GenesysServiceDesk, type PageEvents } from './service-desk/genesys-service-desk';
 
 export type ServiceDeskFactory = (parameters: ServiceDeskFactoryParameters) => GenesysServiceDesk | Promise<GenesysServiceDesk>;
+
+/** The page's window in a browser (the target of `pagehide` and, bubbling from the document, `visibilitychange`). */
+function browserWindow(): PageEvents | undefined {
+  const w = globalThis as Partial<PageEvents>;
+  return typeof w.addEventListener === 'function' && typeof w.removeEventListener === 'function' ? (w as PageEvents) : undefined;
+}
 
 /**
  * The `serviceDeskFactory` both hosts accept. Hosted watsonx web chat gets the instance synchronously (the only
@@ -50,6 +56,7 @@ export function createGenesysServiceDeskFactory(options: GenesysServiceDeskOptio
         options.genesysApiBaseUrl ?? setup.guest_api_base_url ?? `https://api.${options.genesysEnvironment ?? setup.environment ?? 'mypurecloud.com'}`,
       logger,
       now: () => Date.now(),
+      pageEvents: options.pageEvents ?? browserWindow(),
     });
 
   return host === 'watsonx' ? (p) => build(p) : async (p) => build(p);

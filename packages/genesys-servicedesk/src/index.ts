@@ -1,6 +1,6 @@
 export { createGenesysServiceDeskFactory, type ServiceDeskFactory } from './create-factory';
 export type { GenesysServiceDeskOptions } from './options';
-export type { GenesysServiceDesk, UserProfile, ServiceDeskStrings } from './service-desk/genesys-service-desk';
+export type { GenesysServiceDesk, UserProfile, ServiceDeskStrings, PageEvents } from './service-desk/genesys-service-desk';
 export type { ChatEvent, AgentInfo, ChatEndReason } from './chat-event';
 export { ServiceDeskError, GenesysApiError, type ServiceDeskErrorCode } from './errors';
 export type { Logger } from './logger';

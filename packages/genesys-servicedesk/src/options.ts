@@ -1,7 +1,7 @@
 import type { BackoffConfig } from './backoff';
 import type { WebSocketCtor } from './genesys/guest-chat-transport';
 import type { Logger } from './logger';
-import type { ServiceDeskStrings, UserProfile } from './service-desk/genesys-service-desk';
+import type { PageEvents, ServiceDeskStrings, UserProfile } from './service-desk/genesys-service-desk';
 
 /** Options of `createGenesysServiceDeskFactory` (names fixed by the public contract in ARCHITECTURE.md). */
 export interface GenesysServiceDeskOptions {
@@ -45,4 +45,10 @@ export interface GenesysServiceDeskOptions {
   strings?: Partial<ServiceDeskStrings>;
   /** @default globalThis.fetch */
   fetch?: typeof fetch;
+  /**
+   * The page's event target: on `pagehide` and `visibilitychange` the desk writes the chat's resume point to the
+   * host's persisted state at once (otherwise it writes it once per task, after the messages the host has shown).
+   * @default window in a browser; none in Node
+   */
+  pageEvents?: PageEvents;
 }

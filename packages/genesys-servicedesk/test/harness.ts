@@ -137,13 +137,26 @@ export interface DeskUnderTest {
   desk: GenesysServiceDesk;
   cb: RecordingCallback;
   name: string;
+  /** The simulated page's window (its `pageEvents`): where `pagehide` and `visibilitychange` are dispatched. */
+  page: EventTarget;
+}
+
+/**
+ * The page goes away without ending the chat (a reload, a navigation): the browser fires `pagehide`, then the page's
+ * sockets and timers die with it.
+ */
+export function leavePage(d: DeskUnderTest): void {
+  d.page.dispatchEvent(new Event('pagehide'));
+  (d.desk as unknown as { disposeChat(): void }).disposeChat();
 }
 
 /** A service desk from the public factory, for one simulated page. */
 export async function makeDesk(stack: Stack, options: Partial<GenesysServiceDeskOptions> = {}, cb = new RecordingCallback()): Promise<DeskUnderTest> {
   const name = options.userProfile && typeof options.userProfile === 'object' && options.userProfile.displayName ? options.userProfile.displayName : `Guest ${randomUUID().slice(0, 8)}`;
+  const page = new EventTarget();
   const factory = createGenesysServiceDeskFactory({
     serverBaseUrl: stack.middlewareUrl,
+    pageEvents: page,
     webSocketCtor: WebSocket as unknown as NonNullable<GenesysServiceDeskOptions['webSocketCtor']>,
     host: 'carbon',
     availability: true,
@@ -153,7 +166,7 @@ export async function makeDesk(stack: Stack, options: Partial<GenesysServiceDesk
     ...options,
   });
   const desk = await factory({ callback: cb });
-  return { desk, cb, name };
+  return { desk, cb, name, page };
 }
 
 /** The emulator's view of the chat the given guest is in. */

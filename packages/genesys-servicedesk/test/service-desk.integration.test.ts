@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import WebSocket from 'ws';
 import { DEMO } from '../../genesys-emulator/src';
 import { GenesysApiError, ServiceDeskError, createGenesysServiceDeskFactory, type GenesysServiceDeskOptions } from '../src';
-import { IDENTITY, IDENTITY_SECRET, RecordingCallback, chatOf, connectMessage, control, eventually, makeDesk, sleep, startStack, type Stack } from './harness';
+import { IDENTITY, IDENTITY_SECRET, RecordingCallback, chatOf, connectMessage, control, eventually, leavePage, makeDesk, sleep, startStack, type Stack } from './harness';
 
 /**
  * The service desk against the emulator and the real middleware, over real HTTP and WebSocket. Each test asserts the
@@ -254,7 +254,7 @@ describe('page reload (reconnect with persisted state)', () => {
     await control(stack, 'POST', `/chats/${page1.chatId}/messages`, { body: 'before reload' });
     await eventually(() => page1.cb.of('sendMessageToUser').some((a) => a[0] === 'before reload'));
     // The page goes away: no endChat, the socket just dies.
-    (page1.desk as unknown as { disposeChat(): void }).disposeChat();
+    leavePage(page1);
     await control(stack, 'POST', `/chats/${page1.chatId}/messages`, { body: 'during reload' });
 
     const page2 = await makeDesk(stack, {}, new RecordingCallback(page1.cb.state));
@@ -301,7 +301,7 @@ describe('page reload (reconnect with persisted state)', () => {
     // 'slow one' is shown, 'slow two' is not yet: the saved resume point is 'slow one'.
     expect(persistedId()).toBe(one.id);
 
-    (d.desk as unknown as { disposeChat(): void }).disposeChat();
+    leavePage(d);
     const page2 = await makeDesk(stack, {}, new RecordingCallback(cb1.state));
     expect(await page2.desk.reconnect()).toBe(true);
     await eventually(() => page2.cb.of('sendMessageToUser').length >= 1);
@@ -312,9 +312,67 @@ describe('page reload (reconnect with persisted state)', () => {
     await page2.desk.endChat();
   });
 
+  test('the resume point is written once for what the host shows in one go, and at once when the page hides', async () => {
+    // Carbon serialises its whole session into sessionStorage on every updatePersistedState: count the writes.
+    const gates = new Map<string, () => void>();
+    class CountingHost extends RecordingCallback {
+      writes = 0;
+      override sendMessageToUser(message: string | object, agentID?: string) {
+        const recorded = super.sendMessageToUser(message, agentID);
+        if (message !== 'burst one') return recorded;
+        return new Promise<void>((resolve) => gates.set(message, resolve));
+      }
+      override updatePersistedState(state: unknown, merge = true) {
+        this.writes++;
+        return super.updatePersistedState(state, merge);
+      }
+    }
+    const cb = new CountingHost();
+    const d = await makeDesk(stack, {}, cb);
+    await d.desk.startChat(connectMessage(), {});
+    const { id: chatId } = await chatOf(stack, d.name);
+    await control(stack, 'POST', `/chats/${chatId}/accept`, { agentId: alex().id });
+    await cb.waitFor('agentJoined');
+    const session = () => (d.desk as unknown as { chat: { connection: { session: { lastMessageId?: string } } } }).chat.connection.session;
+    const persistedId = () => (cb.state['genesysChat'] as { lastMessageId?: string } | undefined)?.lastMessageId;
+
+    // The flow's notice came before the agent joined: count the messages from here.
+    const shownBefore = cb.of('sendMessageToUser').length;
+    // Three messages wait behind the first one's host promise, then the host shows all three in one task.
+    await control(stack, 'POST', `/chats/${chatId}/messages`, { body: 'burst one' });
+    await cb.waitFor('sendMessageToUser', shownBefore + 1);
+    await control(stack, 'POST', `/chats/${chatId}/messages`, { body: 'burst two' });
+    const three = await control<{ id: string }>(stack, 'POST', `/chats/${chatId}/messages`, { body: 'burst three' });
+    await eventually(() => session().lastMessageId === three.id);
+    const before = cb.writes;
+    gates.get('burst one')!();
+    await cb.waitFor('sendMessageToUser', shownBefore + 3);
+    await sleep(50);
+    expect(cb.of('sendMessageToUser').slice(shownBefore).map((a) => a[0])).toEqual(['burst one', 'burst two', 'burst three']);
+    expect(persistedId()).toBe(three.id);
+    expect(cb.writes - before).toBe(1);
+
+    // A message is shown and the page is hidden before the deferred write: it is written right then, once.
+    const hidden = await control<{ id: string }>(stack, 'POST', `/chats/${chatId}/messages`, { body: 'then the tab is hidden' });
+    await cb.waitFor('sendMessageToUser', shownBefore + 4);
+    expect(persistedId()).toBe(three.id);
+    d.page.dispatchEvent(new Event('visibilitychange'));
+    expect(persistedId()).toBe(hidden.id);
+    const afterHide = cb.writes;
+    await sleep(50);
+    expect(cb.writes).toBe(afterHide);
+
+    // After the chat, the page's events write nothing any more.
+    await d.desk.endChat();
+    expect(cb.state['genesysChat']).toBeNull();
+    const afterEnd = cb.writes;
+    d.page.dispatchEvent(new Event('pagehide'));
+    expect(cb.writes).toBe(afterEnd);
+  });
+
   test('reconnect answers false for an ended chat and with nothing persisted', async () => {
     const page1 = await started();
-    (page1.desk as unknown as { disposeChat(): void }).disposeChat();
+    leavePage(page1);
     await control(stack, 'POST', `/chats/${page1.chatId}/end`);
     const page2 = await makeDesk(stack, {}, new RecordingCallback(page1.cb.state));
     expect(await page2.desk.reconnect()).toBe(false);

@@ -1,4 +1,4 @@
-import { EMPTY, Subject, catchError, concatMap, from, switchMap, takeUntil, timer, type Subscription } from 'rxjs';
+import { EMPTY, Subject, asyncScheduler, catchError, concatMap, from, switchMap, takeUntil, timer, type SchedulerLike, type Subscription } from 'rxjs';
 import type { ChatEvent, ChatEventOf } from '../chat-event';
 import { ServiceDeskError } from '../errors';
 import type { GuestChatConnection, GuestChatTransport, ChatSession } from '../genesys/guest-chat-transport';
@@ -50,11 +50,23 @@ export interface ServiceDeskConfig {
   guestApiBaseUrl: (setup: { environment?: string; guest_api_base_url?: string | null }) => string;
   logger: Logger;
   now: () => number;
+  /**
+   * Where the page tells that it is going away or out of sight (`pagehide`, `visibilitychange`): the resume point is
+   * written at once then. None in Node.
+   */
+  pageEvents?: PageEvents | undefined;
+  /** Runs the deferred write of the resume point. @default asyncScheduler */
+  scheduler?: SchedulerLike;
 }
+
+/** What the desk needs of the page's event target (a browser's `window`). */
+export type PageEvents = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+/** The page events after which the page may be gone without another task: the resume point is written at once. */
+const PAGE_LEAVING_EVENTS = ['pagehide', 'visibilitychange'] as const;
 
 /** The desk's key in the host's persisted state. */
 export const PERSIST_KEY = 'genesysChat';
-/** Our entry of the host's persisted state: a literal key, not a computed one (this is written for every shown message). */
+/** Our entry of the host's persisted state: a literal key, not a computed one. */
 const persistedEntry = (value: ChatSession | null) => ({ genesysChat: value }) satisfies Record<typeof PERSIST_KEY, ChatSession | null>;
 const MAX_BODY = 4000;
 
@@ -73,6 +85,10 @@ interface ChatScope {
   shownMessageId?: string | undefined;
   /** The resume point last written to the host's persisted state. */
   persistedMessageId?: string | undefined;
+  /** The deferred write of the resume point, while one is due. */
+  persistTimer?: Subscription | undefined;
+  /** Stops listening to the page's events. */
+  unlistenPage?: () => void;
 }
 
 /**
@@ -248,8 +264,7 @@ export class GenesysServiceDesk {
     scope.subscription = connection.events$
       .pipe(
         // In order, one at a time (a host call's promise holds the next event back); a failing host call is
-        // contained and logged, the stream goes on. Once the events received so far are all shown, the resume point
-        // is saved in the host's persisted state (at most once per task).
+        // contained and logged, the stream goes on. What the host has shown moves the resume point (`shown`).
         handleInOrder<ChatEvent>({
           handle: (event) => this.handle(scope, event),
           handled: (event) => {
@@ -267,6 +282,7 @@ export class GenesysServiceDesk {
         },
       });
     this.pollAvailability(scope, connection);
+    this.listenToPage(scope, connection);
   }
 
   /** The host calls for one event: their promise, if the host returns one, or nothing. */
@@ -313,21 +329,41 @@ export class GenesysServiceDesk {
    * Moves the resume point: to a message once the host has shown it, and to the last message frame the pipeline
    * passed on once every event received so far has been handled (frames that showed nothing, like the guest's own
    * echoes, count as handled then). A reload backfills after it: what the user has not been shown, no more, no less.
+   *
+   * The write to the host's persisted state follows in a task of its own, one write for everything shown until then;
+   * when the page hides or goes away first (`pagehide`, `visibilitychange`), it is written at once. Carbon serialises
+   * its whole persisted session into `sessionStorage` on every `updatePersistedState` (a lodash merge, a deep freeze
+   * and a `JSON.stringify`), so a burst of messages, a backfill after a reconnect, cost one write instead of one each.
    */
   private shown(scope: ChatScope, connection: GuestChatConnection, messageId: string | undefined): void {
     if (messageId === undefined) return;
     scope.shownMessageId = messageId;
-    this.persistIfMoved(scope, connection);
+    if (scope.persistTimer !== undefined || !scope.live || messageId === scope.persistedMessageId) return;
+    scope.persistTimer = (this.config.scheduler ?? asyncScheduler).schedule(() => {
+      scope.persistTimer = undefined;
+      this.persistIfMoved(scope, connection);
+    });
   }
 
-  /**
-   * Saves the resume point in the host's persisted state if it moved, at once: a reload right after this sees it.
-   * (Deferring the write to coalesce several into one saved nothing: a message's host promise settles in a microtask
-   * of its own, so the writes were one per message anyway, each with a reaction of its own on top.)
-   */
+  /** Writes the resume point now if it moved (and drops a deferred write). */
   private persistIfMoved(scope: ChatScope, connection: GuestChatConnection): void {
+    if (scope.persistTimer !== undefined) {
+      scope.persistTimer.unsubscribe();
+      scope.persistTimer = undefined;
+    }
     if (!scope.live || scope.shownMessageId === scope.persistedMessageId || this.chat !== scope) return;
     this.persist(scope, connection.session);
+  }
+
+  /** While the chat lives, the page hiding or going away writes the resume point at once. */
+  private listenToPage(scope: ChatScope, connection: GuestChatConnection): void {
+    const page = this.config.pageEvents;
+    if (!page) return;
+    const flush = () => this.persistIfMoved(scope, connection);
+    for (const type of PAGE_LEAVING_EVENTS) page.addEventListener(type, flush);
+    scope.unlistenPage = () => {
+      for (const type of PAGE_LEAVING_EVENTS) page.removeEventListener(type, flush);
+    };
   }
 
   /** The event stream died for good (reconnects exhausted): tell the user and end the chat on our side. */
@@ -423,6 +459,10 @@ export class GenesysServiceDesk {
   }
 
   private disposeScope(scope: ChatScope): void {
+    scope.persistTimer?.unsubscribe();
+    scope.persistTimer = undefined;
+    scope.unlistenPage?.();
+    scope.unlistenPage = undefined;
     scope.end$.next();
     scope.end$.complete();
     scope.waiting$.complete();
