@@ -1,4 +1,4 @@
-import { asyncScheduler, merge, share, type Observable, type ObservableInput, type SchedulerLike } from 'rxjs';
+import { Observable, asyncScheduler, merge, share, type ObservableInput, type SchedulerLike } from 'rxjs';
 import type { ChatEvent } from '../chat-event';
 import { agentMessages } from '../operators/agent-messages';
 import { chatEnd } from '../operators/chat-end';
@@ -28,6 +28,7 @@ export interface ChatEventPipelineConfig {
 /**
  * Parsed guest chat frames in, transport-neutral chat events out: de-duplication, member lookup, then each detector
  * on the same shared stream. Pure apart from the injected lookup; the transport adds the socket and its lifecycle.
+ * Completes once `chatEnded` has been passed on.
  */
 export function chatEventPipeline(frames$: Observable<EventFrame>, c: ChatEventPipelineConfig): Observable<ChatEvent> {
   const scheduler = c.scheduler ?? asyncScheduler;
@@ -52,12 +53,20 @@ export function chatEventPipeline(frames$: Observable<EventFrame>, c: ChatEventP
     share(),
   );
   const members$ = enriched$.pipe(memberChanges(c.selfId), share());
+  const ended$ = members$.pipe(chatEnd({ ...grace, ...(c.guestEnding ? { guestEnding: c.guestEnding } : {}), scheduler }), share());
   // Typing first: an agent's message clears that agent's indicator before the message is shown.
-  return merge(
+  const events$ = merge(
     enriched$.pipe(typing({ selfId: c.selfId, ...(c.typingExpiryMs !== undefined ? { expiryMs: c.typingExpiryMs } : {}), scheduler })),
     enriched$.pipe(agentMessages(c.selfId)),
     members$.pipe(transferDetection({ ...grace, scheduler })),
-    members$.pipe(chatEnd({ ...grace, ...(c.guestEnding ? { guestEnding: c.guestEnding } : {}), scheduler })),
+    ended$,
     ...(c.status$ ? [c.status$.pipe(connectionState())] : []),
   );
+  // The stream ends with the chat. Not `takeWhile` after the merge: that is one more step for every event of the
+  // chat (bench/client-pipeline.ts), to wait for a value that comes once. The subscriber takes the merged events
+  // directly; `ended$` is watched beside them, subscribed after the merge so that `chatEnded` is passed on first.
+  return new Observable<ChatEvent>((subscriber) => {
+    events$.subscribe(subscriber);
+    if (!subscriber.closed) subscriber.add(ended$.subscribe(() => subscriber.complete()));
+  });
 }

@@ -10,8 +10,6 @@ import {
   of,
   retry,
   switchMap,
-  takeUntil,
-  takeWhile,
   throwError,
   timer,
   Subject,
@@ -169,10 +167,12 @@ export class GuestChatConnection {
       ...(c.departureGraceMs !== undefined ? { departureGraceMs: c.departureGraceMs } : {}),
       ...(c.scheduler ? { scheduler: c.scheduler } : {}),
     });
-    return events$.pipe(
-      takeWhile((e) => e.type !== 'chatEnded', true),
-      takeUntil(this.disposed$),
-    );
+    // Ends with the chat (the pipeline completes after `chatEnded`) or when disposed. Not `takeUntil(disposed$)`:
+    // that is one more step for every event of the chat (bench/client-pipeline.ts); here the events go straight on.
+    return new Observable<ChatEvent>((subscriber) => {
+      subscriber.add(this.disposed$.subscribe({ next: () => subscriber.complete(), complete: () => subscriber.complete() }));
+      if (!subscriber.closed) events$.subscribe(subscriber);
+    });
   }
 
   /** Event frames from the socket, with reconnects, the own-state check, and backfill after each reopen. */

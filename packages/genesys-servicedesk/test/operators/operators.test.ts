@@ -1,4 +1,5 @@
-import { of, throwError } from 'rxjs';
+import { map, of, throwError } from 'rxjs';
+import { chatEventPipeline } from '../../src/genesys/chat-event-pipeline';
 import { parseFrame } from '../../src/genesys/frames';
 import { agentMessages } from '../../src/operators/agent-messages';
 import { chatEnd } from '../../src/operators/chat-end';
@@ -336,6 +337,22 @@ describe('connectionState', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const out = cold('cor-ro-rroc|', { c: 'connecting', o: 'open', r: 'reconnecting' } as const).pipe(connectionState());
       expectObservable(out).toBe('--d--u-d-u-|', { d: { type: 'connection', state: 'disconnected' }, u: { type: 'connection', state: 'connected' } });
+    });
+  });
+});
+
+describe('chatEventPipeline', () => {
+  const lookup = (id: string) => of(Object.values(member).find((m) => m.id === id) ?? { id, role: 'UNKNOWN' as const });
+
+  test('ends with the chat: chatEnded is passed on, then the stream completes, while a typing indicator and the socket status are still live', () => {
+    testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const frames = cold('a t 5ms g', { a: raw.change(member.alex.id, 'CONNECTED'), t: raw.typing('t1', member.alex.id), g: raw.change(SELF, 'DISCONNECTED') });
+      const status = hot('o', { o: 'open' as const });
+      const out = chatEventPipeline(frames, { selfId: SELF, lookup, status$: status }).pipe(map((e) => (e.type === 'chatEnded' ? `${e.type}:${e.by}` : e.type)));
+      expectObservable(out).toBe('j y 5ms (e|)', { j: 'agentJoined', y: 'agentTyping', e: 'chatEnded:system' });
+      // Everything upstream is let go at the end: the frames and the socket status.
+      expectSubscriptions(frames.subscriptions).toBe('^ - 5ms !');
+      expectSubscriptions(status.subscriptions).toBe('^ - 5ms !');
     });
   });
 });
