@@ -203,9 +203,9 @@ function runBareParse(frames: readonly string[]): number {
 function feed(frames: readonly string[], frames$: Subject<EventFrame>): number {
   const t0 = process.hrtime.bigint();
   for (const raw of frames) {
-    const r = parseFrame(raw);
-    if (!r.ok || r.frame.kind === 'heartbeat') continue;
-    frames$.next(r.frame);
+    const f = parseFrame(raw);
+    if (f.kind === 'invalid' || f.kind === 'heartbeat') continue;
+    frames$.next(f);
   }
   return Number(process.hrtime.bigint() - t0);
 }

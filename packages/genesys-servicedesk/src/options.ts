@@ -37,7 +37,7 @@ export interface GenesysServiceDeskOptions {
   typingThrottleMs?: number;
   /** Over 4,000 characters: `split` into several messages, or `reject` (the host marks it failed). @default 'split' */
   longMessages?: 'split' | 'reject';
-  /** No event-stream frame (heartbeats included) for this long: the socket is dead. @default 75000 */
+  /** No event-stream frame (heartbeats included) for this long: the socket is dead (noticed within an eighth more). @default 75000 */
   heartbeatTimeoutMs?: number;
   backoff?: BackoffConfig;
   /** @default 20 */

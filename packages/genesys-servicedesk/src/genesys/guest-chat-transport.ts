@@ -34,7 +34,7 @@ export interface GuestChatTransportConfig {
   apiBaseUrl: string;
   /** @default globalThis.WebSocket */
   webSocketCtor?: WebSocketCtor;
-  /** No frame (heartbeats included) for this long means the socket is dead. @default 75000 (2.5 heartbeats) */
+  /** No frame (heartbeats included) for this long means the socket is dead (noticed within an eighth more). @default 75000 (2.5 heartbeats) */
   heartbeatTimeoutMs?: number;
   backoff?: BackoffConfig;
   /** Reconnect attempts in a row before the chat is given up. @default 20 */
@@ -262,9 +262,9 @@ export class GuestChatConnection {
 
       const sub = socket$.subscribe({
         next: (data) => {
-          const r = parseFrame(data);
-          if (!r.ok) this.log.warn?.(`Dropped an event-stream frame: ${r.reason}`);
-          else if (r.frame.kind !== 'heartbeat') emit(r.frame);
+          const f = parseFrame(data);
+          if (f.kind === 'invalid') this.log.warn?.(`Dropped an event-stream frame: ${f.reason}`);
+          else if (f.kind !== 'heartbeat') emit(f);
         },
         error: (e: unknown) => {
           this.status$.next('closed');
