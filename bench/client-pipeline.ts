@@ -7,7 +7,7 @@
  *   BENCH_QUICK=15 tsx --expose-gc bench/client-pipeline.ts          (A, D and C only: the median (C − D) / A of 15 rounds)
  *   BENCH_ONLY=A|B|C tsx --expose-gc --cpu-prof bench/client-pipeline.ts      (one path only, for a CPU profile)
  *
- * The same 100,000 raw frame strings, alternated in each of BENCH_PROCESSES (default 5) fresh processes, one after the
+ * The same 100,000 raw frame strings, alternated in each of BENCH_PROCESSES (default 8) fresh processes, one after the
  * other, the rounds of all pooled (warm-up first, GC before each run):
  *   A  bare `JSON.parse` of every frame;
  *   B  `parseFrame` → `chatEventPipeline` (lookups from a pre-filled map via `of`, default scheduler) → a handler that
@@ -53,7 +53,7 @@ const RXJS_BUILD =
 
 const FRAMES = 100_000;
 const ROUNDS = 7;
-const PROCESSES = Number(process.env['BENCH_PROCESSES'] ?? 5);
+const PROCESSES = Number(process.env['BENCH_PROCESSES'] ?? 8);
 /** The side-by-side comparison quoted in the report (a separate run: the client before and after, alternated). */
 const BEFORE_AFTER =
   'the client as of commit 22603ac and as of these changes, each bundled with this benchmark and run with `BENCH_QUICK=5` ' +
