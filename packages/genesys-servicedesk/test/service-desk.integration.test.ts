@@ -26,9 +26,9 @@ afterEach(async () => {
   for (const a of agents()) await control(stack, 'PATCH', `/agents/${a.id}`, { onQueue: true });
 });
 
-/** A started chat (queued in the emulator), optionally accepted by Alex. */
-async function started(options: Partial<GenesysServiceDeskOptions> = {}, accept = true) {
-  const d = await makeDesk(stack, options);
+/** A started chat (queued in the emulator), optionally accepted by Alex; `host` in place of a RecordingCallback. */
+async function started(options: Partial<GenesysServiceDeskOptions> = {}, accept = true, host?: RecordingCallback) {
+  const d = await makeDesk(stack, options, host);
   await d.desk.startChat(connectMessage(), {});
   const chat = await chatOf(stack, d.name);
   if (accept) {
@@ -37,6 +37,10 @@ async function started(options: Partial<GenesysServiceDeskOptions> = {}, accept 
   }
   return { ...d, chatId: chat.id };
 }
+
+/** The live chat's session (what the transport has seen) and the resume point the host was last given. */
+const sessionOf = (desk: unknown) => (desk as { chat: { connection: { session: { lastMessageId?: string } } } }).chat.connection.session;
+const persistedIdOf = (cb: RecordingCallback) => (cb.state['genesysChat'] as { lastMessageId?: string } | undefined)?.lastMessageId;
 
 /** The only host call after a failed start: CONNECTING with a message for the user. */
 const failed = (cb: RecordingCallback) =>
@@ -281,13 +285,10 @@ describe('page reload (reconnect with persisted state)', () => {
       }
     }
     const cb1 = new SlowHost();
-    const d = await makeDesk(stack, {}, cb1);
-    await d.desk.startChat(connectMessage(), {});
-    const { id: chatId } = await chatOf(stack, d.name);
-    await control(stack, 'POST', `/chats/${chatId}/accept`, { agentId: alex().id });
-    await cb1.waitFor('agentJoined');
-    const session = () => (d.desk as unknown as { chat: { connection: { session: { lastMessageId?: string } } } }).chat.connection.session;
-    const persistedId = () => (cb1.state['genesysChat'] as { lastMessageId?: string } | undefined)?.lastMessageId;
+    const d = await started({}, true, cb1);
+    const chatId = d.chatId;
+    const session = () => sessionOf(d.desk);
+    const persistedId = () => persistedIdOf(cb1);
 
     const one = await control<{ id: string }>(stack, 'POST', `/chats/${chatId}/messages`, { body: 'slow one' });
     await cb1.waitFor('sendMessageToUser');
@@ -328,13 +329,10 @@ describe('page reload (reconnect with persisted state)', () => {
       }
     }
     const cb = new CountingHost();
-    const d = await makeDesk(stack, {}, cb);
-    await d.desk.startChat(connectMessage(), {});
-    const { id: chatId } = await chatOf(stack, d.name);
-    await control(stack, 'POST', `/chats/${chatId}/accept`, { agentId: alex().id });
-    await cb.waitFor('agentJoined');
-    const session = () => (d.desk as unknown as { chat: { connection: { session: { lastMessageId?: string } } } }).chat.connection.session;
-    const persistedId = () => (cb.state['genesysChat'] as { lastMessageId?: string } | undefined)?.lastMessageId;
+    const d = await started({}, true, cb);
+    const chatId = d.chatId;
+    const session = () => sessionOf(d.desk);
+    const persistedId = () => persistedIdOf(cb);
 
     // The flow's notice came before the agent joined: count the messages from here.
     const shownBefore = cb.of('sendMessageToUser').length;

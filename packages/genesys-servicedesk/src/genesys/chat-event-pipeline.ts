@@ -23,6 +23,11 @@ export interface ChatEventPipelineConfig {
   scheduler?: SchedulerLike;
   /** The socket's status, when there is one: its `connection` events join the stream (one merge for all branches). */
   status$?: Observable<SocketStatus>;
+  /**
+   * Ends the stream early when it emits or completes (the transport's dispose). Watched by the stream's own
+   * subscriber, not through `takeUntil`: that would be one more step for every event.
+   */
+  until$?: Observable<unknown>;
 }
 
 /**
@@ -62,10 +67,13 @@ export function chatEventPipeline(frames$: Observable<EventFrame>, c: ChatEventP
     ended$,
     ...(c.status$ ? [c.status$.pipe(connectionState())] : []),
   );
-  // The stream ends with the chat. Not `takeWhile` after the merge: that is one more step for every event of the
+  // The stream ends with the chat (or `until$`). Not `takeWhile` after the merge: that is one more step for every event of the
   // chat (bench/client-pipeline.ts), to wait for a value that comes once. The subscriber takes the merged events
   // directly; `ended$` is watched beside them, subscribed after the merge so that `chatEnded` is passed on first.
+  const until$ = c.until$;
   return new Observable<ChatEvent>((subscriber) => {
+    if (until$) subscriber.add(until$.subscribe({ next: () => subscriber.complete(), complete: () => subscriber.complete() }));
+    if (subscriber.closed) return;
     events$.subscribe(subscriber);
     if (!subscriber.closed) subscriber.add(ended$.subscribe(() => subscriber.complete()));
   });

@@ -156,7 +156,9 @@ export class GuestChatConnection {
 
   private buildEvents(): Observable<ChatEvent> {
     const c = this.config;
-    const events$ = chatEventPipeline(this.frames(), {
+    // Ends with the chat (the pipeline completes after `chatEnded`) or when disposed (`until$`, which the pipeline's
+    // own subscriber watches: no `takeUntil` step or wrapper of ours for every event, bench/client-pipeline.ts).
+    return chatEventPipeline(this.frames(), {
       selfId: this.session.memberId,
       lookup: (id) => this.api.getMember(this.session.conversationId, id),
       onLookupError: (id, e) => this.log.warn?.(`Genesys member ${id} could not be looked up; using a fallback profile`, e),
@@ -166,12 +168,7 @@ export class GuestChatConnection {
       ...(c.typingExpiryMs !== undefined ? { typingExpiryMs: c.typingExpiryMs } : {}),
       ...(c.departureGraceMs !== undefined ? { departureGraceMs: c.departureGraceMs } : {}),
       ...(c.scheduler ? { scheduler: c.scheduler } : {}),
-    });
-    // Ends with the chat (the pipeline completes after `chatEnded`) or when disposed. Not `takeUntil(disposed$)`:
-    // that is one more step for every event of the chat (bench/client-pipeline.ts); here the events go straight on.
-    return new Observable<ChatEvent>((subscriber) => {
-      subscriber.add(this.disposed$.subscribe({ next: () => subscriber.complete(), complete: () => subscriber.complete() }));
-      if (!subscriber.closed) events$.subscribe(subscriber);
+      until$: this.disposed$,
     });
   }
 

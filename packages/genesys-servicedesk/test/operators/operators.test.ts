@@ -1,4 +1,4 @@
-import { map, of, throwError } from 'rxjs';
+import { EMPTY, map, of, throwError } from 'rxjs';
 import { chatEventPipeline } from '../../src/genesys/chat-event-pipeline';
 import { parseFrame } from '../../src/genesys/frames';
 import { agentMessages } from '../../src/operators/agent-messages';
@@ -353,6 +353,23 @@ describe('chatEventPipeline', () => {
       // Everything upstream is let go at the end: the frames and the socket status.
       expectSubscriptions(frames.subscriptions).toBe('^ - 5ms !');
       expectSubscriptions(status.subscriptions).toBe('^ - 5ms !');
+    });
+  });
+
+  test('until$ ends the stream early, letting go of the frames and the socket status; an until$ that already ended ends it at once', () => {
+    testScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const frames = cold('a t 5ms m', { a: raw.change(member.alex.id, 'CONNECTED'), t: raw.typing('t1', member.alex.id), m: raw.message('m1', member.alex.id, 'late') });
+      const status = hot('o', { o: 'open' as const });
+      const until = hot('--- x', { x: undefined });
+      const out = chatEventPipeline(frames, { selfId: SELF, lookup, status$: status, until$: until }).pipe(map((e) => e.type));
+      expectObservable(out).toBe('j y - |', { j: 'agentJoined', y: 'agentTyping' });
+      expectSubscriptions(frames.subscriptions).toBe('^ - - !');
+      expectSubscriptions(status.subscriptions).toBe('^ - - !');
+
+      const frames2 = cold('a', { a: raw.change(member.alex.id, 'CONNECTED') });
+      const out2 = chatEventPipeline(frames2, { selfId: SELF, lookup, until$: EMPTY });
+      expectObservable(out2).toBe('|');
+      expectSubscriptions(frames2.subscriptions).toBe([]);
     });
   });
 });
