@@ -22,6 +22,7 @@ import { GenesysApiError, ServiceDeskError } from '../errors';
 import type { Logger } from '../logger';
 import type { SocketStatus } from '../operators/connection-state';
 import { heartbeatWatchdog } from '../operators/heartbeat-watchdog';
+import { stepSubscriber } from '../operators/step-subscriber';
 import { chatEventPipeline } from './chat-event-pipeline';
 import { parseFrame, type EventFrame, type MemberChangeFrame } from './frames';
 import { GuestApi, type CreateChatRequest } from './guest-api';
@@ -257,22 +258,24 @@ export class GuestChatConnection {
         }),
       );
 
-      const sub = socket$.subscribe({
-        next: (data) => {
-          const f = parseFrame(data);
-          if (f.kind === 'invalid') this.log.warn?.(`Dropped an event-stream frame: ${f.reason}`);
-          else if (f.kind !== 'heartbeat') emit(f);
-        },
-        error: (e: unknown) => {
-          this.status$.next('closed');
-          this.rejectOpened(e instanceof Error ? e : new Error(String(e)));
-          subscriber.error(e);
-        },
-        complete: () => {
-          this.status$.next('closed');
-          subscriber.complete();
-        },
-      });
+      const sub = socket$.subscribe(
+        stepSubscriber<string>(subscriber, {
+          next: (data) => {
+            const f = parseFrame(data);
+            if (f.kind === 'invalid') this.log.warn?.(`Dropped an event-stream frame: ${f.reason}`);
+            else if (f.kind !== 'heartbeat') emit(f);
+          },
+          error: (e: unknown) => {
+            this.status$.next('closed');
+            this.rejectOpened(e instanceof Error ? e : new Error(String(e)));
+            subscriber.error(e);
+          },
+          complete: () => {
+            this.status$.next('closed');
+            subscriber.complete();
+          },
+        }),
+      );
       return () => sub.unsubscribe();
     });
   }

@@ -1,4 +1,5 @@
 import { Observable, isObservable, type OperatorFunction, type Subscription } from 'rxjs';
+import { stepSubscriber } from './step-subscriber';
 
 export interface InOrderHandler<T> {
   /**
@@ -94,21 +95,22 @@ export function handleInOrder<T>(h: InOrderHandler<T>): OperatorFunction<T, neve
         if (sourceDone) subscriber.complete();
       };
 
-      const sub = source.subscribe({
-        next: (value) => {
-          // Nothing waits and nothing is being handled: this value goes first, without a trip through the queue.
-          if (!pending && !draining && head === queue.length) drain(true, value);
-          else {
-            queue.push(value);
+      const sub = source.subscribe(
+        stepSubscriber<T>(subscriber, {
+          next: (value) => {
+            // Nothing waits and nothing is being handled: this value goes first, without a trip through the queue.
+            if (!pending && !draining && head === queue.length) drain(true, value);
+            else {
+              queue.push(value);
+              drain();
+            }
+          },
+          complete: () => {
+            sourceDone = true;
             drain();
-          }
-        },
-        error: (e: unknown) => subscriber.error(e),
-        complete: () => {
-          sourceDone = true;
-          drain();
-        },
-      });
+          },
+        }),
+      );
       return () => {
         inner?.unsubscribe();
         sub.unsubscribe();

@@ -1,4 +1,5 @@
 import { Observable, TimeoutError, asyncScheduler, type MonoTypeOperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { stepSubscriber } from './step-subscriber';
 
 export interface HeartbeatWatchdogConfig {
   /**
@@ -52,15 +53,17 @@ export function heartbeatWatchdog<T>(config: HeartbeatWatchdogConfig): MonoTypeO
         }
         timer = scheduler.schedule(look, period);
       };
-      const sub = source.subscribe({
-        next: (v) => {
-          seen++;
-          lastValue = v;
-          subscriber.next(v);
-        },
-        error: (err) => subscriber.error(err),
-        complete: config.completeAs ? () => subscriber.error(config.completeAs!()) : () => subscriber.complete(),
-      });
+      const completeAs = config.completeAs;
+      const sub = source.subscribe(
+        stepSubscriber<T>(subscriber, {
+          next: (v) => {
+            seen++;
+            lastValue = v;
+            subscriber.next(v);
+          },
+          ...(completeAs ? { complete: () => subscriber.error(completeAs()) } : {}),
+        }),
+      );
       // Scheduled after subscribing, as `timeout` does: a value due at the very moment of a look comes first.
       if (!subscriber.closed) timer = scheduler.schedule(look, period);
       return () => {

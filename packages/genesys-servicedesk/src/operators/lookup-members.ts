@@ -1,5 +1,6 @@
 import { Observable, Subject, from, tap, type ObservableInput, type OperatorFunction } from 'rxjs';
 import { handleInOrder } from './handle-in-order';
+import { stepSubscriber } from './step-subscriber';
 import type { EventFrame } from '../genesys/frames';
 import type { EnrichedFrame, MemberInfo } from './types';
 
@@ -98,15 +99,16 @@ export function lookupMembers(config: LookupMembersConfig): OperatorFunction<Eve
           }),
         )
         .subscribe({ error: (e: unknown) => subscriber.error(e), complete: () => subscriber.complete() });
-      const sub = source.subscribe({
-        next: (f) => {
-          if (!queued && passKnown(f, memberIdOf(f))) return;
-          queued = true;
-          queue$.next(f);
-        },
-        error: (e: unknown) => subscriber.error(e),
-        complete: () => queue$.complete(),
-      });
+      const sub = source.subscribe(
+        stepSubscriber<EventFrame>(subscriber, {
+          next: (f) => {
+            if (!queued && passKnown(f, memberIdOf(f))) return;
+            queued = true;
+            queue$.next(f);
+          },
+          complete: () => queue$.complete(),
+        }),
+      );
       return () => {
         sub.unsubscribe();
         inOrder.unsubscribe();

@@ -1,4 +1,5 @@
 import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
+import { stepSubscriber } from './step-subscriber';
 
 /**
  * An operator whose state belongs to each subscription, in one step: `setup` runs when a subscriber arrives, holds
@@ -13,6 +14,6 @@ export function perSubscription<T, R>(setup: (out: Subscriber<R>) => (value: T) 
   return (source) =>
     new Observable<R>((subscriber) => {
       const next = setup(subscriber);
-      return source.subscribe({ next, error: (e: unknown) => subscriber.error(e), complete: () => subscriber.complete() });
+      return source.subscribe(stepSubscriber<T>(subscriber, next));
     });
 }

@@ -261,7 +261,6 @@ export class GenesysServiceDesk {
   // ---------------------------------------------------------------- events → host
 
   private subscribe(scope: ChatScope, connection: GuestChatConnection): void {
-    // No `takeUntil(scope.end$)` here: it would be one more step for every event, and `disposeScope` unsubscribes.
     scope.subscription = connection.events$
       .pipe(
         // In order, one at a time (a host call's promise holds the next event back); a failing host call is
@@ -274,6 +273,7 @@ export class GenesysServiceDesk {
           failed: (event, e) => this.config.logger.error?.(`Handling ${event.type} failed`, e),
           idle: () => this.shown(scope, connection, connection.session.lastMessageId),
         }),
+        takeUntil(scope.end$),
       )
       .subscribe({
         error: (e: unknown) => void this.lost(scope, e),
@@ -463,10 +463,10 @@ export class GenesysServiceDesk {
     scope.persistTimer = undefined;
     scope.unlistenPage?.();
     scope.unlistenPage = undefined;
-    scope.subscription?.unsubscribe();
     scope.end$.next();
     scope.end$.complete();
     scope.waiting$.complete();
+    scope.subscription?.unsubscribe();
     scope.connection?.dispose();
     if (this.chat === scope) this.chat = undefined;
   }
