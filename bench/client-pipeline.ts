@@ -61,9 +61,9 @@ const BEFORE_AFTER =
   '1.98 before (processes 1.90–2.31), 1.88 after (1.78–2.29), 2026-12-01';
 /** The same for the changes of 2026-12-03 (the client as of commit a1f4558 and with those changes). */
 const BEFORE_AFTER_1203 =
-  'the client as of commit a1f4558 and with these changes, bundled and run with `BENCH_QUICK=5` in 6 fresh processes ' +
-  'each, alternating; medians of the per-process medians of (C − D) / A: 2.17 before (processes 2.12–2.35), 2.14 after ' +
-  '(1.71–2.21; two of those processes shared the machine with other work), 2026-12-03';
+  'side by side with the client as of commit a1f4558, each bundled with this benchmark and run with `BENCH_QUICK=5` in 6 ' +
+  'fresh processes, alternating; medians of the per-process medians of (C − D) / A: 2.17 before (processes 1.90–2.34), ' +
+  '2.05 after (1.86–2.15), 2026-12-03';
 const WARMUP = 2;
 const TARGET = 2;
 
@@ -635,18 +635,25 @@ looking every eighth of its timeout instead of reading the clock per frame. Trie
 four 32-bit words in \`RecentIds\` instead of the strings (the strings no longer survived young-generation GCs, but parsing
 36 characters per frame cost more than the GC saved).
 
-The machine matters: the run before this one's changes (2026-12-01, another machine of the same kind, 8 processes) had
-A 1,886 ns, B 1.67x and C − D 1.90x (PASS; per process 1.70–2.13x); on the machine of 2026-12-03, whose \`JSON.parse\` of
-these frames is much faster (A about 1,100 ns) while the rest of the client gained less, C − D is about 2.2x and B about
-1.75x, with the code as of commit a1f4558 and with that day's changes alike. Changes of 2026-12-03: the ServiceDesk lets
-go of the event stream by unsubscribing instead of through a \`takeUntil\` step per event, and the pipeline ends itself
-on the transport's dispose (\`until$\`) instead of through a wrapper of the transport (one step fewer each; within noise:
-${BEFORE_AFTER_1203}). Measured that day, each as a variant of the bundled benchmark side by side with the shipped code
-(\`BENCH_QUICK=5\`, 4–5 processes each): without \`Subject.next\`'s error-context closure and array iterator (RxJS
-internals, not ours to change) about 0.04 lower; the desk not waiting for the host's promises at all (not an option,
-see below) 0.05–0.10 lower; \`dedupeById\` skipped altogether 0.15–0.20 lower (\`RecentIds.add\` alone costs about
-100 ns per fresh id in isolation, its key about 30 of it; keeping only the keys, not the ids, was not measurably faster
-in the pipeline; probing the current generation once instead of twice saved 10–20 ns in isolation).
+The machine matters: the run before the changes of 2026-12-03 (2026-12-01, another machine of the same kind, 8
+processes) had A 1,886 ns, B 1.67x and C − D 1.90x (PASS; per process 1.70–2.13x); the same code on the machine of
+2026-12-03, whose \`JSON.parse\` of these frames is much faster (A about 1,100 ns) while the rest of the client gained
+less, measured C − D 2.16x and B 1.76x (per process 1.80–2.22x). Changes of 2026-12-03: the operators (dedupe, agent
+messages, member changes, member lookup, typing, the heartbeat watchdog, in-order handling) and the transport's parse
+step subscribe to their source with a subscriber of their own (\`stepSubscriber\`, RxJS's exported \`Subscriber\`: one
+call per value) instead of an observer object, which RxJS wraps in a \`SafeSubscriber\` and a consumer observer, two
+more calls and a \`try\` per value at every step (${BEFORE_AFTER_1203}); and the pipeline ends itself on the transport's
+dispose (\`until$\`) instead of through a wrapper Observable of the transport. Measured that day, each as a variant of
+the bundled benchmark side by side with the code of the moment (\`BENCH_QUICK=5\`, 4–7 processes each, medians of the
+per-process medians of (C − D) / A): the desk not waiting for the host's promises at all (not an option, see below)
+0.06 lower (a \`then\` on a settled promise is about 25 ns in isolation); \`Subject.next\` without its error-context
+closure and array iterator (RxJS internals, not ours to change) about 0.04 lower; \`dedupeById\` skipped altogether
+0.15–0.20 lower (\`RecentIds.add\` is about 100 ns per fresh id in isolation, its key about 30 of it); within noise: a
+dedupe table that keeps 62-bit fingerprints instead of the id strings (the strings surviving young-generation GCs
+made each scavenge 0.5 ms longer, 180 KB survivors instead of 15 KB, but hashing more of each id cost as much), one
+probe of the current generation instead of two, the typing indicator's profile made once per member, the guest's own
+id compared before the member map, and the desk without its \`takeUntil\` (which sees no values: \`handleInOrder\`
+emits none).
 
 What is still above a bare \`JSON.parse\`, and why: a promise per event is what Carbon's callbacks return, and the desk must
 wait for it (Carbon 1.9.1's \`agentJoined\` and \`sendMessageToUser\` await their own work before they add the message, so
