@@ -418,6 +418,12 @@ async function gcNow(): Promise<void> {
   gc();
 }
 
+/** One run after a forced GC (every run starts from the same heap). */
+async function afterGc<T>(run: () => T | Promise<T>): Promise<T> {
+  await gcNow();
+  return run();
+}
+
 /** `BENCH_ONLY=A`, `B` or `C` runs one path a few times and writes nothing: for `node --cpu-prof`. */
 async function profileOnly(path: string): Promise<void> {
   const { frames } = buildReplay(FRAMES);
@@ -437,12 +443,9 @@ async function quick(rounds: number): Promise<void> {
   const ratios: number[] = [];
   const runs: Record<'a' | 'c' | 'd', number[]> = { a: [], c: [], d: [] };
   for (let round = -WARMUP; round < rounds; round++) {
-    await gcNow();
-    const a = runBareParse(frames);
-    await gcNow();
-    const d = await runDeliveryOnly(frames);
-    await gcNow();
-    const c = (await runAsShipped(frames)).ns;
+    const a = await afterGc(() => runBareParse(frames));
+    const d = await afterGc(() => runDeliveryOnly(frames));
+    const c = (await afterGc(() => runAsShipped(frames))).ns;
     if (round < 0) continue;
     ratios.push((c - d) / a);
     runs.a.push(a);
@@ -473,21 +476,13 @@ async function measure(frames: readonly string[], log: (line: string) => void): 
   let countsC: Record<string, number> = {};
   const perFrame = (ns: number) => ns / FRAMES;
   for (let round = -WARMUP; round < ROUNDS; round++) {
-    await gcNow();
-    const a = runBareParse(frames);
-    await gcNow();
-    const rb = await runPipeline(frames);
-    await gcNow();
-    const d = await runDeliveryOnly(frames);
-    await gcNow();
-    const rc = await runAsShipped(frames);
-    await gcNow();
-    const c1 = await runTransportOnly(frames);
+    const a = await afterGc(() => runBareParse(frames));
+    const rb = await afterGc(() => runPipeline(frames));
+    const d = await afterGc(() => runDeliveryOnly(frames));
+    const rc = await afterGc(() => runAsShipped(frames));
+    const c1 = await afterGc(() => runTransportOnly(frames));
     const stages: number[] = [];
-    for (const [, build] of STAGES) {
-      await gcNow();
-      stages.push(runStage(frames, build));
-    }
+    for (const [, build] of STAGES) stages.push(await afterGc(() => runStage(frames, build)));
     countsB = rb.counts;
     countsC = rc.counts;
     if (round < 0) continue;
