@@ -11,7 +11,7 @@ import { servicedeskBundle } from './packages/demo/vite/servicedesk-bundle';
  *   for the hosted watsonx web chat. `SERVER_BASE_URL` (environment, at build time) is the middleware's default origin.
  * - `vite build --mode esm`: the ESM package (`dist/esm/index.mjs`; rxjs and the Genesys SDK stay imports).
  */
-const client = resolve(__dirname, 'packages/genesys-servicedesk');
+const client = resolve(__dirname, 'packages/servicedesk');
 const demo = resolve(__dirname, 'packages/demo');
 
 /** How the browser client's dependencies are bundled for browsers (the IIFE bundle and the demo alike). */
@@ -21,7 +21,9 @@ const browserClientAliases: AliasOptions = {
   // The SDK's ESM sources import axios only to call `axios.request(config)`; in the browser bundle the
   // fetch-based redaxios serves that at a fraction of the size (errors are normalised in guest-api.ts).
   axios: 'redaxios',
-  ...Object.fromEntries(['configparser', 'winston', 'fs', 'os', 'path'].map((m) => [m, resolve(client, 'build/node-only.js')])),
+  ...Object.fromEntries(
+    ['configparser', 'winston', 'fs', 'os', 'path'].map((m) => [m, resolve(client, 'build/node-only.js')]),
+  ),
 };
 
 /**
@@ -70,7 +72,7 @@ export default defineConfig(({ mode }) => {
     resolve: {
       alias: {
         // The demo uses the client's source, like the tests (the package's own exports point at its build).
-        'genesys-servicedesk': resolve(client, 'src/index.ts'),
+        'genesys-handoff-servicedesk': resolve(client, 'src/index.ts'),
         ...browserClientAliases,
       },
       conditions: browserClientConditions,

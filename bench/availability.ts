@@ -17,8 +17,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEMO, emulatorMiddlewareEnv, startEmulator } from '../packages/genesys-emulator/src';
-import { imageRuntime } from '../fastify-server/test/image';
+import { DEMO, emulatorMiddlewareEnv, startEmulator } from 'genesys-handoff-emulator';
+import { imageRuntime } from 'genesys-handoff-server/image';
 
 const ROOT = resolve(__dirname, '..');
 const SERVER_DIR = join(ROOT, 'fastify-server');
@@ -62,14 +62,24 @@ function freePort(): Promise<number> {
 async function waitFor(url: string, init: RequestInit = {}, timeoutMs = 15_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    if (await fetch(url, init).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url, init).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} did not come up in ${timeoutMs} ms`);
 }
 
 function start(command: string, args: string[], env: Record<string, string> = {}, cwd = ROOT): ChildProcess {
-  const child = spawn(command, args, { cwd, env: { ...process.env, NODE_OPTIONS: IMAGE_NODE_OPTIONS, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, NODE_OPTIONS: IMAGE_NODE_OPTIONS, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   children.push(child);
   return child;
 }
@@ -89,7 +99,11 @@ function stop(child: ChildProcess): Promise<void> {
 /** autocannon in a separate process, JSON result. */
 function cannon(url: string, args: string[]): Promise<CannonResult> {
   return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [AUTOCANNON, '--json', '-m', 'POST', '-H', 'content-type=application/json', '-b', BODY, ...args, url], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(
+      process.execPath,
+      [AUTOCANNON, '--json', '-m', 'POST', '-H', 'content-type=application/json', '-b', BODY, ...args, url],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     children.push(child);
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -137,7 +151,11 @@ async function measured(url: string, pid: number | undefined, args: string[]): P
   const result = await cannon(url, args);
   const after = cpuMs(pid);
   const done = result['2xx'] + result.non2xx;
-  return { ...result, cpuUsPerRequest: before === null || after === null || done === 0 ? null : round(((after - before) * 1000) / done, 1) };
+  return {
+    ...result,
+    cpuUsPerRequest:
+      before === null || after === null || done === 0 ? null : round(((after - before) * 1000) / done, 1),
+  };
 }
 const round = (n: number, d = 0) => Math.round(n * 10 ** d) / 10 ** d;
 
@@ -177,14 +195,23 @@ async function main(): Promise<void> {
     const aData = (aCounts[OBSERVATIONS] ?? 0) + (aCounts[WAIT_TIME] ?? 0);
     // Rate from the spacing of the calls (the cold fill's two calls count as two): a count over a 30 s window
     // depends on whether a 5 s tick falls just inside or just outside it.
-    const aTimes = aLog.entries.filter((e) => e.endpoint === OBSERVATIONS || e.endpoint === WAIT_TIME).map((e) => Date.parse(e.at));
+    const aTimes = aLog.entries
+      .filter((e) => e.endpoint === OBSERVATIONS || e.endpoint === WAIT_TIME)
+      .map((e) => Date.parse(e.at));
     const aSpan = aTimes.length > 1 ? (Math.max(...aTimes) - Math.min(...aTimes)) / 1000 : 0;
     const aPerMinute = aTimes.length > 1 && aSpan > 0 ? ((aTimes.length - 1) * 60) / aSpan : aData;
     const aMaxIn60s = maxInWindow(aTimes, 60_000);
 
     // The bare server answers the middleware's own answer.
-    const answer = await (await fetch(mwUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY })).text();
-    const bare = start(process.execPath, [...IMAGE_NODE_FLAGS, join(ROOT, 'bench', 'bare-server.cjs'), String(barePort), answer]);
+    const answer = await (
+      await fetch(mwUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY })
+    ).text();
+    const bare = start(process.execPath, [
+      ...IMAGE_NODE_FLAGS,
+      join(ROOT, 'bench', 'bare-server.cjs'),
+      String(barePort),
+      answer,
+    ]);
     const bareUrl = `http://127.0.0.1:${barePort}/availability`;
     await new Promise((r) => setTimeout(r, 500));
     // Same load on the bare server: how much of (a)'s latency is the load generator's 1,000 connections.
@@ -192,7 +219,12 @@ async function main(): Promise<void> {
     const aBare = await cannon(bareUrl, aArgs);
 
     // Fastify alone (no plugins) answering the same JSON: how much of the gap is Fastify, how much our plugins.
-    const fastify = start(process.execPath, [...IMAGE_NODE_FLAGS, join(ROOT, 'bench', 'bare-fastify.cjs'), String(fastifyPort), answer], {}, SERVER_DIR);
+    const fastify = start(
+      process.execPath,
+      [...IMAGE_NODE_FLAGS, join(ROOT, 'bench', 'bare-fastify.cjs'), String(fastifyPort), answer],
+      {},
+      SERVER_DIR,
+    );
     const fastifyUrl = `http://127.0.0.1:${fastifyPort}/availability`;
     await waitFor(fastifyUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
 
@@ -204,13 +236,14 @@ async function main(): Promise<void> {
     const plain = start(process.execPath, ['dist/server.js'], middlewareEnv(emu2, plainPort), SERVER_DIR);
     const plainUrl = `http://127.0.0.1:${plainPort}/availability`;
     await waitFor(`http://127.0.0.1:${plainPort}/healthz`);
-    console.log('the middleware without the image\'s V8 flags: the same cold start under (a)\'s load, 10 s...');
+    console.log("the middleware without the image's V8 flags: the same cold start under (a)'s load, 10 s...");
     await cannon(plainUrl, ['-c', String(A.connections), '-R', String(A.overallRate), '-d', '10']);
 
     // ---- (b) unthrottled, bare server vs middleware (and Fastify alone and the flag-less middleware, for
     // reference), alternating (after an unmeasured warm-up of each, so that none is measured while the JIT is still
     // compiling its hot path)
-    for (const url of [bareUrl, fastifyUrl, mwUrl, plainUrl]) await cannon(url, ['-c', String(B.connections), '-d', '3']);
+    for (const url of [bareUrl, fastifyUrl, mwUrl, plainUrl])
+      await cannon(url, ['-c', String(B.connections), '-d', '3']);
     const bareRuns: Run[] = [];
     const fastifyRuns: Run[] = [];
     const mwRuns: Run[] = [];
@@ -219,7 +252,9 @@ async function main(): Promise<void> {
     const bStarted = Date.now();
     const bArgs = ['-c', String(B.connections), '-d', String(B.seconds)];
     for (let i = 0; i < B.rounds; i += 1) {
-      console.log(`(b) round ${i + 1}/${B.rounds}: bare, Fastify alone, middleware, middleware without flags, ${B.connections} connections, ${B.seconds} s each...`);
+      console.log(
+        `(b) round ${i + 1}/${B.rounds}: bare, Fastify alone, middleware, middleware without flags, ${B.connections} connections, ${B.seconds} s each...`,
+      );
       bareRuns.push(await measured(bareUrl, bare.pid, bArgs));
       fastifyRuns.push(await measured(fastifyUrl, fastify.pid, bArgs));
       mwRuns.push(await measured(mwUrl, middleware.pid, bArgs));
@@ -287,10 +322,52 @@ async function main(): Promise<void> {
   }
 }
 
-function writeReport(r: { date: string; node: string; cpus: string; memoryGiB: number; a: Record<string, unknown> & { upstream: Record<string, number> }; b: Record<string, unknown> }): void {
-  const a = r.a as typeof r.a & { requests: number; ok: number; non2xx: number; errors: number; timeouts: number; rps: number; p50: number; p99: number; dataCalls: number; dataCallsSpanSeconds: number; dataCallsPerMinute: number; dataCallsMaxIn60s: number; bareP50: number; bareP99: number };
-  const b = r.b as { bareRps: number[]; fastifyRps: number[]; medianFastify: number; fastifyCpuUs: number; middlewareRps: number[]; plainRps: number[]; medianPlain: number; plainCpuUs: number; middlewareNon2xx: number; medianBare: number; medianMiddleware: number; ratio: number; bareCpuUs: number; middlewareCpuUs: number; middlewareP50: number; middlewareP99: number; dataCallsPerMinute: number };
-  const upstream = Object.entries(a.upstream).map(([k, v]) => `\`${k}\` ${v}`).join(', ');
+function writeReport(r: {
+  date: string;
+  node: string;
+  cpus: string;
+  memoryGiB: number;
+  a: Record<string, unknown> & { upstream: Record<string, number> };
+  b: Record<string, unknown>;
+}): void {
+  const a = r.a as typeof r.a & {
+    requests: number;
+    ok: number;
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+    rps: number;
+    p50: number;
+    p99: number;
+    dataCalls: number;
+    dataCallsSpanSeconds: number;
+    dataCallsPerMinute: number;
+    dataCallsMaxIn60s: number;
+    bareP50: number;
+    bareP99: number;
+  };
+  const b = r.b as {
+    bareRps: number[];
+    fastifyRps: number[];
+    medianFastify: number;
+    fastifyCpuUs: number;
+    middlewareRps: number[];
+    plainRps: number[];
+    medianPlain: number;
+    plainCpuUs: number;
+    middlewareNon2xx: number;
+    medianBare: number;
+    medianMiddleware: number;
+    ratio: number;
+    bareCpuUs: number;
+    middlewareCpuUs: number;
+    middlewareP50: number;
+    middlewareP99: number;
+    dataCallsPerMinute: number;
+  };
+  const upstream = Object.entries(a.upstream)
+    .map(([k, v]) => `\`${k}\` ${v}`)
+    .join(', ');
   const section = `## Middleware: /availability
 
 Command (repository root): \`pnpm bench:availability\`. Machine: ${r.cpus}, ${r.memoryGiB} GiB;

@@ -19,7 +19,10 @@ app.post(
     schema: {
       body: {
         type: 'object',
-        properties: { queue_name: { type: 'string', minLength: 1, maxLength: 256 }, conversation_id: { type: 'string', minLength: 1, maxLength: 64 } },
+        properties: {
+          queue_name: { type: 'string', minLength: 1, maxLength: 256 },
+          conversation_id: { type: 'string', minLength: 1, maxLength: 64 },
+        },
         required: ['queue_name'],
         additionalProperties: false,
       },

@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { ROOT, machine, table, today, verdict, writeSubsection } from './client-report';
 
 const TARGET_KB = 30;
-const BUNDLE = join(ROOT, 'packages/genesys-servicedesk/dist/servicedesk.bundle.js');
+const BUNDLE = join(ROOT, 'packages/servicedesk/dist/servicedesk.bundle.js');
 const KB = 1024;
 
 const gzip9 = (b: Buffer | string) => gzipSync(b, { level: 9 }).length;
@@ -22,11 +22,17 @@ const kb = (n: number) => (n / KB).toFixed(1);
 
 /** The SDK's minified browser build, wherever pnpm put the version the client depends on. */
 function sdkMinified(): string | undefined {
-  const direct = join(ROOT, 'packages/genesys-servicedesk/node_modules/purecloud-guest-chat-client/dist/web-cjs/purecloud-guest-chat-client.min.js');
+  const direct = join(
+    ROOT,
+    'packages/servicedesk/node_modules/purecloud-guest-chat-client/dist/web-cjs/purecloud-guest-chat-client.min.js',
+  );
   if (existsSync(direct)) return direct;
   const store = join(ROOT, 'node_modules/.pnpm');
-  const dir = existsSync(store) ? readdirSync(store).find((d) => d.startsWith('purecloud-guest-chat-client@')) : undefined;
-  const p = dir && join(store, dir, 'node_modules/purecloud-guest-chat-client/dist/web-cjs/purecloud-guest-chat-client.min.js');
+  const dir = existsSync(store)
+    ? readdirSync(store).find((d) => d.startsWith('purecloud-guest-chat-client@'))
+    : undefined;
+  const p =
+    dir && join(store, dir, 'node_modules/purecloud-guest-chat-client/dist/web-cjs/purecloud-guest-chat-client.min.js');
   return p && existsSync(p) ? p : undefined;
 }
 
@@ -96,7 +102,11 @@ function byOrigin(code: string, mapFile: string): Map<string, string> {
 
 function main(): void {
   const t0 = Date.now();
-  const build = spawnSync('pnpm', ['exec', 'vite', 'build', '--mode', 'bundle', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const build = spawnSync('pnpm', ['exec', 'vite', 'build', '--mode', 'bundle', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (build.status !== 0) {
     console.error(build.stdout, build.stderr);
     throw new Error(`vite build --mode bundle failed (${build.status})`);
@@ -109,7 +119,9 @@ function main(): void {
   const sdkRaw = sdk ? readFileSync(sdk).length : undefined;
   const sdkGz = sdk ? gzip9(readFileSync(sdk)) : undefined;
 
-  const parts = existsSync(`${BUNDLE}.map`) ? byOrigin(code.toString('utf8'), `${BUNDLE}.map`) : new Map<string, string>();
+  const parts = existsSync(`${BUNDLE}.map`)
+    ? byOrigin(code.toString('utf8'), `${BUNDLE}.map`)
+    : new Map<string, string>();
   const breakdown = [...parts]
     .filter(([k]) => !k.startsWith('unmapped'))
     .sort((a, b) => b[1].length - a[1].length)
@@ -118,11 +130,28 @@ function main(): void {
 
   const pass = gz <= TARGET_KB * KB;
   const rows = [
-    ['`servicedesk.bundle.js` (client + SDK + RxJS + redaxios)', kb(raw), kb(gz), `≤ ${TARGET_KB} KB: ${verdict(pass)}`],
-    ...(sdk ? [['for comparison: the SDK alone, `dist/web-cjs/purecloud-guest-chat-client.min.js`', kb(sdkRaw!), kb(sdkGz!), '']] : []),
+    [
+      '`servicedesk.bundle.js` (client + SDK + RxJS + redaxios)',
+      kb(raw),
+      kb(gz),
+      `≤ ${TARGET_KB} KB: ${verdict(pass)}`,
+    ],
+    ...(sdk
+      ? [
+          [
+            'for comparison: the SDK alone, `dist/web-cjs/purecloud-guest-chat-client.min.js`',
+            kb(sdkRaw!),
+            kb(sdkGz!),
+            '',
+          ],
+        ]
+      : []),
   ];
   const t = table(['file', 'raw, KB', 'gzip -9, KB', 'target'], rows);
-  const tParts = table(['origin (source map)', 'raw, KB', 'gzip -9 alone, KB'], [...breakdown, ['unmapped (IIFE wrapper, glue)', kb(unmapped), '']]);
+  const tParts = table(
+    ['origin (source map)', 'raw, KB', 'gzip -9 alone, KB'],
+    [...breakdown, ['unmapped (IIFE wrapper, glue)', kb(unmapped), '']],
+  );
   console.log(`\n${t}\n\n${tParts}\n`);
 
   writeSubsection(

@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { build } from 'vite';
 
 const ROOT = resolve(__dirname, '..');
-const CLIENT = join(ROOT, 'packages/genesys-servicedesk');
+const CLIENT = join(ROOT, 'packages/servicedesk');
 const RXJS = join(dirname(require.resolve('rxjs/package.json', { paths: [CLIENT] })), 'dist/esm');
 // Under the client's folder, so that what stays external (the Genesys SDK, Node's modules) resolves as it does there.
 const OUT = join(CLIENT, 'node_modules/.cache/bench-pipeline');
@@ -32,7 +32,8 @@ async function main(): Promise<void> {
         // bench/client-rxjs.ts names the client's own copy of RxJS by path: the same ES2015 build, one instance.
         name: 'client-rxjs',
         enforce: 'pre',
-        resolveId: (source) => (source === '../packages/genesys-servicedesk/node_modules/rxjs' ? join(RXJS, 'index.js') : undefined),
+        resolveId: (source) =>
+          source === '../packages/servicedesk/node_modules/rxjs' ? join(RXJS, 'index.js') : undefined,
       },
     ],
     // bench/client-report.ts finds the repository (and BENCHMARKS.md) from its own folder.

@@ -20,21 +20,31 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { HEARTBEAT_FRAME, memberChangeFrame, messageFrame, typingFrame } from '../packages/genesys-emulator/src/frames';
-import type { ChatEvent } from '../packages/genesys-servicedesk/src/chat-event';
-import { chatEventPipeline } from '../packages/genesys-servicedesk/src/genesys/chat-event-pipeline';
-import { parseFrame, type EventFrame } from '../packages/genesys-servicedesk/src/genesys/frames';
-import type { GuestApi } from '../packages/genesys-servicedesk/src/genesys/guest-api';
-import { GuestChatConnection, GuestChatTransport, type ChatSession, type GuestChatTransportConfig } from '../packages/genesys-servicedesk/src/genesys/guest-chat-transport';
-import { carbonAdapter } from '../packages/genesys-servicedesk/src/hosts/host-adapter';
-import { ErrorType } from '../packages/genesys-servicedesk/src/hosts/host-types';
-import { MiddlewareClient } from '../packages/genesys-servicedesk/src/middleware-client';
-import { agentMessages } from '../packages/genesys-servicedesk/src/operators/agent-messages';
-import { dedupeById } from '../packages/genesys-servicedesk/src/operators/dedupe-by-id';
-import { lookupMembers } from '../packages/genesys-servicedesk/src/operators/lookup-members';
-import { typing } from '../packages/genesys-servicedesk/src/operators/typing';
-import type { EnrichedFrame, MemberInfo } from '../packages/genesys-servicedesk/src/operators/types';
-import { DEFAULT_STRINGS, GenesysServiceDesk, PERSIST_KEY, savedSession } from '../packages/genesys-servicedesk/src/service-desk/genesys-service-desk';
+import { HEARTBEAT_FRAME, memberChangeFrame, messageFrame, typingFrame } from '../packages/emulator/src/frames';
+import type { ChatEvent } from '../packages/servicedesk/src/chat-event';
+import { chatEventPipeline } from '../packages/servicedesk/src/genesys/chat-event-pipeline';
+import { parseFrame, type EventFrame } from '../packages/servicedesk/src/genesys/frames';
+import type { GuestApi } from '../packages/servicedesk/src/genesys/guest-api';
+import {
+  GuestChatConnection,
+  GuestChatTransport,
+  type ChatSession,
+  type GuestChatTransportConfig,
+} from '../packages/servicedesk/src/genesys/guest-chat-transport';
+import { carbonAdapter } from '../packages/servicedesk/src/hosts/host-adapter';
+import { ErrorType } from '../packages/servicedesk/src/hosts/host-types';
+import { MiddlewareClient } from '../packages/servicedesk/src/middleware-client';
+import { agentMessages } from '../packages/servicedesk/src/operators/agent-messages';
+import { dedupeById } from '../packages/servicedesk/src/operators/dedupe-by-id';
+import { lookupMembers } from '../packages/servicedesk/src/operators/lookup-members';
+import { typing } from '../packages/servicedesk/src/operators/typing';
+import type { EnrichedFrame, MemberInfo } from '../packages/servicedesk/src/operators/types';
+import {
+  DEFAULT_STRINGS,
+  GenesysServiceDesk,
+  PERSIST_KEY,
+  savedSession,
+} from '../packages/servicedesk/src/service-desk/genesys-service-desk';
 import { CountingCallback } from './client-callback';
 import { Subject, merge, of, share, type Observable } from './client-rxjs';
 import { machine, median, table, today, verdict, writeSubsection } from './client-report';
@@ -43,12 +53,13 @@ import { machine, median, table, today, verdict, writeSubsection } from './clien
 const RXJS_BUILD =
   process.env['BENCH_RXJS_BUILD'] === 'es2015'
     ? {
-        command: '`pnpm bench:client:pipeline` (`bench/client-pipeline-browser.ts`: `bench/client-pipeline.ts` bundled by Vite for Node, run with `node --expose-gc`)',
-        what: "RxJS is its ES2015 build, the one `servicedesk.bundle.js` and the demo ship (the `es2015` export condition in vite.config.ts); the rest of the code is the same sources.",
+        command:
+          '`pnpm bench:client:pipeline` (`bench/client-pipeline-browser.ts`: `bench/client-pipeline.ts` bundled by Vite for Node, run with `node --expose-gc`)',
+        what: 'RxJS is its ES2015 build, the one `servicedesk.bundle.js` and the demo ship (the `es2015` export condition in vite.config.ts); the rest of the code is the same sources.',
       }
     : {
         command: '`tsx --expose-gc bench/client-pipeline.ts`',
-        what: "RxJS is the build Node resolves, its ES5 CommonJS build (browsers get the ES2015 build: `pnpm bench:client:pipeline` measures that).",
+        what: 'RxJS is the build Node resolves, its ES5 CommonJS build (browsers get the ES2015 build: `pnpm bench:client:pipeline` measures that).',
       };
 
 const FRAMES = 100_000;
@@ -75,7 +86,10 @@ const MEMBERS = new Map<string, MemberInfo>([
   [ids.guest, { id: ids.guest, role: 'CUSTOMER', displayName: 'Jo Customer' }],
   [ids.workflow, { id: ids.workflow, role: 'WORKFLOW', displayName: 'Inbound chat flow' }],
   [ids.acd, { id: ids.acd, role: 'ACD', displayName: 'Support' }],
-  [ids.agent, { id: ids.agent, role: 'AGENT', displayName: 'Alex Agent', avatarImageUrl: 'https://example.com/avatars/alex.svg' }],
+  [
+    ids.agent,
+    { id: ids.agent, role: 'AGENT', displayName: 'Alex Agent', avatarImageUrl: 'https://example.com/avatars/alex.svg' },
+  ],
 ]);
 
 /** A small deterministic PRNG (mulberry32): the same replay on every run. */
@@ -89,23 +103,32 @@ function prng(seed: number): () => number {
   };
 }
 
-const WORDS = 'your order refund the a parcel arrived damaged sorry to hear that could you send photo of box label please we will replace it today thanks tracking number is on its way again shortly'.split(' ');
+const WORDS =
+  'your order refund the a parcel arrived damaged sorry to hear that could you send photo of box label please we will replace it today thanks tracking number is on its way again shortly'.split(
+    ' ',
+  );
 
 /** Raw frame strings in the emulator's (= Genesys') exact wire shapes, and how many of each kind. */
 function buildReplay(n: number): { frames: string[]; mix: Record<string, number> } {
   const rnd = prng(0xc0ffee);
   let clock = Date.parse('2025-03-01T10:00:00.000Z');
   const ts = () => new Date((clock += 200 + Math.floor(rnd() * 3000))).toISOString();
-  const text = () => Array.from({ length: 3 + Math.floor(rnd() * 25) }, () => WORDS[Math.floor(rnd() * WORDS.length)]).join(' ');
+  const text = () =>
+    Array.from({ length: 3 + Math.floor(rnd() * 25) }, () => WORDS[Math.floor(rnd() * WORDS.length)]).join(' ');
   const frames: string[] = [];
   const mix: Record<string, number> = {};
   const push = (kind: string, f: object | string) => {
     frames.push(typeof f === 'string' ? f : JSON.stringify(f));
     mix[kind] = (mix[kind] ?? 0) + 1;
   };
-  const member = (id: string, state: 'ALERTING' | 'CONNECTED' | 'DISCONNECTED', kind = 'member-change') => push(kind, memberChangeFrame(conversationId, id, state, ts()));
-  const message = (senderId: string, body: string, bodyType: 'standard' | 'notice' | 'member-join' | 'member-leave', kind: string) =>
-    push(kind, messageFrame(conversationId, { id: randomUUID(), senderId, body, bodyType, timestamp: ts() }));
+  const member = (id: string, state: 'ALERTING' | 'CONNECTED' | 'DISCONNECTED', kind = 'member-change') =>
+    push(kind, memberChangeFrame(conversationId, id, state, ts()));
+  const message = (
+    senderId: string,
+    body: string,
+    bodyType: 'standard' | 'notice' | 'member-join' | 'member-leave',
+    kind: string,
+  ) => push(kind, messageFrame(conversationId, { id: randomUUID(), senderId, body, bodyType, timestamp: ts() }));
 
   // The opening of a routed chat (protocol reference §5.2 rows 1–6).
   member(ids.guest, 'CONNECTED');
@@ -127,9 +150,14 @@ function buildReplay(n: number): { frames: string[]; mix: Record<string, number>
   while (frames.length < n - 3) {
     const r = rnd();
     if (r < 0.58) message(ids.agent, text(), 'standard', 'agent message');
-    else if (r < 0.78) push('agent typing', typingFrame(conversationId, { id: randomUUID(), senderId: ids.agent, timestamp: ts() }));
+    else if (r < 0.78)
+      push('agent typing', typingFrame(conversationId, { id: randomUUID(), senderId: ids.agent, timestamp: ts() }));
     else if (r < 0.9) message(ids.guest, text(), 'standard', 'guest echo message');
-    else if (r < 0.93) push('guest typing echo', typingFrame(conversationId, { id: randomUUID(), senderId: ids.guest, timestamp: ts() }));
+    else if (r < 0.93)
+      push(
+        'guest typing echo',
+        typingFrame(conversationId, { id: randomUUID(), senderId: ids.guest, timestamp: ts() }),
+      );
     else if (r < 0.99) member(ids.agent, 'CONNECTED', 'duplicate agent CONNECTED');
     else push('heartbeat', HEARTBEAT_FRAME);
   }
@@ -141,8 +169,12 @@ function buildReplay(n: number): { frames: string[]; mix: Record<string, number>
 
 // ---------------------------------------------------------------- the host side
 
-const session: ChatSession = { conversationId, memberId: ids.guest, jwt: 'jwt', eventStreamUri: 'wss://example.invalid/chat/jwt/x' };
-
+const session: ChatSession = {
+  conversationId,
+  memberId: ids.guest,
+  jwt: 'jwt',
+  eventStreamUri: 'wss://example.invalid/chat/jwt/x',
+};
 
 /** The host calls of `GenesysServiceDesk.handle` for one event, made synchronously (B). */
 function handle(cb: CountingCallback, e: ChatEvent): void {
@@ -190,7 +222,10 @@ function handle(cb: CountingCallback, e: ChatEvent): void {
 class ResumePoint {
   private written: string | undefined;
   ended = false;
-  constructor(private readonly cb: CountingCallback, private readonly live: ChatSession) {}
+  constructor(
+    private readonly cb: CountingCallback,
+    private readonly live: ChatSession,
+  ) {}
   moved(): void {
     const id = this.live.lastMessageId;
     if (this.ended || id === this.written) return;
@@ -277,7 +312,8 @@ class ReplayTransport extends GuestChatTransport {
   }
   override async start(): Promise<GuestChatConnection> {
     const api = {
-      getMember: async (_conversationId: string, memberId: string) => MEMBERS.get(memberId) ?? { id: memberId, role: 'UNKNOWN' as const },
+      getMember: async (_conversationId: string, memberId: string) =>
+        MEMBERS.get(memberId) ?? { id: memberId, role: 'UNKNOWN' as const },
       leave: async () => undefined,
       sendMessage: async () => ({ id: randomUUID() }),
     };
@@ -314,8 +350,14 @@ async function runDeliveryOnly(frames: readonly string[]): Promise<number> {
 async function runAsShipped(frames: readonly string[]): Promise<{ ns: number; counts: Record<string, number> }> {
   const cb = new CountingCallback();
   const desk = new GenesysServiceDesk({
-    transport: new ReplayTransport({ apiBaseUrl: 'https://api.example.invalid', webSocketCtor: FakeSocket as unknown as GuestChatTransportConfig['webSocketCtor'] }),
-    middleware: new MiddlewareClient('https://middleware.example.invalid', async () => new Response(JSON.stringify(SETUP), { headers: { 'content-type': 'application/json' } })),
+    transport: new ReplayTransport({
+      apiBaseUrl: 'https://api.example.invalid',
+      webSocketCtor: FakeSocket as unknown as GuestChatTransportConfig['webSocketCtor'],
+    }),
+    middleware: new MiddlewareClient(
+      'https://middleware.example.invalid',
+      async () => new Response(JSON.stringify(SETUP), { headers: { 'content-type': 'application/json' } }),
+    ),
     adapter: carbonAdapter,
     callback: cb,
     authenticatedChat: false,
@@ -357,15 +399,29 @@ const noteResumePoint = (f: EnrichedFrame) => {
 const STAGES: Array<[string, (frames$: Observable<EventFrame>) => Observable<unknown>]> = [
   ['`parseFrame`, then a Subject with one subscriber', (f$) => f$],
   ['+ `dedupeById`', (f$) => f$.pipe(dedupeById())],
-  ['+ `lookupMembers` (with the resume-point hook)', (f$) => f$.pipe(dedupeById(), lookupMembers({ selfId: ids.guest, lookup: lookupFromMap, onPassed: noteResumePoint }))],
+  [
+    '+ `lookupMembers` (with the resume-point hook)',
+    (f$) =>
+      f$.pipe(dedupeById(), lookupMembers({ selfId: ids.guest, lookup: lookupFromMap, onPassed: noteResumePoint })),
+  ],
   [
     '+ `share` → `typing`',
-    (f$) => f$.pipe(dedupeById(), lookupMembers({ selfId: ids.guest, lookup: lookupFromMap, onPassed: noteResumePoint }), share(), typing({ selfId: ids.guest })),
+    (f$) =>
+      f$.pipe(
+        dedupeById(),
+        lookupMembers({ selfId: ids.guest, lookup: lookupFromMap, onPassed: noteResumePoint }),
+        share(),
+        typing({ selfId: ids.guest }),
+      ),
   ],
   [
     '+ `agentMessages` (merged)',
     (f$) => {
-      const e$ = f$.pipe(dedupeById(), lookupMembers({ selfId: ids.guest, lookup: lookupFromMap, onPassed: noteResumePoint }), share());
+      const e$ = f$.pipe(
+        dedupeById(),
+        lookupMembers({ selfId: ids.guest, lookup: lookupFromMap, onPassed: noteResumePoint }),
+        share(),
+      );
       return merge(e$.pipe(typing({ selfId: ids.guest })), e$.pipe(agentMessages(ids.guest)));
     },
   ],
@@ -373,7 +429,11 @@ const STAGES: Array<[string, (frames$: Observable<EventFrame>) => Observable<unk
     '= `chatEventPipeline` (+ `memberChanges` → `transferDetection`, `chatEnd`)',
     (f$) => {
       const live: ChatSession = { ...session };
-      return chatEventPipeline(f$, { selfId: ids.guest, lookup: lookupFromMap, onMessageFrame: (id) => (live.lastMessageId = id) });
+      return chatEventPipeline(f$, {
+        selfId: ids.guest,
+        lookup: lookupFromMap,
+        onMessageFrame: (id) => (live.lastMessageId = id),
+      });
     },
   ],
 ];
@@ -392,7 +452,10 @@ function runStage(frames: readonly string[], build: (frames$: Observable<EventFr
 /** C without the ServiceDesk: the connection's events handled synchronously, as B handles them. */
 async function runTransportOnly(frames: readonly string[]): Promise<number> {
   const cb = new CountingCallback();
-  const connection = await new ReplayTransport({ apiBaseUrl: 'https://api.example.invalid', webSocketCtor: FakeSocket as unknown as GuestChatTransportConfig['webSocketCtor'] }).start();
+  const connection = await new ReplayTransport({
+    apiBaseUrl: 'https://api.example.invalid',
+    webSocketCtor: FakeSocket as unknown as GuestChatTransportConfig['webSocketCtor'],
+  }).start();
   FakeSocket.last = undefined;
   const sub = connection.events$.subscribe((e) => handle(cb, e));
   const socket = FakeSocket.last as FakeSocket | undefined;
@@ -429,7 +492,12 @@ async function profileOnly(path: string): Promise<void> {
   const { frames } = buildReplay(FRAMES);
   for (let i = 0; i < 6; i++) {
     await gcNow();
-    const ns = path === 'A' ? runBareParse(frames) : path === 'C' ? (await runAsShipped(frames)).ns : (await runPipeline(frames)).ns;
+    const ns =
+      path === 'A'
+        ? runBareParse(frames)
+        : path === 'C'
+          ? (await runAsShipped(frames)).ns
+          : (await runPipeline(frames)).ns;
     console.log(`${path}: ${(ns / FRAMES).toFixed(0)} ns per frame`);
   }
 }
@@ -492,7 +560,9 @@ async function measure(frames: readonly string[], log: (line: string) => void): 
     runs.c1.push(perFrame(c1));
     runs.d.push(perFrame(d));
     stages.forEach((ns, k) => stageRuns[k]!.push(perFrame(ns)));
-    log(`round ${round + 1}/${ROUNDS}: A ${perFrame(a).toFixed(0)}, B ${perFrame(rb.ns).toFixed(0)}, C ${perFrame(rc.ns).toFixed(0)} (delivery ${perFrame(d).toFixed(0)}) ns per frame`);
+    log(
+      `round ${round + 1}/${ROUNDS}: A ${perFrame(a).toFixed(0)}, B ${perFrame(rb.ns).toFixed(0)}, C ${perFrame(rc.ns).toFixed(0)} (delivery ${perFrame(d).toFixed(0)}) ns per frame`,
+    );
   }
   return { runs, stageRuns, countsB, countsC };
 }
@@ -514,7 +584,8 @@ function measureInProcesses(): Measured[] {
       maxBuffer: 64 * 2 ** 20,
     });
     const line = child.stdout.split('\n').find((l) => l.startsWith(RESULT_LINE));
-    if (child.status !== 0 || !line) throw new Error(`benchmark process ${p} failed (exit ${child.status}): ${child.stdout.slice(-2000)}`);
+    if (child.status !== 0 || !line)
+      throw new Error(`benchmark process ${p} failed (exit ${child.status}): ${child.stdout.slice(-2000)}`);
     results.push(JSON.parse(line.slice(RESULT_LINE.length)) as Measured);
   }
   return results;
@@ -534,12 +605,19 @@ async function main(): Promise<void> {
   const bytes = frames.reduce((n, f) => n + f.length, 0);
   const processes = measureInProcesses();
   const pool = (pick: (m: Measured) => number[]) => processes.flatMap(pick);
-  const runs: Measured['runs'] = { a: pool((m) => m.runs.a), b: pool((m) => m.runs.b), c: pool((m) => m.runs.c), c1: pool((m) => m.runs.c1), d: pool((m) => m.runs.d) };
+  const runs: Measured['runs'] = {
+    a: pool((m) => m.runs.a),
+    b: pool((m) => m.runs.b),
+    c: pool((m) => m.runs.c),
+    c1: pool((m) => m.runs.c1),
+    d: pool((m) => m.runs.d),
+  };
   const stageRuns = STAGES.map((_, k) => pool((m) => m.stageRuns[k]!));
   const { countsB, countsC } = processes[processes.length - 1]!;
   // The same calls to show things; persisted-state writes differ (C writes once per task, B whenever the point moved).
   const shownCalls = (c: Record<string, number>) => JSON.stringify({ ...c, updatePersistedState: undefined });
-  if (shownCalls(countsB) !== shownCalls(countsC)) throw new Error(`B and C made different host calls: ${JSON.stringify(countsB)} vs ${JSON.stringify(countsC)}`);
+  if (shownCalls(countsB) !== shownCalls(countsC))
+    throw new Error(`B and C made different host calls: ${JSON.stringify(countsB)} vs ${JSON.stringify(countsC)}`);
   const m = { a: median(runs.a), b: median(runs.b), c: median(runs.c), c1: median(runs.c1), d: median(runs.d) };
   const ratioB = m.b / m.a;
   const ratioC = m.c / m.a;
@@ -549,21 +627,65 @@ async function main(): Promise<void> {
   const netPerProcess = processes.map((p) => ((median(p.runs.c) - median(p.runs.d)) / median(p.runs.a)).toFixed(2));
   const rows = [
     ['A: bare `JSON.parse`', perProcess((p) => p.runs.a), f0(m.a), '1.00', ''],
-    ['B: `parseFrame` → `chatEventPipeline` → host calls', perProcess((p) => p.runs.b), f0(m.b), ratioB.toFixed(2), verdict(ratioB <= TARGET)],
-    ['C: as shipped, from the socket\'s `onmessage` to the host', perProcess((p) => p.runs.c), f0(m.c), ratioC.toFixed(2), ''],
-    [`D: delivery alone (bursts of ${BURST} per task, no-op handler)`, perProcess((p) => p.runs.d), f0(m.d), (m.d / m.a).toFixed(2), ''],
-    ['C − D: the shipped client\'s own cost', `ratio to A per process: ${netPerProcess.join(', ')}`, f0(m.c - m.d), ratioNet.toFixed(2), verdict(ratioNet <= TARGET)],
+    [
+      'B: `parseFrame` → `chatEventPipeline` → host calls',
+      perProcess((p) => p.runs.b),
+      f0(m.b),
+      ratioB.toFixed(2),
+      verdict(ratioB <= TARGET),
+    ],
+    [
+      "C: as shipped, from the socket's `onmessage` to the host",
+      perProcess((p) => p.runs.c),
+      f0(m.c),
+      ratioC.toFixed(2),
+      '',
+    ],
+    [
+      `D: delivery alone (bursts of ${BURST} per task, no-op handler)`,
+      perProcess((p) => p.runs.d),
+      f0(m.d),
+      (m.d / m.a).toFixed(2),
+      '',
+    ],
+    [
+      "C − D: the shipped client's own cost",
+      `ratio to A per process: ${netPerProcess.join(', ')}`,
+      f0(m.c - m.d),
+      ratioNet.toFixed(2),
+      verdict(ratioNet <= TARGET),
+    ],
   ];
-  const t = table(['path', `ns/frame: median of each process's ${ROUNDS} rounds`, `median ns/frame, all ${runs.a.length} rounds`, 'ratio to A', `target ≤ ${TARGET}x`], rows);
+  const t = table(
+    [
+      'path',
+      `ns/frame: median of each process's ${ROUNDS} rounds`,
+      `median ns/frame, all ${runs.a.length} rounds`,
+      'ratio to A',
+      `target ≤ ${TARGET}x`,
+    ],
+    rows,
+  );
 
   // Where the time goes: medians of the steps, each step's cost the difference to the one before.
   const steps: Array<[string, number]> = [
     ...STAGES.map(([name], k): [string, number] => [name, median(stageRuns[k]!)]),
     ['= B (+ the host calls of `GenesysServiceDesk.handle`, made synchronously)', m.b],
-    ['+ the transport: `rxjs/webSocket`, heartbeat watchdog, `retry`, connection state, the end of the stream (C without the desk, net of D)', m.c1 - m.d],
-    ['+ the ServiceDesk: `handleInOrder` (one event at a time, held back while a host promise is pending), resume point written once per task (= C − D)', m.c - m.d],
+    [
+      '+ the transport: `rxjs/webSocket`, heartbeat watchdog, `retry`, connection state, the end of the stream (C without the desk, net of D)',
+      m.c1 - m.d,
+    ],
+    [
+      '+ the ServiceDesk: `handleInOrder` (one event at a time, held back while a host promise is pending), resume point written once per task (= C − D)',
+      m.c - m.d,
+    ],
   ];
-  const stepRows = steps.map(([name, ns], k) => [name, f0(ns), k === 0 ? f0(ns - m.a) + ' (over A)' : f0(ns - steps[k - 1]![1]), (ns / m.a).toFixed(2)]);
+  const stepRows = steps.map(([name, ns], k) => [
+    name,
+    f0(ns),
+    k === 0 ? f0(ns - m.a) + ' (over A)' : f0(ns - steps[k - 1]![1]),
+    (ns / m.a).toFixed(2),
+  ]);
   const tSteps = table(['step (cumulative)', 'median ns/frame', 'this step, ns/frame', 'ratio to A'], stepRows);
   console.log(`\n${t}\n\n${tSteps}\n`);
   console.log(`frames: ${JSON.stringify(mix)}; host calls per run: ${JSON.stringify(countsC)} (sink ${sink})`);

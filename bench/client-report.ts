@@ -36,7 +36,9 @@ export function table(head: readonly string[], rows: ReadonlyArray<readonly (str
   const cells = [head.map(String), ...rows.map((r) => r.map(String))];
   const widths = head.map((_, i) => Math.max(3, ...cells.map((r) => (r[i] ?? '').length)));
   const line = (r: readonly string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(cells[0]!), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.slice(1).map(line)].join('\n');
+  return [line(cells[0]!), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.slice(1).map(line)].join(
+    '\n',
+  );
 }
 
 /** Replaces (or adds) `### <name>` inside `## Browser client`, leaving every other part of the file as it was. */
@@ -50,7 +52,7 @@ export function writeSubsection(name: ClientBenchmark, body: string): void {
   let after: string;
   if (start === -1) {
     before = `${current.trimEnd()}\n\n`;
-    section = `${SECTION}\n\nFigures of \`packages/genesys-servicedesk\`; run all four with \`pnpm bench:client\` (scripts in \`bench/client-*.ts\`).\n`;
+    section = `${SECTION}\n\nFigures of \`packages/servicedesk\`; run all four with \`pnpm bench:client\` (scripts in \`bench/client-*.ts\`).\n`;
     after = '';
   } else {
     const end = current.indexOf('\n## ', start + SECTION.length);
@@ -62,7 +64,8 @@ export function writeSubsection(name: ClientBenchmark, body: string): void {
   const parts = section.split(/\n(?=### )/);
   const intro = parts[0]!.trimEnd();
   const subsections = new Map<string, string>();
-  for (const p of parts.slice(1)) subsections.set(p.slice(4, p.indexOf('\n') === -1 ? undefined : p.indexOf('\n')).trim(), p.trimEnd());
+  for (const p of parts.slice(1))
+    subsections.set(p.slice(4, p.indexOf('\n') === -1 ? undefined : p.indexOf('\n')).trim(), p.trimEnd());
   subsections.set(name, block.trimEnd());
   const known = ORDER.filter((n) => subsections.has(n)).map((n) => subsections.get(n)!);
   const unknown = [...subsections].filter(([n]) => !(ORDER as readonly string[]).includes(n)).map(([, b]) => b);

@@ -13,13 +13,13 @@
 import dc from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { createGenesysServiceDeskFactory, type WebSocketCtor } from '../packages/genesys-servicedesk/src';
-import type { RequestLogEntry } from '../packages/genesys-emulator/src';
+import { createGenesysServiceDeskFactory, type WebSocketCtor } from '../packages/servicedesk/src';
+import type { RequestLogEntry } from 'genesys-handoff-emulator';
 import { CountingCallback } from './client-callback';
 import { machine, table, today, verdict, writeSubsection } from './client-report';
 import { startChildStack } from './client-stack';
 import { WebSocket } from './client-ws';
-import { connectMessage } from '../packages/genesys-servicedesk/test/connect-message';
+import { connectMessage } from '../packages/servicedesk/test/connect-message';
 
 const TARGET = 2;
 
@@ -62,14 +62,17 @@ class TimedWebSocket extends WebSocket {
     super(url, protocols);
     const start = performance.now();
     const log = recording;
-    this.once('open', () => log?.push({ what: 'Genesys WS /chat/jwt/:token (upgrade)', start, end: performance.now() }));
+    this.once('open', () =>
+      log?.push({ what: 'Genesys WS /chat/jwt/:token (upgrade)', start, end: performance.now() }),
+    );
   }
 }
 
 /** The largest number of exchanges of which each starts after the previous one ended (greedy by earliest end). */
 function sequentialChain(xs: readonly Exchange[]): Exchange[] {
   const chain: Exchange[] = [];
-  for (const x of [...xs].sort((a, b) => a.end - b.end)) if (chain.length === 0 || x.start >= chain[chain.length - 1]!.end) chain.push(x);
+  for (const x of [...xs].sort((a, b) => a.end - b.end))
+    if (chain.length === 0 || x.start >= chain[chain.length - 1]!.end) chain.push(x);
   return chain;
 }
 
@@ -117,7 +120,17 @@ async function main(): Promise<void> {
       const routedAt = ws.end;
       const toRouted = exchanges.filter((x) => x.end <= routedAt);
       const summary = exchanges.find((x) => x.what.includes('/messages'));
-      return { calledAt, resolvedAt, exchanges, routedAt, toRouted, chain: sequentialChain(toRouted), summary, log, conversationId };
+      return {
+        calledAt,
+        resolvedAt,
+        exchanges,
+        routedAt,
+        toRouted,
+        chain: sequentialChain(toRouted),
+        summary,
+        log,
+        conversationId,
+      };
     };
 
     const first = await trace();
@@ -127,21 +140,33 @@ async function main(): Promise<void> {
     const rowsOf = (t: ChatTrace) =>
       t.exchanges
         .sort((a, b) => a.start - b.start)
-        .map((x, i) => [String(i + 1), x.what.replace(t.conversationId, ':conversationId').replace(/members\/[0-9a-f-]{36}/, 'members/:memberId'), ms(x.start, t), ms(x.end, t), x.end <= t.routedAt ? 'yes' : 'no, after routing']);
+        .map((x, i) => [
+          String(i + 1),
+          x.what.replace(t.conversationId, ':conversationId').replace(/members\/[0-9a-f-]{36}/, 'members/:memberId'),
+          ms(x.start, t),
+          ms(x.end, t),
+          x.end <= t.routedAt ? 'yes' : 'no, after routing',
+        ]);
     const head = ['#', 'exchange (client side)', 'start, ms', 'end, ms', 'before routed'];
     const tFirst = table(head, rowsOf(first));
     const tSecond = table(head, rowsOf(second));
-    const logOf = (t: ChatTrace) => t.log.map((e, i) => `${i + 1}. \`${e.endpoint}\` ${e.status} at ${e.at.slice(11)}`).join('; ');
+    const logOf = (t: ChatTrace) =>
+      t.log.map((e, i) => `${i + 1}. \`${e.endpoint}\` ${e.status} at ${e.at.slice(11)}`).join('; ');
     const wsIndex = second.log.findIndex((e) => e.endpoint.startsWith('WS '));
     const summaryIndex = second.log.findIndex((e) => e.endpoint.startsWith('POST') && e.endpoint.endsWith('/messages'));
     const middlewareCalls = second.exchanges.filter((x) => x.what.startsWith('middleware'));
-    const summaryAfterRouting = !!second.summary && second.summary.start >= second.routedAt && wsIndex !== -1 && summaryIndex > wsIndex;
+    const summaryAfterRouting =
+      !!second.summary && second.summary.start >= second.routedAt && wsIndex !== -1 && summaryIndex > wsIndex;
     const count = second.chain.length;
 
-    console.log(`\nFirst chat of the page (setup not cached): ${first.chain.length} sequential round trips to routed\n${tFirst}`);
+    console.log(
+      `\nFirst chat of the page (setup not cached): ${first.chain.length} sequential round trips to routed\n${tFirst}`,
+    );
     console.log(`\nSecond chat (setup cached): ${count} sequential round trips to routed\n${tSecond}`);
     console.log(`\nEmulator log, second chat: ${logOf(second)}`);
-    console.log(`middleware calls in the second chat: ${middlewareCalls.length}; summary POST after routing: ${summaryAfterRouting}`);
+    console.log(
+      `middleware calls in the second chat: ${middlewareCalls.length}; summary POST after routing: ${summaryAfterRouting}`,
+    );
 
     writeSubsection(
       'Round trips',

@@ -15,7 +15,10 @@ export interface ChildStack extends StackAddresses {
 export async function startChildStack(): Promise<ChildStack> {
   // The same Node and the same TypeScript loader (tsx) as this process, without --expose-gc or profiling flags.
   const execArgv = process.execArgv.filter((a) => !a.startsWith('--expose-gc') && !a.startsWith('--cpu-prof'));
-  const child = spawn(process.execPath, [...execArgv, join(ROOT, 'bench/client-stack-server.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...execArgv, join(ROOT, 'bench/client-stack-server.ts')], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     const timer = setTimeout(() => reject(new Error('the stack did not start within 60 s')), 60_000);
@@ -51,16 +54,28 @@ export async function startChildStack(): Promise<ChildStack> {
 export function control<T = unknown>(controlUrl: string, method: string, path: string, body?: unknown): Promise<T> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise<T>((resolve, reject) => {
-    const req = request(`${controlUrl}${path}`, { method, agent: false, headers: { connection: 'close', ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if ((res.statusCode ?? 500) >= 400) return reject(new Error(`control ${method} ${path}: ${res.statusCode} ${text}`));
-        resolve((text ? JSON.parse(text) : undefined) as T);
-      });
-      res.on('error', reject);
-    });
+    const req = request(
+      `${controlUrl}${path}`,
+      {
+        method,
+        agent: false,
+        headers: {
+          connection: 'close',
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if ((res.statusCode ?? 500) >= 400)
+            return reject(new Error(`control ${method} ${path}: ${res.statusCode} ${text}`));
+          resolve((text ? JSON.parse(text) : undefined) as T);
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });

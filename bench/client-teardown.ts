@@ -12,8 +12,12 @@
 import { createHook } from 'node:async_hooks';
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createGenesysServiceDeskFactory, type GenesysServiceDesk, type GenesysServiceDeskOptions } from '../packages/genesys-servicedesk/src';
-import { connectMessage } from '../packages/genesys-servicedesk/test/connect-message';
+import {
+  createGenesysServiceDeskFactory,
+  type GenesysServiceDesk,
+  type GenesysServiceDeskOptions,
+} from '../packages/servicedesk/src';
+import { connectMessage } from '../packages/servicedesk/test/connect-message';
 import { CountingCallback } from './client-callback';
 import { machine, table, today, verdict, writeSubsection } from './client-report';
 import { startChildStack, type ChildStack } from './client-stack';
@@ -83,7 +87,8 @@ function resources(): Record<string, number> {
   for (const [id, type] of alive) {
     let key = `live ${type}`;
     // A keep-alive socket that node:http reuses for a new request comes back as a `ReusedHandle` around the TCP handle.
-    const resource = type === 'TCPWRAP' ? (tcpHandles.get(id)?.deref() as PeerHandle & { handle?: PeerHandle }) : undefined;
+    const resource =
+      type === 'TCPWRAP' ? (tcpHandles.get(id)?.deref() as PeerHandle & { handle?: PeerHandle }) : undefined;
     const handle = resource?.handle ?? resource;
     if (handle?.getpeername) {
       const peer: { port?: number } = {};
@@ -138,7 +143,13 @@ interface Run {
   counts: Record<string, number>;
 }
 
-async function measure(name: string, census: SocketCensus, baseline: Record<string, number>, chats: (i: number) => Promise<void>, counts: () => Record<string, number>): Promise<Run> {
+async function measure(
+  name: string,
+  census: SocketCensus,
+  baseline: Record<string, number>,
+  chats: (i: number) => Promise<void>,
+  counts: () => Record<string, number>,
+): Promise<Run> {
   await gcHard();
   const before = process.memoryUsage().heapUsed;
   const created0 = census.created;
@@ -149,7 +160,8 @@ async function measure(name: string, census: SocketCensus, baseline: Record<stri
   let paused = 0;
   for (let i = 0; i < CHATS; i++) {
     await chats(i);
-    if ((i + 1) % 250 === 0) console.log(`  ${name}: ${i + 1}/${CHATS} chats (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    if ((i + 1) % 250 === 0)
+      console.log(`  ${name}: ${i + 1}/${CHATS} chats (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     if (i + 1 === CHATS / 2) {
       // Half way: a growth that goes on in the second half is per chat; one that does not is a one-off (code, caches).
       const p0 = Date.now();
@@ -175,7 +187,12 @@ async function measure(name: string, census: SocketCensus, baseline: Record<stri
     heapAfterMB: after / MB,
     growthMB: (after - before) / MB,
     secondHalfKBPerChat: (after - mid) / 1024 / (CHATS / 2),
-    sockets: { created: census.created - created0, closed: census.closed - closed0, stillOpen: census.open.size, collected: census.collected - collected0 },
+    sockets: {
+      created: census.created - created0,
+      closed: census.closed - closed0,
+      stillOpen: census.open.size,
+      collected: census.collected - collected0,
+    },
     resourcesAtEnd,
     resourcesIdle,
     counts: counts(),
@@ -203,7 +220,7 @@ async function main(): Promise<void> {
   };
   const ctx: Ctx = { stack, agentId: stack.agentIds[0]!, factory: createGenesysServiceDeskFactory(options) };
   const runs: Run[] = [];
-  let baseline: Record<string, number> = {};
+  let baseline: Record<string, number>;
   try {
     // Warm-up: the SDK, the JIT, the setup cache and the keep-alive pools are all in place before the baseline.
     const warmCb = new CountingCallback();
@@ -217,11 +234,21 @@ async function main(): Promise<void> {
     await sleep(6000);
     await gcHard();
     baseline = resources();
-    console.log(`active resources: at start ${fmt(initial)}; with the stack child ${fmt(withStack)}; after warm-up and idle ${fmt(baseline)}`);
+    console.log(
+      `active resources: at start ${fmt(initial)}; with the stack child ${fmt(withStack)}; after warm-up and idle ${fmt(baseline)}`,
+    );
 
     const oneCb = new CountingCallback();
     const oneDesk = await ctx.factory({ callback: oneCb });
-    runs.push(await measure(`one desk, ${CHATS.toLocaleString('en')} chats`, census, baseline, (i) => oneChat(ctx, oneDesk, oneCb, i), () => oneCb.counts));
+    runs.push(
+      await measure(
+        `one desk, ${CHATS.toLocaleString('en')} chats`,
+        census,
+        baseline,
+        (i) => oneChat(ctx, oneDesk, oneCb, i),
+        () => oneCb.counts,
+      ),
+    );
 
     const perCounts: Record<string, number> = {};
     runs.push(
@@ -244,7 +271,11 @@ async function main(): Promise<void> {
 
   const f2 = (x: number) => x.toFixed(2);
   const rows = runs.map((r) => {
-    const pass = r.growthMB <= MAX_GROWTH_MB && r.sockets.stillOpen === 0 && r.sockets.closed === r.sockets.created && Object.keys(r.resourcesIdle).length === 0;
+    const pass =
+      r.growthMB <= MAX_GROWTH_MB &&
+      r.sockets.stillOpen === 0 &&
+      r.sockets.closed === r.sockets.created &&
+      Object.keys(r.resourcesIdle).length === 0;
     return [
       r.name,
       `${r.seconds.toFixed(1)} s`,
@@ -257,13 +288,31 @@ async function main(): Promise<void> {
       verdict(pass),
     ];
   });
-  const head = ['run', 'time', 'heapUsed after GC, MB', 'growth, MB', 'second half, KB/chat', 'WebSockets made / CLOSED / open', 'handles vs baseline, right after', 'handles vs baseline, 6 s idle', `target`];
+  const head = [
+    'run',
+    'time',
+    'heapUsed after GC, MB',
+    'growth, MB',
+    'second half, KB/chat',
+    'WebSockets made / CLOSED / open',
+    'handles vs baseline, right after',
+    'handles vs baseline, 6 s idle',
+    `target`,
+  ];
   const t = table(head, rows);
   console.log(`\n${t}\n`);
-  for (const r of runs) console.log(`${r.name}: host calls ${JSON.stringify(r.counts)}; sockets reclaimed by GC ${r.sockets.collected}/${r.sockets.created}`);
+  for (const r of runs)
+    console.log(
+      `${r.name}: host calls ${JSON.stringify(r.counts)}; sockets reclaimed by GC ${r.sockets.collected}/${r.sockets.created}`,
+    );
 
   const calls = runs
-    .map((r) => `${r.name}: ${Object.entries(r.counts).map(([k, v]) => `\`${k}\` ${v}`).join(', ')}; WebSocket objects reclaimed by GC by the end: ${r.sockets.collected} of ${r.sockets.created}`)
+    .map(
+      (r) =>
+        `${r.name}: ${Object.entries(r.counts)
+          .map(([k, v]) => `\`${k}\` ${v}`)
+          .join(', ')}; WebSocket objects reclaimed by GC by the end: ${r.sockets.collected} of ${r.sockets.created}`,
+    )
     .join('. ');
   writeSubsection(
     'Teardown',

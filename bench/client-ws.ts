@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type NodeWebSocket from '../packages/genesys-servicedesk/node_modules/@types/ws';
-import type { WebSocketCtor } from '../packages/genesys-servicedesk/src';
+import type NodeWebSocket from '../packages/servicedesk/node_modules/@types/ws';
+import type { WebSocketCtor } from '../packages/servicedesk/src';
 import { ROOT } from './client-report';
 
 /**
@@ -9,7 +9,7 @@ import { ROOT } from './client-report';
  * socket the client opens: how many were made, how many reached CLOSED, which are still open, and how many the
  * garbage collector has reclaimed.
  */
-export const WebSocket = createRequire(join(ROOT, 'packages/genesys-servicedesk/package.json'))('ws') as typeof NodeWebSocket;
+export const WebSocket = createRequire(join(ROOT, 'packages/servicedesk/package.json'))('ws') as typeof NodeWebSocket;
 
 export interface SocketCensus {
   created: number;

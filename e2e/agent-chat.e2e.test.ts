@@ -1,4 +1,4 @@
-import { AGENT_AVAILABLE_MESSAGE, AGENT_UNAVAILABLE_MESSAGE } from '../packages/demo/src/assistant';
+import { AGENT_AVAILABLE_MESSAGE, AGENT_UNAVAILABLE_MESSAGE } from 'genesys-handoff-demo/assistant';
 import { AgentControl, CustomerPage, eventually, type ChatView } from './pages';
 import { e2eSuite, type Flow } from './suite';
 
@@ -61,7 +61,9 @@ flow('the connect card, the request, and the waiting banner with the wait; Cance
   const chat = await agents().queuedChatOf(await customer.guestName());
   expect(chat.guest.customFields).toMatchObject({ topic: 'billing' });
   const detail = await agents().chat(chat.id);
-  expect(detail.messages.some((m) => m.bodyType === 'notice' && m.body.includes('I need a person about my invoice'))).toBe(true);
+  expect(
+    detail.messages.some((m) => m.bodyType === 'notice' && m.body.includes('I need a person about my invoice')),
+  ).toBe(true);
   // The inbound flow's notice reaches the customer.
   await customer.text('Thanks for contacting us. Finding an agent for you.').waitFor();
 
@@ -84,7 +86,11 @@ flow('an agent accepts: the customer sees the agent join, by name', async (f) =>
 flow('messages both ways, each shown once and in order', async (f) => {
   const { customer, chat } = await connectedCustomer(f);
   await customer.say('My parcel did not arrive');
-  await eventually(async () => (await agents().guestMessages(chat.id)).includes('My parcel did not arrive'), 10_000, 'the message at the agent');
+  await eventually(
+    async () => (await agents().guestMessages(chat.id)).includes('My parcel did not arrive'),
+    10_000,
+    'the message at the agent',
+  );
   await agents().say(chat.id, 'Sorry to hear that. Let me check.');
   await customer.text('Sorry to hear that. Let me check.').waitFor();
   await customer.say('Order 1234');
@@ -92,11 +98,18 @@ flow('messages both ways, each shown once and in order', async (f) => {
   await customer.text('Found it: it arrives tomorrow.').waitFor();
 
   expect(await agents().guestMessages(chat.id)).toEqual(['My parcel did not arrive', 'Order 1234']);
-  for (const text of ['My parcel did not arrive', 'Sorry to hear that. Let me check.', 'Order 1234', 'Found it: it arrives tomorrow.']) {
+  for (const text of [
+    'My parcel did not arrive',
+    'Sorry to hear that. Let me check.',
+    'Order 1234',
+    'Found it: it arrives tomorrow.',
+  ]) {
     expect(await customer.count(text)).toBe(1);
   }
   // The agent's messages carry the agent's name, not the assistant's.
-  const agentMessage = customer.panel.locator('[data-testid^="message-by-index-"]', { hasText: 'Found it: it arrives tomorrow.' });
+  const agentMessage = customer.panel.locator('[data-testid^="message-by-index-"]', {
+    hasText: 'Found it: it arrives tomorrow.',
+  });
   expect(await agentMessage.innerText()).toContain('Alex Agent');
 });
 
@@ -114,7 +127,11 @@ flow('the customer typing reaches Genesys (throttled), before anything is sent',
   const { customer, chat } = await connectedCustomer(f);
   expect(await agents().requestCount(TYPING_ENDPOINT, chat.id)).toBe(0);
   await customer.input.pressSequentially('I am still typing this', { delay: 20 });
-  await eventually(async () => (await agents().requestCount(TYPING_ENDPOINT, chat.id)) >= 1, 10_000, 'a typing request at the emulator');
+  await eventually(
+    async () => (await agents().requestCount(TYPING_ENDPOINT, chat.id)) >= 1,
+    10_000,
+    'a typing request at the emulator',
+  );
   // Nothing was sent as a message, and one keystroke burst is one typing call (at most one per 3 s).
   expect(await agents().guestMessages(chat.id)).toEqual([]);
   expect(await agents().requestCount(TYPING_ENDPOINT, chat.id)).toBe(1);
@@ -127,12 +144,18 @@ flow('a transfer: the customer is told, then sees the new agent by name', async 
   await customer.text('Blair Expert connected.').waitFor();
   await customer.banner.getByText('Blair Expert', { exact: true }).waitFor();
   await agents().say(chat.id, 'Blair here, I can help with that.');
-  const message = customer.panel.locator('[data-testid^="message-by-index-"]', { hasText: 'Blair here, I can help with that.' });
+  const message = customer.panel.locator('[data-testid^="message-by-index-"]', {
+    hasText: 'Blair here, I can help with that.',
+  });
   await message.waitFor();
   expect(await message.innerText()).toContain('Blair Expert');
   // The customer keeps talking to the new agent.
   await customer.say('Thanks Blair');
-  await eventually(async () => (await agents().guestMessages(chat.id)).includes('Thanks Blair'), 10_000, 'the message at Blair');
+  await eventually(
+    async () => (await agents().guestMessages(chat.id)).includes('Thanks Blair'),
+    10_000,
+    'the message at Blair',
+  );
 });
 
 flow('the agent ends the chat: the customer is told and is back with the assistant', async (f) => {
@@ -151,7 +174,11 @@ flow('the customer ends the chat with Disconnect: the guest leaves the Genesys c
   const { customer, chat } = await connectedCustomer(f);
   await customer.disconnect();
   await customer.text('You disconnected from the live agent.').first().waitFor();
-  await eventually(async () => (await agents().chat(chat.id)).state === 'ended', 10_000, 'the chat to end in the emulator');
+  await eventually(
+    async () => (await agents().chat(chat.id)).state === 'ended',
+    10_000,
+    'the chat to end in the emulator',
+  );
   const ended = await agents().chat(chat.id);
   expect(ended.endReason).toBe('guest');
   expect(ended.guest).toMatchObject({ sockets: 0 });

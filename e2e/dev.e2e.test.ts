@@ -26,13 +26,24 @@ test('pnpm dev: emulator, middlewares and the demo page on one command; a chat r
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     // An empty GENESYS_CLIENT_ID wins over a developer's .env: this is the no-org path.
-    env: { ...process.env, DEMO_PORT: String(site), PORT: String(api), AUTH_PORT: String(auth), EMULATOR_PORT: String(emulator), GENESYS_CLIENT_ID: '' },
+    env: {
+      ...process.env,
+      DEMO_PORT: String(site),
+      PORT: String(api),
+      AUTH_PORT: String(auth),
+      EMULATOR_PORT: String(emulator),
+      GENESYS_CLIENT_ID: '',
+    },
   });
   dev.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
   dev.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
   const exited = new Promise<number | null>((resolve) => dev!.once('exit', (code) => resolve(code)));
   try {
-    await eventually(() => output.join('').includes('Ctrl+C stops everything.') || dev!.exitCode !== null, 60_000, 'pnpm dev to print its URLs');
+    await eventually(
+      () => output.join('').includes('Ctrl+C stops everything.') || dev!.exitCode !== null,
+      60_000,
+      'pnpm dev to print its URLs',
+    );
     const printed = output.join('');
     expect(printed).toContain(`customer page      http://127.0.0.1:${site}/`);
     expect(printed).toContain(`agent console      http://127.0.0.1:${emulator}/console/`);
@@ -43,10 +54,15 @@ test('pnpm dev: emulator, middlewares and the demo page on one command; a chat r
       login: true,
     });
     expect((await fetch(`http://127.0.0.1:${emulator}/console/`)).status).toBe(200);
-    expect(await (await fetch(`http://127.0.0.1:${site}/servicedesk.bundle.js`)).text()).toMatch(/^var WebChatServiceDeskFactory=/);
+    expect(await (await fetch(`http://127.0.0.1:${site}/servicedesk.bundle.js`)).text()).toMatch(
+      /^var WebChatServiceDeskFactory=/,
+    );
 
     // The customer page from the dev server, in a browser, as far as an agent joining.
-    browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({
+      executablePath: process.env['CHROMIUM_PATH'] || '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    });
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     // The dev server's first page load optimises dependencies: allow for it.
     context.setDefaultTimeout(Math.max(UI_TIMEOUT_MS, 30_000));
@@ -58,7 +74,9 @@ test('pnpm dev: emulator, middlewares and the demo page on one command; a chat r
     try {
       await customer.openChat();
       await customer.requestAgent();
-      const agents = new AgentControl({ emulator: { controlUrl: `http://127.0.0.1:${emulator}/control` } } as DemoStack);
+      const agents = new AgentControl({
+        emulator: { controlUrl: `http://127.0.0.1:${emulator}/control` },
+      } as DemoStack);
       const chat = await agents.queuedChatOf(await customer.guestName());
       await agents.accept(chat.id, 'Blair Expert');
       await customer.text('Blair Expert connected.').waitFor();

@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { callControl } from '../packages/genesys-emulator/src';
+import { callControl } from 'genesys-handoff-emulator';
 import type { DemoStack } from './stack';
 import type { Tab } from './suite';
 
@@ -67,13 +67,19 @@ export class CustomerPage {
   /** Withdraws a waiting request: banner "Cancel", then confirm. */
   async cancelRequest(): Promise<void> {
     await this.banner.getByRole('button', { name: 'Cancel', exact: true }).click();
-    await this.page.getByRole('dialog', { name: 'Cancel request?' }).getByRole('button', { name: 'Cancel request' }).click();
+    await this.page
+      .getByRole('dialog', { name: 'Cancel request?' })
+      .getByRole('button', { name: 'Cancel request' })
+      .click();
   }
 
   /** Ends the agent chat the way a person does: banner "Disconnect", then confirm. */
   async disconnect(): Promise<void> {
     await this.page.getByRole('button', { name: 'Disconnect', exact: true }).click();
-    await this.page.getByRole('dialog', { name: 'Disconnect from live agent?' }).getByRole('button', { name: 'Disconnect' }).click();
+    await this.page
+      .getByRole('dialog', { name: 'Disconnect from live agent?' })
+      .getByRole('button', { name: 'Disconnect' })
+      .click();
   }
 }
 
@@ -89,7 +95,7 @@ export interface ChatDetail extends ChatView {
   messages: Array<{ id: string; body: string; bodyType: string; senderRole: string; senderName: string }>;
 }
 
-/** The agent's side, through the emulator's control API (documented in packages/genesys-emulator/README.md). */
+/** The agent's side, through the emulator's control API (documented in packages/emulator/README.md). */
 export class AgentControl {
   constructor(private readonly stack: DemoStack) {}
 
@@ -104,10 +110,14 @@ export class AgentControl {
   /** The guest's latest chat, once the emulator has it. */
   async chatOf(guestName: string, timeoutMs = 10_000): Promise<ChatView> {
     let found: ChatView | undefined;
-    await eventually(async () => {
-      found = (await this.chats()).filter((c) => c.guest.displayName === guestName).pop();
-      return found !== undefined;
-    }, timeoutMs, `a chat for ${guestName} in the emulator`);
+    await eventually(
+      async () => {
+        found = (await this.chats()).filter((c) => c.guest.displayName === guestName).pop();
+        return found !== undefined;
+      },
+      timeoutMs,
+      `a chat for ${guestName} in the emulator`,
+    );
     return found!;
   }
 
@@ -117,7 +127,9 @@ export class AgentControl {
 
   /** What the guest wrote, in order (the emulator's transcript). */
   async guestMessages(id: string): Promise<string[]> {
-    return (await this.chat(id)).messages.filter((m) => m.senderRole === 'CUSTOMER' && m.bodyType === 'standard' && m.body !== '').map((m) => m.body);
+    return (await this.chat(id)).messages
+      .filter((m) => m.senderRole === 'CUSTOMER' && m.bodyType === 'standard' && m.body !== '')
+      .map((m) => m.body);
   }
 
   accept(id: string, name = 'Alex Agent') {
@@ -147,20 +159,32 @@ export class AgentControl {
 
   /** How many requests the emulator served for an endpoint pattern (as its request log names it), optionally for one chat. */
   async requestCount(endpoint: string, conversationId?: string): Promise<number> {
-    const r = await this.call<{ entries: Array<{ endpoint: string; url: string }> }>('GET', `/requests?limit=10000&endpoint=${encodeURIComponent(endpoint)}`);
-    return r.entries.filter((e) => e.endpoint === endpoint && (!conversationId || e.url.includes(conversationId))).length;
+    const r = await this.call<{ entries: Array<{ endpoint: string; url: string }> }>(
+      'GET',
+      `/requests?limit=10000&endpoint=${encodeURIComponent(endpoint)}`,
+    );
+    return r.entries.filter((e) => e.endpoint === endpoint && (!conversationId || e.url.includes(conversationId)))
+      .length;
   }
 
   /** The guest's chat once it waits in the queue (an agent can accept it only then). */
   async queuedChatOf(guestName: string): Promise<ChatView> {
     let chat = await this.chatOf(guestName);
-    await eventually(async () => (chat = (await this.chat(chat.id))).state === 'queued', 10_000, `${guestName}'s chat to be queued`);
+    await eventually(
+      async () => (chat = await this.chat(chat.id)).state === 'queued',
+      10_000,
+      `${guestName}'s chat to be queued`,
+    );
     return chat;
   }
 }
 
 /** Polls until `check` passes (for effects on the emulator's side; the browser side uses locator waits). */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { DEMO } from '../packages/genesys-emulator/src';
+import { DEMO } from 'genesys-handoff-emulator';
 import { AgentControl, CustomerPage, eventually } from './pages';
 import { ARTIFACTS, ROOT } from './stack';
 import { e2eSuite } from './suite';
@@ -34,16 +34,27 @@ flow('authenticated chat: a visitor logged in on the site is a verified customer
   await customer.openChat();
   await customer.requestAgent('I need an agent about my account');
   const chat = await agents().queuedChatOf('Jane Verified');
-  const detail = await agents().call<{ deploymentId: string; guest: { authenticatedGuest: boolean; signedData: Record<string, unknown> | null } }>('GET', `/chats/${chat.id}`);
+  const detail = await agents().call<{
+    deploymentId: string;
+    guest: { authenticatedGuest: boolean; signedData: Record<string, unknown> | null };
+  }>('GET', `/chats/${chat.id}`);
   expect(detail.deploymentId).toBe(DEMO.authDeploymentId);
   expect(detail.guest.authenticatedGuest).toBe(true);
   // The agent sees what the site vouched for (the identity token's claims, signed by the middleware through Genesys).
-  expect(detail.guest.signedData).toMatchObject({ sub: 'demo:jane.verified@example.com', name: 'Jane Verified', email: 'jane.verified@example.com' });
+  expect(detail.guest.signedData).toMatchObject({
+    sub: 'demo:jane.verified@example.com',
+    name: 'Jane Verified',
+    email: 'jane.verified@example.com',
+  });
 
   await agents().accept(chat.id, 'Alex Agent');
   await customer.text('Alex Agent connected.').waitFor();
   await customer.say('Hello from a verified customer');
-  await eventually(async () => (await agents().guestMessages(chat.id)).includes('Hello from a verified customer'), 10_000, 'the message at the agent');
+  await eventually(
+    async () => (await agents().guestMessages(chat.id)).includes('Hello from a verified customer'),
+    10_000,
+    'the message at the agent',
+  );
   await customer.disconnect();
   await eventually(async () => (await agents().chat(chat.id)).state === 'ended', 10_000, 'the chat to end');
 
@@ -54,33 +65,47 @@ flow('authenticated chat: a visitor logged in on the site is a verified customer
   await customer.ensureChatOpen();
   await customer.requestAgent();
   const anonymous = await agents().queuedChatOf(await customer.guestName());
-  const anonymousDetail = await agents().call<{ deploymentId: string; guest: { authenticatedGuest: boolean } }>('GET', `/chats/${anonymous.id}`);
+  const anonymousDetail = await agents().call<{ deploymentId: string; guest: { authenticatedGuest: boolean } }>(
+    'GET',
+    `/chats/${anonymous.id}`,
+  );
   expect(anonymousDetail).toMatchObject({ deploymentId: DEMO.deploymentId, guest: { authenticatedGuest: false } });
   await customer.cancelRequest();
-  await eventually(async () => (await agents().chat(anonymous.id)).state === 'ended', 10_000, 'the request to be withdrawn');
+  await eventually(
+    async () => (await agents().chat(anonymous.id)).state === 'ended',
+    10_000,
+    'the request to be withdrawn',
+  );
 });
 
-flow('authenticated chat with an identity the middleware cannot verify: refused, the customer is told, nothing reaches Genesys', async (f) => {
-  const customer = new CustomerPage(await f.open('/', 'customer'));
-  await logIn(customer, 'Jane Forged', 'jane.forged@example.com');
+flow(
+  'authenticated chat with an identity the middleware cannot verify: refused, the customer is told, nothing reaches Genesys',
+  async (f) => {
+    const customer = new CustomerPage(await f.open('/', 'customer'));
+    await logIn(customer, 'Jane Forged', 'jane.forged@example.com');
 
-  // From now on the site hands out a token with a broken signature (as a misconfigured or tampered site would).
-  const res = await fetch(`${stack().siteUrl}/demo-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Jane Forged', email: 'jane.forged@example.com' }) });
-  const real = (await res.json()) as { token: string; expiresAt: number; user: unknown };
-  const forged = `${real.token.slice(0, -6)}AAAAAA`;
-  await customer.page.route('**/demo-login', (route) => route.fulfill({ json: { ...real, token: forged } }));
+    // From now on the site hands out a token with a broken signature (as a misconfigured or tampered site would).
+    const res = await fetch(`${stack().siteUrl}/demo-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Jane Forged', email: 'jane.forged@example.com' }),
+    });
+    const real = (await res.json()) as { token: string; expiresAt: number; user: unknown };
+    const forged = `${real.token.slice(0, -6)}AAAAAA`;
+    await customer.page.route('**/demo-login', (route) => route.fulfill({ json: { ...real, token: forged } }));
 
-  // Carbon 1.9.1 rethrows a failed startChat from its connect card without catching it: an unhandled rejection.
-  customer.tab.allowedErrors.push(/the middleware answered POST \/jwt with 401/);
-  await customer.openChat();
-  await customer.say('agent please');
-  await customer.panel.getByRole('button', { name: 'Connect to agent' }).click();
-  await customer.text(CONNECT_FAILED).waitFor();
-  expect((await agents().chats()).filter((c) => c.guest.displayName === 'Jane Forged')).toEqual([]);
-  // The chat is back with the assistant.
-  await customer.say('what can you do');
-  await customer.text('I can tell you our opening hours', false).waitFor();
-});
+    // Carbon 1.9.1 rethrows a failed startChat from its connect card without catching it: an unhandled rejection.
+    customer.tab.allowedErrors.push(/the middleware answered POST \/jwt with 401/);
+    await customer.openChat();
+    await customer.say('agent please');
+    await customer.panel.getByRole('button', { name: 'Connect to agent' }).click();
+    await customer.text(CONNECT_FAILED).waitFor();
+    expect((await agents().chats()).filter((c) => c.guest.displayName === 'Jane Forged')).toEqual([]);
+    // The chat is back with the assistant.
+    await customer.say('what can you do');
+    await customer.text('I can tell you our opening hours', false).waitFor();
+  },
+);
 
 flow(
   'the agent console in a second page: a person accepts the chat and replies; the customer sees it live',
@@ -107,7 +132,9 @@ flow(
     await customer.text("Hi, I'm Alex. I can help with your order.").waitFor();
 
     await customer.say('It was due yesterday, order 1234.');
-    await agentPage.locator('[data-testid="message"][data-role="CUSTOMER"]', { hasText: 'It was due yesterday, order 1234.' }).waitFor();
+    await agentPage
+      .locator('[data-testid="message"][data-role="CUSTOMER"]', { hasText: 'It was due yesterday, order 1234.' })
+      .waitFor();
     await reply.fill('Thanks! It is on its way and arrives tomorrow morning.');
     await reply.press('Enter');
     await customer.text('Thanks! It is on its way and arrives tomorrow morning.').waitFor();
@@ -145,32 +172,51 @@ flow(
   90_000,
 );
 
-flow('the hosted watsonx embed page loads servicedesk.bundle.js, wires it as serviceDeskFactory, and it makes a working service desk', async (f) => {
-  const { page } = await f.open('/watsonx-embed.html', 'embed');
-  await page.getByText('window.WebChatServiceDeskFactory is a function ✓').waitFor();
-  await page.getByText('set to window.WebChatServiceDeskFactory ✓', { exact: false }).waitFor();
-  const snippet = await page.locator('#snippet').textContent();
-  expect(snippet).toContain('serviceDeskFactory: window.WebChatServiceDeskFactory,');
-  expect(snippet).toContain(`serverBaseUrl: "${stack().middlewareUrl}"`);
-  expect(snippet).toContain(`s.src = "${stack().siteUrl}/servicedesk.bundle.js"`);
-  // The options are set before the bundle is loaded, and web chat is loaded only once the bundle has.
-  expect(snippet!.indexOf('window.WebChatServiceDeskFactoryOptions =')).toBeLessThan(snippet!.indexOf('s.src ='));
-  expect(snippet).toContain('s.onload = loadWebChat;');
+flow(
+  'the hosted watsonx embed page loads servicedesk.bundle.js, wires it as serviceDeskFactory, and it makes a working service desk',
+  async (f) => {
+    const { page } = await f.open('/watsonx-embed.html', 'embed');
+    await page.getByText('window.WebChatServiceDeskFactory is a function ✓').waitFor();
+    await page.getByText('set to window.WebChatServiceDeskFactory ✓', { exact: false }).waitFor();
+    const snippet = await page.locator('#snippet').textContent();
+    expect(snippet).toContain('serviceDeskFactory: window.WebChatServiceDeskFactory,');
+    expect(snippet).toContain(`serverBaseUrl: "${stack().middlewareUrl}"`);
+    expect(snippet).toContain(`s.src = "${stack().siteUrl}/servicedesk.bundle.js"`);
+    // The options are set before the bundle is loaded, and web chat is loaded only once the bundle has.
+    expect(snippet!.indexOf('window.WebChatServiceDeskFactoryOptions =')).toBeLessThan(snippet!.indexOf('s.src ='));
+    expect(snippet).toContain('s.onload = loadWebChat;');
 
-  // What IBM's web chat would do with it: call the factory, ask for agents, start a chat (hosted-web-chat shapes).
-  const online = await page.evaluate(async () => {
-    const calls: unknown[][] = [];
-    const callback = new Proxy({}, { get: (_t, name) => (...args: unknown[]) => (calls.push([String(name), ...args]), Promise.resolve()) });
-    const factory = window.watsonAssistantChatOptions!['serviceDeskFactory'] as (p: unknown) => Record<string, (...a: unknown[]) => Promise<unknown>>;
-    const desk = factory({ callback });
-    (window as unknown as { __desk: unknown }).__desk = desk;
-    const agentsOnline = await desk['areAnyAgentsOnline']!({});
-    await desk['startChat']!({ output: { generic: [{ response_type: 'connect_to_agent', message_to_human_agent: 'From the embed page' }] } }, { agentAppInfo: { sessionHistoryKey: 'embed-key' } });
-    return { agentsOnline, name: (desk['getName'] as unknown as () => string)() };
-  });
-  expect(online).toEqual({ agentsOnline: true, name: 'Genesys Cloud' });
-  const chat = await agents().queuedChatOf('Customer');
-  expect(chat.guest.customFields).toMatchObject({ sessionHistoryKey: 'embed-key' });
-  await page.evaluate(() => (window as unknown as { __desk: Record<string, (i: unknown) => Promise<void>> }).__desk['endChat']!({ endedByAgent: false }));
-  expect((await agents().chat(chat.id)).state).toBe('ended');
-});
+    // What IBM's web chat would do with it: call the factory, ask for agents, start a chat (hosted-web-chat shapes).
+    const online = await page.evaluate(async () => {
+      const calls: unknown[][] = [];
+      const callback = new Proxy(
+        {},
+        {
+          get:
+            (_t, name) =>
+            (...args: unknown[]) => (calls.push([String(name), ...args]), Promise.resolve()),
+        },
+      );
+      const factory = window.watsonAssistantChatOptions!['serviceDeskFactory'] as (
+        p: unknown,
+      ) => Record<string, (...a: unknown[]) => Promise<unknown>>;
+      const desk = factory({ callback });
+      (window as unknown as { __desk: unknown }).__desk = desk;
+      const agentsOnline = await desk['areAnyAgentsOnline']!({});
+      await desk['startChat']!(
+        { output: { generic: [{ response_type: 'connect_to_agent', message_to_human_agent: 'From the embed page' }] } },
+        { agentAppInfo: { sessionHistoryKey: 'embed-key' } },
+      );
+      return { agentsOnline, name: (desk['getName'] as unknown as () => string)() };
+    });
+    expect(online).toEqual({ agentsOnline: true, name: 'Genesys Cloud' });
+    const chat = await agents().queuedChatOf('Customer');
+    expect(chat.guest.customFields).toMatchObject({ sessionHistoryKey: 'embed-key' });
+    await page.evaluate(() =>
+      (window as unknown as { __desk: Record<string, (i: unknown) => Promise<void>> }).__desk['endChat']!({
+        endedByAgent: false,
+      }),
+    );
+    expect((await agents().chat(chat.id)).state).toBe('ended');
+  },
+);

@@ -2,8 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { DEMO_IDENTITY_DEFAULTS } from '../packages/demo/vite/demo-server';
-import type { EmulatorOptions, RunningEmulator } from '../packages/genesys-emulator/src';
+import { DEMO_IDENTITY_DEFAULTS } from 'genesys-handoff-demo/demo-server';
+import type { EmulatorOptions, RunningEmulator } from 'genesys-handoff-emulator';
 import { startLocalStack } from '../scripts/local-stack';
 
 /**
@@ -43,7 +43,11 @@ export async function ensureDemoBuilt(): Promise<void> {
     }
     try {
       if (built()) break;
-      const r = spawnSync(process.execPath, [VITE, 'build', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' } });
+      const r = spawnSync(process.execPath, [VITE, 'build', '--logLevel', 'warn'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+      });
       if (r.status !== 0) throw new Error(`vite build failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
       writeFileSync(stamp, runId);
     } finally {
@@ -86,25 +90,34 @@ export async function startDemoStack(options: { emulator?: EmulatorOptions } = {
     identity: IDENTITY,
     ...(options.emulator ? { emulator: options.emulator } : {}),
     // Fast availability refresh so "no agents" and queue positions follow the test's changes at once.
-    middlewareEnv: { LOG_LEVEL: 'silent', AVAILABILITY_REFRESH_INTERVAL_MS: '100', RATE_LIMIT_MAX: '100000', JWT_RATE_LIMIT_MAX: '1000' },
+    middlewareEnv: {
+      LOG_LEVEL: 'silent',
+      AVAILABILITY_REFRESH_INTERVAL_MS: '100',
+      RATE_LIMIT_MAX: '100000',
+      JWT_RATE_LIMIT_MAX: '1000',
+    },
   });
   const serverLog: string[] = [];
   let preview: ChildProcess | undefined;
   try {
-    preview = spawn(process.execPath, [VITE, 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true',
-        DEMO_SERVER_BASE_URL: local.middlewareUrl,
-        DEMO_AUTH_SERVER_BASE_URL: local.authMiddlewareUrl,
-        DEMO_AGENT_CONSOLE_URL: local.emulator.consoleUrl,
-        DEMO_IDENTITY_JWT_SECRET: IDENTITY.secret,
-        DEMO_IDENTITY_JWT_ISSUER: IDENTITY.issuer,
-        DEMO_IDENTITY_JWT_AUDIENCE: IDENTITY.audience,
+    preview = spawn(
+      process.execPath,
+      [VITE, 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true',
+          DEMO_SERVER_BASE_URL: local.middlewareUrl,
+          DEMO_AUTH_SERVER_BASE_URL: local.authMiddlewareUrl,
+          DEMO_AGENT_CONSOLE_URL: local.emulator.consoleUrl,
+          DEMO_IDENTITY_JWT_SECRET: IDENTITY.secret,
+          DEMO_IDENTITY_JWT_ISSUER: IDENTITY.issuer,
+          DEMO_IDENTITY_JWT_AUDIENCE: IDENTITY.audience,
+        },
       },
-    });
+    );
     preview.stdout?.on('data', (d: Buffer) => serverLog.push(d.toString()));
     preview.stderr?.on('data', (d: Buffer) => serverLog.push(d.toString()));
     await waitForUrl(`${siteUrl}/demo-config.json`, preview, serverLog);
@@ -140,7 +153,8 @@ async function waitForUrl(url: string, child: ChildProcess, log: string[], timeo
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`vite preview did not answer ${url} in ${timeoutMs} ms:\n${log.join('')}`);
+    if (Date.now() > deadline)
+      throw new Error(`vite preview did not answer ${url} in ${timeoutMs} ms:\n${log.join('')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { EmulatorOptions } from '../packages/genesys-emulator/src';
+import type { EmulatorOptions } from 'genesys-handoff-emulator';
 import { ARTIFACTS, startDemoStack, type DemoStack } from './stack';
 
 /**
@@ -11,7 +11,15 @@ import { ARTIFACTS, startDemoStack, type DemoStack } from './stack';
  */
 
 /** Debian's Chromium, headless, with nothing that phones home (reference webchat-hosts.md §3.1). */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Locator waits fail well before Jest's timeout, so a failure names what it waited for. */
 export const UI_TIMEOUT_MS = 10_000;
@@ -66,9 +74,21 @@ export function e2eSuite(options: { emulator?: EmulatorOptions } = {}) {
         const b = browser;
         const tabs: Tab[] = [];
         const open = async (path = '/', label = `tab${tabs.length}`, opts: OpenOptions = {}): Promise<Tab> => {
-          const context = await b.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
+          const context = await b.newContext({
+            viewport: { width: 1280, height: 900 },
+            locale: 'en-US',
+            timezoneId: 'UTC',
+          });
           context.setDefaultTimeout(UI_TIMEOUT_MS);
-          const tab: Tab = { page: await context.newPage(), context, label, log: [], errors: [], allowedErrors: [], blocked: [] };
+          const tab: Tab = {
+            page: await context.newPage(),
+            context,
+            label,
+            log: [],
+            errors: [],
+            allowedErrors: [],
+            blocked: [],
+          };
           tabs.push(tab);
           await context.route('**/*', (route) => {
             const url = route.request().url();
@@ -107,10 +127,18 @@ export function e2eSuite(options: { emulator?: EmulatorOptions } = {}) {
 
 async function saveArtifacts(name: string, tabs: Tab[], stack: DemoStack): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
-  const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 120);
+  const slug = name
+    .replace(/[^a-z0-9]+/gi, '-')
+    .toLowerCase()
+    .slice(0, 120);
   for (const [i, t] of tabs.entries()) {
     await t.page.screenshot({ path: join(ARTIFACTS, `e2e-${slug}-${i}-${t.label}.png`) }).catch(() => undefined);
   }
-  const logs = tabs.map((t) => `== ${t.label} (${t.page.url()})\n${t.log.join('\n')}\nblocked: ${t.blocked.join(', ') || 'none'}`);
-  await writeFile(join(ARTIFACTS, `e2e-${slug}.log`), `${logs.join('\n\n')}\n\n== vite preview\n${stack.serverLog.join('')}`).catch(() => undefined);
+  const logs = tabs.map(
+    (t) => `== ${t.label} (${t.page.url()})\n${t.log.join('\n')}\nblocked: ${t.blocked.join(', ') || 'none'}`,
+  );
+  await writeFile(
+    join(ARTIFACTS, `e2e-${slug}.log`),
+    `${logs.join('\n\n')}\n\n== vite preview\n${stack.serverLog.join('')}`,
+  ).catch(() => undefined);
 }

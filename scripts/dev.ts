@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { createServer, type ViteDevServer } from 'vite';
-import { DEMO_IDENTITY_DEFAULTS } from '../packages/demo/vite/demo-server';
-import { DEMO } from '../packages/genesys-emulator/src';
+import { DEMO_IDENTITY_DEFAULTS } from 'genesys-handoff-demo/demo-server';
+import { DEMO } from 'genesys-handoff-emulator';
 import { startLocalStack, startMiddleware } from './local-stack';
 
 /**
@@ -32,13 +32,22 @@ function readDotenv(path: string): Record<string, string> {
 
 /** The environment wins over `.env`, which wins over `fastify-server/.env`. Empty values count as unset. */
 function settings(): Record<string, string> {
-  const merged: Record<string, string | undefined> = { ...readDotenv(resolve(ROOT, 'fastify-server/.env')), ...readDotenv(resolve(ROOT, '.env')), ...process.env };
-  return Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== ''));
+  const merged: Record<string, string | undefined> = {
+    ...readDotenv(resolve(ROOT, 'fastify-server/.env')),
+    ...readDotenv(resolve(ROOT, '.env')),
+    ...process.env,
+  };
+  return Object.fromEntries(
+    Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== ''),
+  );
 }
 
 /** The page's origin must be allowed by the middleware (CORS), whatever else the configuration allows. */
 function withSiteOrigin(allowed: string | undefined): string {
-  const list = (allowed ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (allowed ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return [...new Set([...list, SITE_ORIGIN, `http://localhost:${SITE.port}`])].join(',');
 }
 
@@ -49,7 +58,10 @@ interface Running {
 
 async function startWithEmulator(env: Record<string, string>): Promise<Running> {
   // The demo login signs identity tokens that only this run's authenticated middleware accepts.
-  const identity = { secret: env['DEMO_IDENTITY_JWT_SECRET'] ?? randomBytes(32).toString('hex'), ...DEMO_IDENTITY_DEFAULTS };
+  const identity = {
+    secret: env['DEMO_IDENTITY_JWT_SECRET'] ?? randomBytes(32).toString('hex'),
+    ...DEMO_IDENTITY_DEFAULTS,
+  };
   const stack = await startLocalStack({
     emulatorPort: Number(env['EMULATOR_PORT'] ?? 8787),
     emulator: { autoAgent: { enabled: env['EMULATOR_AUTO_AGENT'] === 'true' } },
@@ -78,14 +90,23 @@ async function startWithEmulator(env: Record<string, string>): Promise<Running> 
 
 async function startWithGenesys(env: Record<string, string>): Promise<Running> {
   const port = Number(env['PORT'] ?? 3000);
-  const serverEnv = { ...env, ALLOWED_ORIGINS: withSiteOrigin(env['ALLOWED_ORIGINS']), LOG_LEVEL: env['LOG_LEVEL'] ?? 'warn' };
+  const serverEnv = {
+    ...env,
+    ALLOWED_ORIGINS: withSiteOrigin(env['ALLOWED_ORIGINS']),
+    LOG_LEVEL: env['LOG_LEVEL'] ?? 'warn',
+  };
   const main = await startMiddleware(serverEnv, port);
   const apps = [main.app];
-  const lines = [`  middleware         ${main.url}   (Genesys Cloud ${env['GENESYS_ENVIRONMENT'] ?? 'mypurecloud.com'}, deployment ${env['DEPLOYMENT_ID']})`];
+  const lines = [
+    `  middleware         ${main.url}   (Genesys Cloud ${env['GENESYS_ENVIRONMENT'] ?? 'mypurecloud.com'}, deployment ${env['DEPLOYMENT_ID']})`,
+  ];
   process.env['DEMO_SERVER_BASE_URL'] = main.url;
   const authDeployment = env['DEMO_AUTH_DEPLOYMENT_ID'];
   if (authDeployment && env['IDENTITY_JWT_SECRET']) {
-    const auth = await startMiddleware({ ...serverEnv, DEPLOYMENT_ID: authDeployment }, Number(env['AUTH_PORT'] ?? port + 1));
+    const auth = await startMiddleware(
+      { ...serverEnv, DEPLOYMENT_ID: authDeployment },
+      Number(env['AUTH_PORT'] ?? port + 1),
+    );
     apps.push(auth.app);
     Object.assign(process.env, {
       DEMO_AUTH_SERVER_BASE_URL: auth.url,
@@ -95,7 +116,9 @@ async function startWithGenesys(env: Record<string, string>): Promise<Running> {
     });
     lines.push(`  middleware (auth)  ${auth.url}   (deployment ${authDeployment}, demo login on)`);
   } else {
-    lines.push('  demo login         off (set DEMO_AUTH_DEPLOYMENT_ID and IDENTITY_JWT_SECRET to try authenticated chat)');
+    lines.push(
+      '  demo login         off (set DEMO_AUTH_DEPLOYMENT_ID and IDENTITY_JWT_SECRET to try authenticated chat)',
+    );
   }
   return { lines, close: async () => void (await Promise.all(apps.map((a) => a.close()))) };
 }
@@ -144,6 +167,8 @@ Ctrl+C stops everything.
 main().catch((e: unknown) => {
   const message = e instanceof Error ? e.message : String(e);
   const inUse = (e as NodeJS.ErrnoException).code === 'EADDRINUSE' || /EADDRINUSE|already in use/.test(message);
-  console.error(`pnpm dev failed to start: ${message}${inUse ? '\nA port is taken: is another `pnpm dev` (or `pnpm emulator`) running? DEMO_PORT, PORT, AUTH_PORT and EMULATOR_PORT move the servers.' : ''}`);
+  console.error(
+    `pnpm dev failed to start: ${message}${inUse ? '\nA port is taken: is another `pnpm dev` (or `pnpm emulator`) running? DEMO_PORT, PORT, AUTH_PORT and EMULATOR_PORT move the servers.' : ''}`,
+  );
   process.exit(1);
 });

@@ -1,7 +1,13 @@
 import type { AddressInfo } from 'node:net';
-import { buildApp } from '../fastify-server/src/app';
-import { loadConfig } from '../fastify-server/src/config';
-import { DEMO, emulatorMiddlewareEnv, startEmulator, type EmulatorOptions, type RunningEmulator } from '../packages/genesys-emulator/src';
+import { buildApp } from 'genesys-handoff-server/app';
+import { loadConfig } from 'genesys-handoff-server/config';
+import {
+  DEMO,
+  emulatorMiddlewareEnv,
+  startEmulator,
+  type EmulatorOptions,
+  type RunningEmulator,
+} from 'genesys-handoff-emulator';
 
 type Middleware = Awaited<ReturnType<typeof buildApp>>;
 
@@ -41,7 +47,10 @@ export interface LocalStack {
  * between a response and idle held close() for the 72 s keep-alive timeout (a test stack's teardown took 70 s under
  * load). The production server keeps the default, so that a graceful shutdown lets requests in flight finish.
  */
-export async function startMiddleware(env: Record<string, string>, port: number): Promise<{ app: Middleware; url: string }> {
+export async function startMiddleware(
+  env: Record<string, string>,
+  port: number,
+): Promise<{ app: Middleware; url: string }> {
   const config = loadConfig({ dotenv: false, env: { PORT: String(port), HOST: '127.0.0.1', ...env } });
   const app = await buildApp(config, { serverOptions: { forceCloseConnections: true } });
   await app.listen({ host: config.server.host, port: config.server.port });
@@ -62,7 +71,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     const anonymous = await startMiddleware({ ...emulatorMiddlewareEnv(emulator, DEMO.deploymentId), ...common }, port);
     started.push(anonymous.app);
-    const authenticated = await startMiddleware({ ...emulatorMiddlewareEnv(emulator, DEMO.authDeploymentId), ...common }, authPort);
+    const authenticated = await startMiddleware(
+      { ...emulatorMiddlewareEnv(emulator, DEMO.authDeploymentId), ...common },
+      authPort,
+    );
     started.push(authenticated.app);
     return {
       emulator,

@@ -20,7 +20,10 @@ export interface AppDeps {
   /** Where the configured logger writes (default stdout); tests capture the output with it. */
   logStream?: { write(line: string): void };
   /** Server timeouts and other Fastify options set by `server.ts` (and by local stacks, which close at once). */
-  serverOptions?: Pick<FastifyServerOptions, 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout' | 'pluginTimeout' | 'forceCloseConnections'>;
+  serverOptions?: Pick<
+    FastifyServerOptions,
+    'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout' | 'pluginTimeout' | 'forceCloseConnections'
+  >;
   /** Clock for token expiry and cache ages. @default Date.now */
   now?: () => number;
 }
@@ -60,10 +63,16 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.windowMs,
     // The default key is request.ip, which honours TRUST_PROXY: behind a proxy each client gets its own bucket.
-    errorResponseBuilder: (_request, context) => withRetryAfter(new Errors.RateLimited(Math.ceil(context.ttl / 1000)), context.ttl / 1000),
+    errorResponseBuilder: (_request, context) =>
+      withRetryAfter(new Errors.RateLimited(Math.ceil(context.ttl / 1000)), context.ttl / 1000),
     // Retry-After on a 429 only; the x-ratelimit-* headers on every answer cost bytes on the hottest route.
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
-    addHeaders: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false, 'retry-after': true },
+    addHeaders: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+      'retry-after': true,
+    },
   });
 
   // ---- our plugins
@@ -85,7 +94,12 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
  * foreign page cannot even trigger work. Requests without an Origin header (servers, probes) are not CORS requests.
  */
 function corsOptions(allowed: AppConfig['allowedOrigins']): FastifyCorsOptions {
-  const common = { methods: ['GET', 'POST'], allowedHeaders: ['Content-Type', 'Authorization'], maxAge: 600, credentials: false };
+  const common = {
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['Content-Type', 'Authorization'],
+    maxAge: 600,
+    credentials: false,
+  };
   if (allowed === '*') return { ...common, origin: '*' };
   const set = new Set(allowed);
   return {
@@ -99,6 +113,8 @@ function corsOptions(allowed: AppConfig['allowedOrigins']): FastifyCorsOptions {
 }
 
 /** A hop count means "trust that many proxies in front of us" (what proxy-addr does with a number). */
-function trustProxy(value: AppConfig['server']['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+function trustProxy(
+  value: AppConfig['server']['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
   return typeof value === 'number' ? (_address, hop) => hop < value : value;
 }

@@ -27,11 +27,29 @@ function configError(fn: () => unknown): ConfigError {
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const c = load({});
-    expect(c.server).toEqual({ host: '127.0.0.1', port: 3000, trustProxy: false, bodyLimitBytes: 4096, logLevel: 'info' });
-    expect(c.genesys).toMatchObject({ environment: 'mypurecloud.com', apiBaseUrl: null, guestApiBaseUrl: null, mediaType: 'chat', maxRetries: 2 });
+    expect(c.server).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      trustProxy: false,
+      bodyLimitBytes: 4096,
+      logLevel: 'info',
+    });
+    expect(c.genesys).toMatchObject({
+      environment: 'mypurecloud.com',
+      apiBaseUrl: null,
+      guestApiBaseUrl: null,
+      mediaType: 'chat',
+      maxRetries: 2,
+    });
     expect(c.allowedOrigins).toEqual([]);
     expect(c.identity).toBeNull();
-    expect(c.availability).toEqual({ enabled: true, queues: ['Chat Queue'], refreshIntervalMs: 5000, maxStalenessMs: 60_000, queueIdCacheTtlMs: 600_000 });
+    expect(c.availability).toEqual({
+      enabled: true,
+      queues: ['Chat Queue'],
+      refreshIntervalMs: 5000,
+      maxStalenessMs: 60_000,
+      queueIdCacheTtlMs: 600_000,
+    });
     expect(c.rateLimit).toEqual({ max: 120, windowMs: 60_000, jwtMax: 10, jwtWindowMs: 60_000 });
   });
 
@@ -74,28 +92,57 @@ describe('loadConfig', () => {
 
   it('allows "*" origins only with the explicit development flag', () => {
     expect(load({ ALLOWED_ORIGINS: '*', ALLOW_ANY_ORIGIN_FOR_DEVELOPMENT: 'true' }).allowedOrigins).toBe('*');
-    expect(load({ ALLOWED_ORIGINS: 'https://a.example.com, http://localhost:8080' }).allowedOrigins).toEqual(['https://a.example.com', 'http://localhost:8080']);
+    expect(load({ ALLOWED_ORIGINS: 'https://a.example.com, http://localhost:8080' }).allowedOrigins).toEqual([
+      'https://a.example.com',
+      'http://localhost:8080',
+    ]);
   });
 
   it('enables authenticated chat with a secret or a key, and then requires issuer and audience', () => {
     const secret = 'x'.repeat(32);
     const e = configError(() => load({ IDENTITY_JWT_SECRET: secret }));
     expect(e.problems.map((p) => p.variable).sort()).toEqual(['IDENTITY_JWT_AUDIENCE', 'IDENTITY_JWT_ISSUER']);
-    expect(load({ IDENTITY_JWT_SECRET: secret, IDENTITY_JWT_ISSUER: 'i', IDENTITY_JWT_AUDIENCE: 'a' }).identity).toEqual({ secret, issuer: 'i', audience: 'a' });
-    const both = configError(() => load({ IDENTITY_JWT_SECRET: secret, IDENTITY_JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nabc\\n-----END PUBLIC KEY-----', IDENTITY_JWT_ISSUER: 'i', IDENTITY_JWT_AUDIENCE: 'a' }));
+    expect(
+      load({ IDENTITY_JWT_SECRET: secret, IDENTITY_JWT_ISSUER: 'i', IDENTITY_JWT_AUDIENCE: 'a' }).identity,
+    ).toEqual({ secret, issuer: 'i', audience: 'a' });
+    const both = configError(() =>
+      load({
+        IDENTITY_JWT_SECRET: secret,
+        IDENTITY_JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nabc\\n-----END PUBLIC KEY-----',
+        IDENTITY_JWT_ISSUER: 'i',
+        IDENTITY_JWT_AUDIENCE: 'a',
+      }),
+    );
     expect(both.problems[0]?.variable).toBe('IDENTITY_JWT_SECRET');
-    const key = load({ IDENTITY_JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nabc\\n-----END PUBLIC KEY-----', IDENTITY_JWT_ISSUER: 'i', IDENTITY_JWT_AUDIENCE: 'a' });
+    const key = load({
+      IDENTITY_JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nabc\\n-----END PUBLIC KEY-----',
+      IDENTITY_JWT_ISSUER: 'i',
+      IDENTITY_JWT_AUDIENCE: 'a',
+    });
     expect(key.identity?.publicKey).toBe('-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----');
-    expect(configError(() => load({ IDENTITY_JWT_PUBLIC_KEY: 'abc', IDENTITY_JWT_ISSUER: 'i', IDENTITY_JWT_AUDIENCE: 'a' })).problems[0]?.variable).toBe('IDENTITY_JWT_PUBLIC_KEY');
+    expect(
+      configError(() => load({ IDENTITY_JWT_PUBLIC_KEY: 'abc', IDENTITY_JWT_ISSUER: 'i', IDENTITY_JWT_AUDIENCE: 'a' }))
+        .problems[0]?.variable,
+    ).toBe('IDENTITY_JWT_PUBLIC_KEY');
   });
 
   it('derives the guest API base URL for /setup', () => {
-    expect(load({ GENESYS_API_BASE_URL: 'http://127.0.0.1:8787' }).genesys.guestApiBaseUrl).toBe('http://127.0.0.1:8787');
-    expect(load({ GENESYS_API_BASE_URL: 'http://127.0.0.1:8787', GENESYS_GUEST_API_BASE_URL: 'https://guest.example.com/' }).genesys.guestApiBaseUrl).toBe('https://guest.example.com');
+    expect(load({ GENESYS_API_BASE_URL: 'http://127.0.0.1:8787' }).genesys.guestApiBaseUrl).toBe(
+      'http://127.0.0.1:8787',
+    );
+    expect(
+      load({ GENESYS_API_BASE_URL: 'http://127.0.0.1:8787', GENESYS_GUEST_API_BASE_URL: 'https://guest.example.com/' })
+        .genesys.guestApiBaseUrl,
+    ).toBe('https://guest.example.com');
   });
 
   it('parses lists, booleans, numbers and proxy trust', () => {
-    const c = load({ AVAILABILITY_QUEUES: 'A Queue, B Queue,', AVAILABILITY_ENABLED: 'false', PORT: '8080', TRUST_PROXY: '2' });
+    const c = load({
+      AVAILABILITY_QUEUES: 'A Queue, B Queue,',
+      AVAILABILITY_ENABLED: 'false',
+      PORT: '8080',
+      TRUST_PROXY: '2',
+    });
     expect(c.availability.queues).toEqual(['A Queue', 'B Queue']);
     expect(c.availability.enabled).toBe(false);
     expect(c.server.port).toBe(8080);
@@ -107,7 +154,10 @@ describe('loadConfig', () => {
   it('reads a .env file, and the environment wins over it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const file = join(dir, '.env');
-    writeFileSync(file, 'ORGANIZATION_ID=from-file\nDEPLOYMENT_ID=from-file\nQUEUE_TARGET=File Queue\nGENESYS_CLIENT_ID=id\nGENESYS_CLIENT_SECRET=secret\nPORT=4000\n');
+    writeFileSync(
+      file,
+      'ORGANIZATION_ID=from-file\nDEPLOYMENT_ID=from-file\nQUEUE_TARGET=File Queue\nGENESYS_CLIENT_ID=id\nGENESYS_CLIENT_SECRET=secret\nPORT=4000\n',
+    );
     const c = loadConfig({ env: { PORT: '5000' }, dotenv: file });
     expect(c.organizationId).toBe('from-file');
     expect(c.queueTarget).toBe('File Queue');

@@ -111,9 +111,7 @@ export interface AppConfig {
 }
 
 export class ConfigError extends Error {
-  constructor(
-    readonly problems: Array<{ variable: string; message: string }>,
-  ) {
+  constructor(readonly problems: Array<{ variable: string; message: string }>) {
     super(`Invalid configuration: ${problems.map((p) => `${p.variable} ${p.message}`).join('; ')}`);
     this.name = 'ConfigError';
   }
@@ -167,11 +165,15 @@ function describeSchemaErrors(e: unknown, data: Record<string, string>): Array<{
   const seen = new Set<string>();
   const problems: Array<{ variable: string; message: string }> = [];
   for (const err of errors) {
-    const variable = err.keyword === 'required' ? String(err.params['missingProperty']) : err.instancePath.replace(/^\//, '').split('/')[0] ?? '';
+    const variable =
+      err.keyword === 'required'
+        ? String(err.params['missingProperty'])
+        : (err.instancePath.replace(/^\//, '').split('/')[0] ?? '');
     if (!variable || seen.has(variable)) continue;
     seen.add(variable);
     const value = data[variable];
-    const shown = value === undefined ? '' : SECRET_VARIABLES.has(variable) ? ' (value hidden)' : ` (got "${value.slice(0, 80)}")`;
+    const shown =
+      value === undefined ? '' : SECRET_VARIABLES.has(variable) ? ' (value hidden)' : ` (got "${value.slice(0, 80)}")`;
     const message =
       err.keyword === 'required'
         ? 'is required'
@@ -187,8 +189,12 @@ function shape(env: Env): AppConfig {
   const problems: Array<{ variable: string; message: string }> = [];
   const problem = (variable: string, message: string) => problems.push({ variable, message });
 
-  const apiBaseUrl = env.GENESYS_API_BASE_URL === undefined ? null : httpUrl(env.GENESYS_API_BASE_URL, 'GENESYS_API_BASE_URL', problem);
-  const guestApiBaseUrl = env.GENESYS_GUEST_API_BASE_URL === undefined ? null : httpUrl(env.GENESYS_GUEST_API_BASE_URL, 'GENESYS_GUEST_API_BASE_URL', problem);
+  const apiBaseUrl =
+    env.GENESYS_API_BASE_URL === undefined ? null : httpUrl(env.GENESYS_API_BASE_URL, 'GENESYS_API_BASE_URL', problem);
+  const guestApiBaseUrl =
+    env.GENESYS_GUEST_API_BASE_URL === undefined
+      ? null
+      : httpUrl(env.GENESYS_GUEST_API_BASE_URL, 'GENESYS_GUEST_API_BASE_URL', problem);
 
   const allowedOrigins = parseOrigins(env.ALLOWED_ORIGINS, env.ALLOW_ANY_ORIGIN_FOR_DEVELOPMENT, problem);
 
@@ -202,8 +208,16 @@ function shape(env: Env): AppConfig {
     if (publicKey !== undefined && !/-----BEGIN (RSA |EC )?PUBLIC KEY-----/.test(publicKey)) {
       problem('IDENTITY_JWT_PUBLIC_KEY', 'must be a PEM public key ("-----BEGIN PUBLIC KEY-----...")');
     }
-    if (env.IDENTITY_JWT_ISSUER === undefined) problem('IDENTITY_JWT_ISSUER', 'is required when authenticated chat is enabled (IDENTITY_JWT_SECRET or IDENTITY_JWT_PUBLIC_KEY is set)');
-    if (env.IDENTITY_JWT_AUDIENCE === undefined) problem('IDENTITY_JWT_AUDIENCE', 'is required when authenticated chat is enabled (IDENTITY_JWT_SECRET or IDENTITY_JWT_PUBLIC_KEY is set)');
+    if (env.IDENTITY_JWT_ISSUER === undefined)
+      problem(
+        'IDENTITY_JWT_ISSUER',
+        'is required when authenticated chat is enabled (IDENTITY_JWT_SECRET or IDENTITY_JWT_PUBLIC_KEY is set)',
+      );
+    if (env.IDENTITY_JWT_AUDIENCE === undefined)
+      problem(
+        'IDENTITY_JWT_AUDIENCE',
+        'is required when authenticated chat is enabled (IDENTITY_JWT_SECRET or IDENTITY_JWT_PUBLIC_KEY is set)',
+      );
     identity = {
       ...(secret !== undefined ? { secret } : {}),
       ...(publicKey !== undefined ? { publicKey } : {}),
@@ -219,12 +233,21 @@ function shape(env: Env): AppConfig {
 
   // Each value is refreshed every other interval (README "Coalescing"), so it must be allowed to be that old.
   if (env.AVAILABILITY_MAX_STALENESS_MS < 2 * env.AVAILABILITY_REFRESH_INTERVAL_MS) {
-    problem('AVAILABILITY_MAX_STALENESS_MS', `must be at least twice AVAILABILITY_REFRESH_INTERVAL_MS (${2 * env.AVAILABILITY_REFRESH_INTERVAL_MS})`);
+    problem(
+      'AVAILABILITY_MAX_STALENESS_MS',
+      `must be at least twice AVAILABILITY_REFRESH_INTERVAL_MS (${2 * env.AVAILABILITY_REFRESH_INTERVAL_MS})`,
+    );
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
-    server: { host: env.HOST, port: env.PORT, trustProxy, bodyLimitBytes: env.BODY_LIMIT_BYTES, logLevel: env.LOG_LEVEL },
+    server: {
+      host: env.HOST,
+      port: env.PORT,
+      trustProxy,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      logLevel: env.LOG_LEVEL,
+    },
     organizationId: env.ORGANIZATION_ID,
     deploymentId: env.DEPLOYMENT_ID,
     queueTarget: env.QUEUE_TARGET,
@@ -233,7 +256,8 @@ function shape(env: Env): AppConfig {
       clientSecret: env.GENESYS_CLIENT_SECRET,
       environment: env.GENESYS_ENVIRONMENT,
       apiBaseUrl,
-      guestApiBaseUrl: guestApiBaseUrl?.toString().replace(/\/$/, '') ?? apiBaseUrl?.toString().replace(/\/$/, '') ?? null,
+      guestApiBaseUrl:
+        guestApiBaseUrl?.toString().replace(/\/$/, '') ?? apiBaseUrl?.toString().replace(/\/$/, '') ?? null,
       mediaType: env.GENESYS_MEDIA_TYPE,
       requestTimeoutMs: env.GENESYS_REQUEST_TIMEOUT_MS,
       maxRetries: env.GENESYS_MAX_RETRIES,
@@ -249,7 +273,12 @@ function shape(env: Env): AppConfig {
       maxStalenessMs: env.AVAILABILITY_MAX_STALENESS_MS,
       queueIdCacheTtlMs: env.QUEUE_ID_CACHE_TTL_MS,
     },
-    rateLimit: { max: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS, jwtMax: env.JWT_RATE_LIMIT_MAX, jwtWindowMs: env.JWT_RATE_LIMIT_WINDOW_MS },
+    rateLimit: {
+      max: env.RATE_LIMIT_MAX,
+      windowMs: env.RATE_LIMIT_WINDOW_MS,
+      jwtMax: env.JWT_RATE_LIMIT_MAX,
+      jwtWindowMs: env.JWT_RATE_LIMIT_WINDOW_MS,
+    },
     readinessCacheMs: env.READINESS_CACHE_MS,
   };
 }
@@ -269,15 +298,18 @@ function httpUrl(value: string, variable: string, problem: (v: string, m: string
     problem(variable, `must be an absolute http(s) URL (got "${value}")`);
     return null;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') problem(variable, `must use http or https (got "${value}")`);
-  if (url.search || url.hash || url.username || url.password) problem(variable, `must not carry a query, fragment or credentials (got "${value}")`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    problem(variable, `must use http or https (got "${value}")`);
+  if (url.search || url.hash || url.username || url.password)
+    problem(variable, `must not carry a query, fragment or credentials (got "${value}")`);
   return url;
 }
 
 function parseOrigins(value: string, allowAny: boolean, problem: (v: string, m: string) => void): string[] | '*' {
   const items = splitList(value);
   if (items.includes('*')) {
-    if (!allowAny) problem('ALLOWED_ORIGINS', 'may be "*" only with ALLOW_ANY_ORIGIN_FOR_DEVELOPMENT=true (never in production)');
+    if (!allowAny)
+      problem('ALLOWED_ORIGINS', 'may be "*" only with ALLOW_ANY_ORIGIN_FOR_DEVELOPMENT=true (never in production)');
     return '*';
   }
   const origins: string[] = [];
@@ -289,8 +321,16 @@ function parseOrigins(value: string, allowAny: boolean, problem: (v: string, m: 
       // reported below
     }
     // An origin is scheme://host[:port] and nothing else; a path or trailing slash never matches a browser's Origin header.
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== item.replace(/\/$/, '').toLowerCase() || item.endsWith('/')) {
-      problem('ALLOWED_ORIGINS', `must list origins like https://www.example.com (scheme, host, optional port; no path or trailing slash), got "${item}"`);
+    if (
+      !url ||
+      (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+      url.origin !== item.replace(/\/$/, '').toLowerCase() ||
+      item.endsWith('/')
+    ) {
+      problem(
+        'ALLOWED_ORIGINS',
+        `must list origins like https://www.example.com (scheme, host, optional port; no path or trailing slash), got "${item}"`,
+      );
       continue;
     }
     origins.push(url.origin);
@@ -304,7 +344,15 @@ function parseTrustProxy(value: string, problem: (v: string, m: string) => void)
   if (v === 'true') return true;
   if (/^\d+$/.test(v)) return Number(v);
   const list = splitList(value);
-  if (list.every((item) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(item) || ['loopback', 'linklocal', 'uniquelocal'].includes(item))) return list;
-  problem('TRUST_PROXY', `must be false, true, a hop count, or a comma-separated list of proxy addresses/CIDRs (got "${value}")`);
+  if (
+    list.every(
+      (item) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(item) || ['loopback', 'linklocal', 'uniquelocal'].includes(item),
+    )
+  )
+    return list;
+  problem(
+    'TRUST_PROXY',
+    `must be false, true, a hop count, or a comma-separated list of proxy addresses/CIDRs (got "${value}")`,
+  );
   return false;
 }

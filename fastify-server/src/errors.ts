@@ -13,12 +13,20 @@ export const Errors = {
   RouteNotFound: createError<[string, string]>('ROUTE_NOT_FOUND', 'There is no route %s %s', 404),
   OriginNotAllowed: createError('ORIGIN_NOT_ALLOWED', 'This origin is not allowed to call the middleware', 403),
   RateLimited: createError<[number]>('RATE_LIMITED', 'Too many requests; retry in %d seconds', 429),
-  IdentityRequired: createError('IDENTITY_REQUIRED', 'Send the signed-in user\'s identity token as "Authorization: Bearer <token>"', 401),
+  IdentityRequired: createError(
+    'IDENTITY_REQUIRED',
+    'Send the signed-in user\'s identity token as "Authorization: Bearer <token>"',
+    401,
+  ),
   IdentityInvalid: createError<[string]>('IDENTITY_INVALID', 'The identity token %s', 401),
   AuthChatDisabled: createError('AUTH_CHAT_DISABLED', 'Authenticated chat is not configured on this server', 404),
   AvailabilityDisabled: createError('AVAILABILITY_DISABLED', 'Queue availability is not enabled on this server', 404),
   QueueNotFound: createError('QUEUE_NOT_FOUND', 'No such queue', 404),
-  UpstreamRateLimited: createError<[number]>('UPSTREAM_RATE_LIMITED', 'Genesys Cloud is rate limiting this server; retry in %d seconds', 503),
+  UpstreamRateLimited: createError<[number]>(
+    'UPSTREAM_RATE_LIMITED',
+    'Genesys Cloud is rate limiting this server; retry in %d seconds',
+    503,
+  ),
   UpstreamUnavailable: createError('UPSTREAM_UNAVAILABLE', 'Genesys Cloud is not reachable right now', 502),
   UpstreamTimeout: createError('UPSTREAM_TIMEOUT', 'Genesys Cloud did not answer in time', 504),
   UpstreamAuthFailed: createError('UPSTREAM_AUTH_FAILED', 'This server could not authenticate to Genesys Cloud', 502),
@@ -46,7 +54,10 @@ export function fromUpstream(error: UpstreamError): AppError {
   const f = error.failure;
   switch (f.kind) {
     case 'rate-limited':
-      return withRetryAfter(new Errors.UpstreamRateLimited(Math.max(1, Math.ceil(f.retryAfterMs / 1000))), f.retryAfterMs / 1000) as AppError;
+      return withRetryAfter(
+        new Errors.UpstreamRateLimited(Math.max(1, Math.ceil(f.retryAfterMs / 1000))),
+        f.retryAfterMs / 1000,
+      ) as AppError;
     case 'timeout':
       return new Errors.UpstreamTimeout() as AppError;
     case 'unavailable':

@@ -36,8 +36,10 @@ async function main(): Promise<void> {
   });
 
   await app.listen({ host: config.server.host, port: config.server.port });
-  if (config.allowedOrigins === '*') app.log.warn('ALLOWED_ORIGINS is "*": any web site may call this server (development only)');
-  if (config.allowedOrigins.length === 0) app.log.warn('ALLOWED_ORIGINS is empty: browsers on other origins cannot call this server');
+  if (config.allowedOrigins === '*')
+    app.log.warn('ALLOWED_ORIGINS is "*": any web site may call this server (development only)');
+  if (config.allowedOrigins.length === 0)
+    app.log.warn('ALLOWED_ORIGINS is empty: browsers on other origins cannot call this server');
 }
 
 main().catch((e: unknown) => {

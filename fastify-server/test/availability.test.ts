@@ -1,11 +1,27 @@
 import type { FastifyInstance } from 'fastify';
-import { queuedChat } from '../../packages/genesys-emulator/test/helpers';
-import type { QueueConfig } from '../../packages/genesys-emulator/src';
-import { DEMO, OBSERVATIONS, QUEUES, WAIT_TIME, clearUpstreamLog, setAgent, startTestEmulator, testApp, upstreamCounts, type RunningEmulator } from './helpers';
+import { queuedChat } from 'genesys-handoff-emulator/test-helpers';
+import type { QueueConfig } from 'genesys-handoff-emulator';
+import {
+  DEMO,
+  OBSERVATIONS,
+  QUEUES,
+  WAIT_TIME,
+  clearUpstreamLog,
+  setAgent,
+  startTestEmulator,
+  testApp,
+  upstreamCounts,
+  type RunningEmulator,
+} from './helpers';
 
 /** `POST /availability` against the emulator through the real Platform SDK: numbers, queue lookup, bad inputs. */
 
-const CHAT: QueueConfig = { id: DEMO.queueId, name: DEMO.queueName, averageHandleSeconds: 120, otherMedia: { voice: { waiting: 3, interacting: 2 } } };
+const CHAT: QueueConfig = {
+  id: DEMO.queueId,
+  name: DEMO.queueName,
+  averageHandleSeconds: 120,
+  otherMedia: { voice: { waiting: 3, interacting: 2 } },
+};
 const EMPTY: QueueConfig = { id: 'e0000000-0000-4000-8000-000000000001', name: 'Empty Queue' };
 
 // 150 queues whose names differ from "Paged Queue" only in letter case: the name filter (case-insensitive) returns
@@ -14,7 +30,10 @@ const PAGED_NAMES = Array.from({ length: 150 }, (_, i) =>
   'paged queue'.replace(/[a-z]/g, (ch, offset: number) => ((i >> offset) & 1 ? ch.toUpperCase() : ch)),
 ).sort((a, b) => a.localeCompare(b));
 const PAGED_TARGET = PAGED_NAMES[120]!;
-const PAGED: QueueConfig[] = PAGED_NAMES.map((name, i) => ({ id: `p0000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name }));
+const PAGED: QueueConfig[] = PAGED_NAMES.map((name, i) => ({
+  id: `p0000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  name,
+}));
 
 const AGENTS = { idle: 'agent-idle', busy: 'agent-busy', notResponding: 'agent-not-responding', off: 'agent-off' };
 
@@ -45,7 +64,7 @@ const ask = (a: FastifyInstance, payload: unknown, headers: Record<string, strin
   a.inject({ method: 'POST', url: '/availability', payload: payload as string, headers });
 
 describe('POST /availability', () => {
-  it('answers agents summed over routing statuses, chat-only waiting counts, the wait time and the asker\'s place', async () => {
+  it("answers agents summed over routing statuses, chat-only waiting counts, the wait time and the asker's place", async () => {
     const first = await queuedChat(emu);
     const second = await queuedChat(emu);
     try {
@@ -65,7 +84,15 @@ describe('POST /availability', () => {
       expect(body.estimatedWaitSeconds).toBe(80);
       expect(body.estimatedWaitTime).toBe(2);
       expect(Date.parse(body.updatedAt)).not.toBeNaN();
-      expect(Object.keys(body).sort()).toEqual(['agentsOnline', 'estimatedWaitSeconds', 'estimatedWaitTime', 'numberOfOnQueueAgents', 'positionInQueue', 'updatedAt', 'waitingInQueue']);
+      expect(Object.keys(body).sort()).toEqual([
+        'agentsOnline',
+        'estimatedWaitSeconds',
+        'estimatedWaitTime',
+        'numberOfOnQueueAgents',
+        'positionInQueue',
+        'updatedAt',
+        'waitingInQueue',
+      ]);
 
       // The first chat's place comes from the same cached observation: no more upstream calls.
       const before = await upstreamCounts(emu);
@@ -102,8 +129,14 @@ describe('POST /availability', () => {
     expect(res.statusCode).toBe(200);
     const lookups = (await upstreamCounts(emu))[QUEUES];
     expect(lookups).toBe(2);
-    const entries = (await (await fetch(`${emu.controlUrl}/requests?endpoint=${encodeURIComponent(QUEUES)}`)).json()) as { entries: Array<{ endpoint: string; url: string }> };
-    expect(entries.entries.filter((e) => e.endpoint === QUEUES).map((e) => new URL(e.url, emu.url).searchParams.get('pageNumber'))).toEqual(['1', '2']);
+    const entries = (await (
+      await fetch(`${emu.controlUrl}/requests?endpoint=${encodeURIComponent(QUEUES)}`)
+    ).json()) as { entries: Array<{ endpoint: string; url: string }> };
+    expect(
+      entries.entries
+        .filter((e) => e.endpoint === QUEUES)
+        .map((e) => new URL(e.url, emu.url).searchParams.get('pageNumber')),
+    ).toEqual(['1', '2']);
     await ask(app, { queue_name: PAGED_TARGET });
     expect((await upstreamCounts(emu))[QUEUES]).toBe(2);
   });
@@ -113,7 +146,12 @@ describe('POST /availability', () => {
     for (const name of ['Not Allowed', EMPTY.name.toUpperCase(), PAGED_NAMES[0]!]) {
       const res = await ask(app, { queue_name: name });
       expect(res.statusCode).toBe(404);
-      expect(res.json()).toEqual({ statusCode: 404, code: 'QUEUE_NOT_FOUND', error: 'Not Found', message: 'No such queue' });
+      expect(res.json()).toEqual({
+        statusCode: 404,
+        code: 'QUEUE_NOT_FOUND',
+        error: 'Not Found',
+        message: 'No such queue',
+      });
     }
     expect(await upstreamCounts(emu)).toEqual({});
   });
@@ -144,7 +182,12 @@ describe('POST /availability', () => {
     const cases: Array<[string, Record<string, string>, number, string]> = [
       ['{"queue_name": ', { 'content-type': 'application/json' }, 400, 'BAD_REQUEST'],
       ['', { 'content-type': 'application/json' }, 400, 'BAD_REQUEST'],
-      [JSON.stringify({ queue_name: 'x'.repeat(10_000) }), { 'content-type': 'application/json' }, 413, 'PAYLOAD_TOO_LARGE'],
+      [
+        JSON.stringify({ queue_name: 'x'.repeat(10_000) }),
+        { 'content-type': 'application/json' },
+        413,
+        'PAYLOAD_TOO_LARGE',
+      ],
       ['queue_name=Chat+Queue', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
       ['Chat Queue', { 'content-type': 'text/plain' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
     ];
@@ -163,4 +206,3 @@ describe('POST /availability', () => {
     expect(res.json().code).toBe('AVAILABILITY_DISABLED');
   });
 });
-

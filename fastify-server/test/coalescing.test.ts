@@ -1,6 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { OBSERVATIONS, QUEUES, TOKEN, WAIT_TIME, addFault, clearFaults, clearUpstreamLog, manualClock, startTestEmulator, testApp, upstreamCounts, type RunningEmulator } from './helpers';
+import {
+  OBSERVATIONS,
+  QUEUES,
+  TOKEN,
+  WAIT_TIME,
+  addFault,
+  clearFaults,
+  clearUpstreamLog,
+  manualClock,
+  startTestEmulator,
+  testApp,
+  upstreamCounts,
+  type RunningEmulator,
+} from './helpers';
 
 /**
  * Coalescing: upstream calls per queue do not grow with callers. Time is the middleware's manual clock, so the
@@ -23,7 +36,10 @@ beforeEach(async () => {
 
 const QUEUE = { queue_name: 'Chat Queue' };
 const ask = (app: FastifyInstance) => app.inject({ method: 'POST', url: '/availability', payload: QUEUE });
-const dataCalls = (counts: Record<string, number>) => ({ observations: counts[OBSERVATIONS] ?? 0, waitTime: counts[WAIT_TIME] ?? 0 });
+const dataCalls = (counts: Record<string, number>) => ({
+  observations: counts[OBSERVATIONS] ?? 0,
+  waitTime: counts[WAIT_TIME] ?? 0,
+});
 
 it('answers 500 concurrent requests over real HTTP with one observations query and one wait-time query upstream', async () => {
   const app = await testApp(emu, { RATE_LIMIT_MAX: '100000' });
@@ -32,7 +48,11 @@ it('answers 500 concurrent requests over real HTTP with one observations query a
   try {
     const responses = await Promise.all(
       Array.from({ length: 500 }, () =>
-        fetch(`http://127.0.0.1:${port}/availability`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(QUEUE) }).then(async (r) => ({ status: r.status, body: await r.text() })),
+        fetch(`http://127.0.0.1:${port}/availability`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(QUEUE),
+        }).then(async (r) => ({ status: r.status, body: await r.text() })),
       ),
     );
     expect(responses.filter((r) => r.status !== 200)).toEqual([]);
@@ -62,8 +82,11 @@ it('makes at most 12 upstream calls per minute per queue under constant load, al
     await app.availability.idle();
     clock.advance(100);
   }
-  const entries = (await (await fetch(`${emu.controlUrl}/requests?limit=1000`)).json()) as { entries: Array<{ endpoint: string }> };
-  for (const e of entries.entries) if (e.endpoint === OBSERVATIONS || e.endpoint === WAIT_TIME) order.push(e.endpoint === OBSERVATIONS ? 'O' : 'W');
+  const entries = (await (await fetch(`${emu.controlUrl}/requests?limit=1000`)).json()) as {
+    entries: Array<{ endpoint: string }>;
+  };
+  for (const e of entries.entries)
+    if (e.endpoint === OBSERVATIONS || e.endpoint === WAIT_TIME) order.push(e.endpoint === OBSERVATIONS ? 'O' : 'W');
   const calls = dataCalls(await upstreamCounts(emu));
   await app.close();
 
@@ -126,7 +149,12 @@ it('keeps serving the last good values for a bounded time while refreshes fail, 
     const res = await ask(app);
     statuses.push(res.statusCode);
     if (res.statusCode !== 200) {
-      expect(res.json()).toEqual({ statusCode: 502, code: 'UPSTREAM_UNAVAILABLE', error: 'Bad Gateway', message: 'Genesys Cloud is not reachable right now' });
+      expect(res.json()).toEqual({
+        statusCode: 502,
+        code: 'UPSTREAM_UNAVAILABLE',
+        error: 'Bad Gateway',
+        message: 'Genesys Cloud is not reachable right now',
+      });
       expect(res.body).not.toMatch(/Injected|service\.unavailable/);
     }
     await app.availability.idle();

@@ -1,6 +1,6 @@
 import jwt from '@fastify/jwt';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { DEMO, callControl, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../packages/genesys-emulator/src';
+import { DEMO, callControl, startEmulator, type EmulatorOptions, type RunningEmulator } from 'genesys-handoff-emulator';
 import { buildApp, type AppDeps } from '../src/app';
 import { loadConfig } from '../src/config';
 
@@ -10,14 +10,21 @@ export { DEMO };
 export type { RunningEmulator };
 
 export const SITE = 'https://shop.example.com';
-export const IDENTITY = { secret: 'identity-secret-for-tests-0123456789abcdef', issuer: 'https://shop.example.com', audience: 'genesys-handoff' } as const;
+export const IDENTITY = {
+  secret: 'identity-secret-for-tests-0123456789abcdef',
+  issuer: 'https://shop.example.com',
+  audience: 'genesys-handoff',
+} as const;
 
 export function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   return startEmulator({ port: 0, ...options });
 }
 
 /** Environment of a middleware pointed at `emu`; `overrides` win (an `undefined` value removes a variable). */
-export function testEnv(emu: RunningEmulator, overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+export function testEnv(
+  emu: RunningEmulator,
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   return {
     ORGANIZATION_ID: emu.options.organizationId,
     DEPLOYMENT_ID: emu.options.deployments[0]?.id ?? DEMO.deploymentId,
@@ -32,7 +39,11 @@ export function testEnv(emu: RunningEmulator, overrides: Record<string, string |
   };
 }
 
-export async function testApp(emu: RunningEmulator, overrides: Record<string, string | undefined> = {}, deps: AppDeps = {}): Promise<FastifyInstance> {
+export async function testApp(
+  emu: RunningEmulator,
+  overrides: Record<string, string | undefined> = {},
+  deps: AppDeps = {},
+): Promise<FastifyInstance> {
   const app = await buildApp(loadConfig({ env: testEnv(emu, overrides), dotenv: false }), deps);
   await app.ready();
   return app;
@@ -71,16 +82,32 @@ export interface Fault {
 }
 export const addFault = (emu: RunningEmulator, fault: Fault) => controlCall(emu, 'POST', '/faults', fault);
 export const clearFaults = (emu: RunningEmulator) => controlCall(emu, 'DELETE', '/faults');
-export const advanceEmulatorClock = (emu: RunningEmulator, ms: number) => controlCall(emu, 'POST', '/clock', { advanceMs: ms });
-export const setAgent = (emu: RunningEmulator, id: string, patch: { onQueue?: boolean; routingStatus?: string | null }) => controlCall(emu, 'PATCH', `/agents/${id}`, patch);
+export const advanceEmulatorClock = (emu: RunningEmulator, ms: number) =>
+  controlCall(emu, 'POST', '/clock', { advanceMs: ms });
+export const setAgent = (
+  emu: RunningEmulator,
+  id: string,
+  patch: { onQueue?: boolean; routingStatus?: string | null },
+) => controlCall(emu, 'PATCH', `/agents/${id}`, patch);
 
 /** Signs identity tokens as the host site would (HS256 with the shared secret, or RS256 with `keys`). */
 export async function identitySigner(keys?: { privateKey: string; publicKey: string }) {
   const signer = Fastify();
-  await signer.register(jwt, keys ? { secret: { private: keys.privateKey, public: keys.publicKey }, sign: { algorithm: 'RS256' } } : { secret: IDENTITY.secret });
+  await signer.register(
+    jwt,
+    keys
+      ? { secret: { private: keys.privateKey, public: keys.publicKey }, sign: { algorithm: 'RS256' } }
+      : { secret: IDENTITY.secret },
+  );
   await signer.ready();
   return (claims: Record<string, unknown>) =>
-    signer.jwt.sign({ iss: IDENTITY.issuer, aud: IDENTITY.audience, sub: 'user-42', exp: Math.floor(Date.now() / 1000) + 300, ...claims });
+    signer.jwt.sign({
+      iss: IDENTITY.issuer,
+      aud: IDENTITY.audience,
+      sub: 'user-42',
+      exp: Math.floor(Date.now() / 1000) + 300,
+      ...claims,
+    });
 }
 
 /** The claims of a JWT, unverified (to look inside the signed data the emulator returns). */

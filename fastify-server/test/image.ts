@@ -14,8 +14,10 @@ export function imageRuntime(dockerfile = resolve(__dirname, '../Dockerfile')): 
   const nodeOptions = /^ENV NODE_OPTIONS="([^"]*)"/m.exec(text)?.[1];
   // The last CMD at the start of a line is the image's (the HEALTHCHECK's CMD is indented on its own line).
   const cmd = [...text.matchAll(/^CMD (\[.*\])\s*$/gm)].pop()?.[1];
-  if (nodeOptions === undefined || cmd === undefined) throw new Error(`${dockerfile}: no ENV NODE_OPTIONS="..." or no exec-form CMD [...]`);
+  if (nodeOptions === undefined || cmd === undefined)
+    throw new Error(`${dockerfile}: no ENV NODE_OPTIONS="..." or no exec-form CMD [...]`);
   const command = JSON.parse(cmd) as unknown;
-  if (!Array.isArray(command) || command.length === 0 || !command.every((c) => typeof c === 'string')) throw new Error(`${dockerfile}: CMD is not a JSON list of strings: ${cmd}`);
+  if (!Array.isArray(command) || command.length === 0 || !command.every((c) => typeof c === 'string'))
+    throw new Error(`${dockerfile}: CMD is not a JSON list of strings: ${cmd}`);
   return { nodeOptions, command };
 }

@@ -1,6 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
-import { IDENTITY, SIGNED_DATA, clearUpstreamLog, decodeJwt, identitySigner, startTestEmulator, testApp, upstreamCounts, type RunningEmulator } from './helpers';
+import {
+  IDENTITY,
+  SIGNED_DATA,
+  clearUpstreamLog,
+  decodeJwt,
+  identitySigner,
+  startTestEmulator,
+  testApp,
+  upstreamCounts,
+  type RunningEmulator,
+} from './helpers';
 
 /** `POST /jwt`: signed data only for a verified user of the host site, with that user's claims. */
 
@@ -8,7 +18,11 @@ let emu: RunningEmulator;
 let app: FastifyInstance;
 let sign: Awaited<ReturnType<typeof identitySigner>>;
 
-const IDENTITY_ENV = { IDENTITY_JWT_SECRET: IDENTITY.secret, IDENTITY_JWT_ISSUER: IDENTITY.issuer, IDENTITY_JWT_AUDIENCE: IDENTITY.audience };
+const IDENTITY_ENV = {
+  IDENTITY_JWT_SECRET: IDENTITY.secret,
+  IDENTITY_JWT_ISSUER: IDENTITY.issuer,
+  IDENTITY_JWT_AUDIENCE: IDENTITY.audience,
+};
 
 beforeAll(async () => {
   emu = await startTestEmulator();
@@ -25,14 +39,23 @@ const post = (a: FastifyInstance, headers: Record<string, string> = {}, payload?
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('POST /jwt', () => {
-  it('returns a signed-data token carrying the verified user\'s claims, never the request body\'s', async () => {
-    const res = await post(app, bearer(sign({ sub: 'user-42', name: 'Jane Doe', email: 'jane@example.com', role: 'customer' })), { sub: 'admin', authorized: false, email: 'evil@example.com' });
+  it("returns a signed-data token carrying the verified user's claims, never the request body's", async () => {
+    const res = await post(
+      app,
+      bearer(sign({ sub: 'user-42', name: 'Jane Doe', email: 'jane@example.com', role: 'customer' })),
+      { sub: 'admin', authorized: false, email: 'evil@example.com' },
+    );
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const { jwt } = res.json();
     expect(Object.keys(res.json())).toEqual(['jwt']);
     // What the emulator (as Genesys) signed: exactly the verified identity.
-    expect(decodeJwt(jwt)['data']).toEqual({ authorized: true, sub: 'user-42', name: 'Jane Doe', email: 'jane@example.com' });
+    expect(decodeJwt(jwt)['data']).toEqual({
+      authorized: true,
+      sub: 'user-42',
+      name: 'Jane Doe',
+      email: 'jane@example.com',
+    });
   });
 
   it('leaves out display claims that are not strings', async () => {
@@ -47,11 +70,17 @@ describe('POST /jwt', () => {
   ])('answers 401 IDENTITY_REQUIRED with %s', async (_name, headers) => {
     const res = await post(app, headers);
     expect(res.statusCode).toBe(401);
-    expect(res.json()).toEqual({ statusCode: 401, code: 'IDENTITY_REQUIRED', error: 'Unauthorized', message: expect.stringContaining('Authorization: Bearer') });
+    expect(res.json()).toEqual({
+      statusCode: 401,
+      code: 'IDENTITY_REQUIRED',
+      error: 'Unauthorized',
+      message: expect.stringContaining('Authorization: Bearer'),
+    });
   });
 
   const now = () => Math.floor(Date.now() / 1000);
-  const noneToken = () => `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'user-42', iss: IDENTITY.issuer, aud: IDENTITY.audience, exp: now() + 300 })).toString('base64url')}.`;
+  const noneToken = () =>
+    `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'user-42', iss: IDENTITY.issuer, aud: IDENTITY.audience, exp: now() + 300 })).toString('base64url')}.`;
 
   it.each<[string, () => Record<string, string>, RegExp]>([
     ['a malformed token', () => bearer('not.a.jwt'), /not valid/],
@@ -61,7 +90,11 @@ describe('POST /jwt', () => {
     ['no subject', () => bearer(sign({ sub: undefined })), /not valid|subject/],
     ['no expiry', () => bearer(sign({ exp: undefined })), /not valid/],
     ['an unsigned ("alg": "none") token', () => bearer(noneToken()), /not valid/],
-    ['a token signed with another secret', () => bearer(identitySignerWith('another-secret-of-enough-length-0123456789')({})), /not valid/],
+    [
+      'a token signed with another secret',
+      () => bearer(identitySignerWith('another-secret-of-enough-length-0123456789')({})),
+      /not valid/,
+    ],
   ])('answers 401 IDENTITY_INVALID for %s, without asking Genesys', async (_name, headers, message) => {
     await clearUpstreamLog(emu);
     const res = await post(app, headers());
@@ -71,8 +104,12 @@ describe('POST /jwt', () => {
     expect((await upstreamCounts(emu))[SIGNED_DATA]).toBeUndefined();
   });
 
-  it('verifies RS256 tokens with the site\'s public key, and refuses an HMAC token forged with that key', async () => {
-    const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  it("verifies RS256 tokens with the site's public key, and refuses an HMAC token forged with that key", async () => {
+    const keys = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     const keyed = await testApp(emu, {
       IDENTITY_JWT_PUBLIC_KEY: keys.publicKey.replace(/\n/g, '\\n'),
       IDENTITY_JWT_ISSUER: IDENTITY.issuer,
@@ -125,7 +162,13 @@ describe('POST /jwt', () => {
 function identitySignerWith(secret: string) {
   return (claims: Record<string, unknown>) => {
     const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const payload = { iss: IDENTITY.issuer, aud: IDENTITY.audience, sub: 'user-42', exp: Math.floor(Date.now() / 1000) + 300, ...claims };
+    const payload = {
+      iss: IDENTITY.issuer,
+      aud: IDENTITY.audience,
+      sub: 'user-42',
+      exp: Math.floor(Date.now() / 1000) + 300,
+      ...claims,
+    };
     const head = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc(payload)}`;
     return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
   };

@@ -1,4 +1,14 @@
-import { IDENTITY, OBSERVATIONS, SIGNED_DATA, addFault, advanceEmulatorClock, identitySigner, startTestEmulator, testApp, type RunningEmulator } from './helpers';
+import {
+  IDENTITY,
+  OBSERVATIONS,
+  SIGNED_DATA,
+  addFault,
+  advanceEmulatorClock,
+  identitySigner,
+  startTestEmulator,
+  testApp,
+  type RunningEmulator,
+} from './helpers';
 
 /** Logs are structured JSON and never contain a secret, whatever goes wrong. */
 
@@ -14,7 +24,13 @@ it('never writes the client secret, access tokens, identity tokens or signed JWT
   const lines: string[] = [];
   const app = await testApp(
     emu,
-    { LOG_LEVEL: 'trace', IDENTITY_JWT_SECRET: IDENTITY.secret, IDENTITY_JWT_ISSUER: IDENTITY.issuer, IDENTITY_JWT_AUDIENCE: IDENTITY.audience, GENESYS_MAX_RETRIES: '1' },
+    {
+      LOG_LEVEL: 'trace',
+      IDENTITY_JWT_SECRET: IDENTITY.secret,
+      IDENTITY_JWT_ISSUER: IDENTITY.issuer,
+      IDENTITY_JWT_AUDIENCE: IDENTITY.audience,
+      GENESYS_MAX_RETRIES: '1',
+    },
     { logStream: { write: (line: string) => void lines.push(line) } },
   );
   const sign = await identitySigner();
@@ -33,13 +49,18 @@ it('never writes the client secret, access tokens, identity tokens or signed JWT
   await app.inject({ method: 'POST', url: '/availability', payload: { queue_name: 'Chat Queue' } });
   await app.inject({ method: 'POST', url: '/jwt', headers: { authorization: `Bearer ${identity}x` } });
   // Defence in depth: an object that does carry secrets is redacted by the logger itself.
-  app.log.warn({ req: { headers: { authorization: `Bearer ${identity}` } }, jwt: signed, clientSecret: 'emulator-client-secret' }, 'redaction check');
+  app.log.warn(
+    { req: { headers: { authorization: `Bearer ${identity}` } }, jwt: signed, clientSecret: 'emulator-client-secret' },
+    'redaction check',
+  );
   await app.close();
 
   const output = lines.join('');
   expect(ok.statusCode).toBe(200);
   // Every request has its own id, with this server's prefix, on every line about it.
-  const reqIds = new Set(lines.map((l) => (JSON.parse(l) as { reqId?: string }).reqId).filter((id): id is string => id !== undefined));
+  const reqIds = new Set(
+    lines.map((l) => (JSON.parse(l) as { reqId?: string }).reqId).filter((id): id is string => id !== undefined),
+  );
   expect(reqIds.size).toBeGreaterThanOrEqual(5);
   expect(new Set([...reqIds].map((id) => id.split('-')[0])).size).toBe(1);
   for (const id of reqIds) expect(id).toMatch(/^[0-9a-f]{12}-[0-9a-z]+$/);

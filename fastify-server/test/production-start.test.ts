@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { emulatorMiddlewareEnv } from '../../packages/genesys-emulator/src';
+import { emulatorMiddlewareEnv } from 'genesys-handoff-emulator';
 import { DEMO, startTestEmulator, type RunningEmulator } from './helpers';
 import { imageRuntime } from './image';
 
@@ -42,7 +42,9 @@ const freePort = () =>
   });
 
 it('`pnpm start` is the command the image runs', () => {
-  const scripts = (JSON.parse(readFileSync(resolve(__dirname, '../package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const scripts = (
+    JSON.parse(readFileSync(resolve(__dirname, '../package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts;
   expect(scripts['start']).toBe(IMAGE.command.join(' '));
   expect(IMAGE.command).toContain('dist/server.js');
   // Without it, a cold start under load leaves V8 pretenuring request objects for good: /availability at about 0.46
@@ -50,16 +52,24 @@ it('`pnpm start` is the command the image runs', () => {
   expect(IMAGE.command).toContain('--no-allocation-site-pretenuring');
 });
 
-it('builds, installs production dependencies only, starts with the image\'s command, serves, and exits 0 on SIGTERM', async () => {
+it("builds, installs production dependencies only, starts with the image's command, serves, and exits 0 on SIGTERM", async () => {
   await run('pnpm', ['--filter', PACKAGE, 'build'], { cwd: ROOT });
   await run('pnpm', ['--filter', PACKAGE, 'deploy', '--prod', dir], { cwd: ROOT });
   // Production dependencies only: no dev tools in the image.
-  const { stdout: installed } = await run('node', ['-e', "console.log(require('fs').readdirSync('node_modules').join(','))"], { cwd: dir });
+  const { stdout: installed } = await run(
+    'node',
+    ['-e', "console.log(require('fs').readdirSync('node_modules').join(','))"],
+    { cwd: dir },
+  );
   expect(installed).toContain('fastify');
-  for (const dev of ['tsx', 'autocannon', 'genesys-emulator', 'typescript', 'jest']) expect(installed.split(',')).not.toContain(dev.trim());
+  for (const dev of ['tsx', 'autocannon', 'genesys-handoff-emulator', 'typescript', 'jest'])
+    expect(installed.split(',')).not.toContain(dev.trim());
 
   // A bad variable stops the start with its name (and EX_CONFIG), before anything listens.
-  const bad = await run(COMMAND, ARGS, { cwd: dir, env: { PATH: process.env['PATH'] ?? '', HOME: dir, NODE_OPTIONS: IMAGE.nodeOptions, PORT: 'not-a-port' } }).then(
+  const bad = await run(COMMAND, ARGS, {
+    cwd: dir,
+    env: { PATH: process.env['PATH'] ?? '', HOME: dir, NODE_OPTIONS: IMAGE.nodeOptions, PORT: 'not-a-port' },
+  }).then(
     () => ({ code: 0, stderr: '' }),
     (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
   );
@@ -90,14 +100,21 @@ it('builds, installs production dependencies only, starts with the image\'s comm
     const base = `http://127.0.0.1:${port}`;
     let healthy = false;
     for (let i = 0; i < 100 && !healthy; i += 1) {
-      healthy = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+      healthy = await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (!healthy) await new Promise((r) => setTimeout(r, 100));
     }
     expect({ healthy, output: healthy ? '' : output }).toEqual({ healthy: true, output: '' });
     expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready' });
     const setup = await fetch(`${base}/setup`);
     expect(setup.status).toBe(200);
-    expect(await setup.json()).toMatchObject({ org_id: DEMO.organizationId, deployment_id: DEMO.deploymentId, queue_target: DEMO.queueName });
+    expect(await setup.json()).toMatchObject({
+      org_id: DEMO.organizationId,
+      deployment_id: DEMO.deploymentId,
+      queue_target: DEMO.queueName,
+    });
   } finally {
     child.kill('SIGTERM');
   }

@@ -23,7 +23,15 @@ describe('CORS', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['access-control-allow-origin']).toBe(SITE);
     expect(res.headers['vary']).toMatch(/Origin/);
-    const preflight = await app.inject({ method: 'OPTIONS', url: '/jwt', headers: { origin: SITE, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/jwt',
+      headers: {
+        origin: SITE,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
     expect(preflight.statusCode).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe(SITE);
     expect(preflight.headers['access-control-allow-headers']).toMatch(/Authorization/);
@@ -92,23 +100,35 @@ describe('rate limits', () => {
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect(blocked.headers['x-content-type-options']).toBe('nosniff');
     expect((await from('203.0.113.2')).statusCode).toBe(200);
-    for (let i = 0; i < 5; i += 1) expect((await limited.inject({ method: 'GET', url: '/healthz', remoteAddress: '203.0.113.1' })).statusCode).toBe(200);
+    for (let i = 0; i < 5; i += 1)
+      expect((await limited.inject({ method: 'GET', url: '/healthz', remoteAddress: '203.0.113.1' })).statusCode).toBe(
+        200,
+      );
     await limited.close();
   });
 
   it('ignore X-Forwarded-For unless the proxy is trusted', async () => {
     const behindProxy = (trust: string) => testApp(emu, { RATE_LIMIT_MAX: '2', TRUST_PROXY: trust });
-    const viaProxy = (a: FastifyInstance, client: string) => a.inject({ method: 'GET', url: '/setup', remoteAddress: '10.0.0.5', headers: { 'x-forwarded-for': client } });
+    const viaProxy = (a: FastifyInstance, client: string) =>
+      a.inject({ method: 'GET', url: '/setup', remoteAddress: '10.0.0.5', headers: { 'x-forwarded-for': client } });
 
     const untrusting = await behindProxy('false');
     // Spoofed client addresses do not buy fresh buckets.
-    const spoofed = [await viaProxy(untrusting, '198.51.100.1'), await viaProxy(untrusting, '198.51.100.2'), await viaProxy(untrusting, '198.51.100.3')];
+    const spoofed = [
+      await viaProxy(untrusting, '198.51.100.1'),
+      await viaProxy(untrusting, '198.51.100.2'),
+      await viaProxy(untrusting, '198.51.100.3'),
+    ];
     expect(spoofed.map((r) => r.statusCode)).toEqual([200, 200, 429]);
     await untrusting.close();
 
     const trusting = await behindProxy('10.0.0.0/8');
     // Each real client behind the trusted proxy has its own bucket.
-    const clients = [await viaProxy(trusting, '198.51.100.1'), await viaProxy(trusting, '198.51.100.2'), await viaProxy(trusting, '198.51.100.3')];
+    const clients = [
+      await viaProxy(trusting, '198.51.100.1'),
+      await viaProxy(trusting, '198.51.100.2'),
+      await viaProxy(trusting, '198.51.100.3'),
+    ];
     expect(clients.map((r) => r.statusCode)).toEqual([200, 200, 200]);
     await trusting.close();
   });

@@ -64,6 +64,11 @@ describe('unknown routes', () => {
   it('answer 404 ROUTE_NOT_FOUND as JSON', async () => {
     const res = await app.inject({ method: 'GET', url: '/admin?x=1' });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ statusCode: 404, code: 'ROUTE_NOT_FOUND', error: 'Not Found', message: 'There is no route GET /admin' });
+    expect(res.json()).toEqual({
+      statusCode: 404,
+      code: 'ROUTE_NOT_FOUND',
+      error: 'Not Found',
+      message: 'There is no route GET /admin',
+    });
   });
 });

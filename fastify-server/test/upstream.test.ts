@@ -1,14 +1,32 @@
 import type { FastifyInstance } from 'fastify';
 import { createServer } from 'node:net';
 import {
-  IDENTITY, OBSERVATIONS, SIGNED_DATA, TOKEN, TOKENS_ME,
-  addFault, advanceEmulatorClock, clearFaults, clearUpstreamLog, identitySigner, manualClock, startTestEmulator, testApp, upstreamCounts, type RunningEmulator,
+  IDENTITY,
+  OBSERVATIONS,
+  SIGNED_DATA,
+  TOKEN,
+  TOKENS_ME,
+  addFault,
+  advanceEmulatorClock,
+  clearFaults,
+  clearUpstreamLog,
+  identitySigner,
+  manualClock,
+  startTestEmulator,
+  testApp,
+  upstreamCounts,
+  type RunningEmulator,
 } from './helpers';
 
 /** Genesys access: token lifecycle, 429 / 5xx / timeouts, and recovery without a restart. */
 
 const TOKEN_LIFETIME_S = 3600;
-const IDENTITY_ENV = { IDENTITY_JWT_SECRET: IDENTITY.secret, IDENTITY_JWT_ISSUER: IDENTITY.issuer, IDENTITY_JWT_AUDIENCE: IDENTITY.audience, JWT_RATE_LIMIT_MAX: '1000' };
+const IDENTITY_ENV = {
+  IDENTITY_JWT_SECRET: IDENTITY.secret,
+  IDENTITY_JWT_ISSUER: IDENTITY.issuer,
+  IDENTITY_JWT_AUDIENCE: IDENTITY.audience,
+  JWT_RATE_LIMIT_MAX: '1000',
+};
 
 let emu: RunningEmulator;
 let sign: Awaited<ReturnType<typeof identitySigner>>;
@@ -25,10 +43,16 @@ beforeEach(async () => {
   await clearUpstreamLog(emu);
 });
 
-const jwtCall = (app: FastifyInstance, sub = 'user-1') => app.inject({ method: 'POST', url: '/jwt', headers: { authorization: `Bearer ${sign({ sub })}` } });
-const availability = (app: FastifyInstance) => app.inject({ method: 'POST', url: '/availability', payload: { queue_name: 'Chat Queue' } });
+const jwtCall = (app: FastifyInstance, sub = 'user-1') =>
+  app.inject({ method: 'POST', url: '/jwt', headers: { authorization: `Bearer ${sign({ sub })}` } });
+const availability = (app: FastifyInstance) =>
+  app.inject({ method: 'POST', url: '/availability', payload: { queue_name: 'Chat Queue' } });
 const entries = async (endpoint: string) =>
-  ((await (await fetch(`${emu.controlUrl}/requests?limit=1000`)).json()) as { entries: Array<{ endpoint: string; status: number }> }).entries.filter((e) => e.endpoint === endpoint);
+  (
+    (await (await fetch(`${emu.controlUrl}/requests?limit=1000`)).json()) as {
+      entries: Array<{ endpoint: string; status: number }>;
+    }
+  ).entries.filter((e) => e.endpoint === endpoint);
 
 describe('access token', () => {
   it('logs in lazily, once for many concurrent callers', async () => {
@@ -78,7 +102,12 @@ describe('access token', () => {
     const app = await testApp(emu, { ...IDENTITY_ENV, GENESYS_CLIENT_SECRET: 'wrong-secret' });
     const first = await jwtCall(app);
     expect(first.statusCode).toBe(502);
-    expect(first.json()).toEqual({ statusCode: 502, code: 'UPSTREAM_AUTH_FAILED', error: 'Bad Gateway', message: 'This server could not authenticate to Genesys Cloud' });
+    expect(first.json()).toEqual({
+      statusCode: 502,
+      code: 'UPSTREAM_AUTH_FAILED',
+      error: 'Bad Gateway',
+      message: 'This server could not authenticate to Genesys Cloud',
+    });
     expect((await availability(app)).json().code).toBe('UPSTREAM_AUTH_FAILED');
     const ready = await app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(503);
@@ -110,12 +139,17 @@ describe('429, 5xx and timeouts', () => {
     const res = await jwtCall(app);
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('30');
-    expect(res.json()).toEqual({ statusCode: 503, code: 'UPSTREAM_RATE_LIMITED', error: 'Service Unavailable', message: 'Genesys Cloud is rate limiting this server; retry in 30 seconds' });
+    expect(res.json()).toEqual({
+      statusCode: 503,
+      code: 'UPSTREAM_RATE_LIMITED',
+      error: 'Service Unavailable',
+      message: 'Genesys Cloud is rate limiting this server; retry in 30 seconds',
+    });
     expect((await entries(SIGNED_DATA)).map((e) => e.status)).toEqual([429]);
     await app.close();
   });
 
-  it('pauses availability refreshes for a rate limit\'s Retry-After', async () => {
+  it("pauses availability refreshes for a rate limit's Retry-After", async () => {
     const clock = manualClock();
     const app = await testApp(emu, { GENESYS_MAX_RETRIES: '0' }, { now: clock.now });
     await addFault(emu, { endpoint: OBSERVATIONS, status: 429, retryAfterSeconds: 20, times: 1 });
@@ -136,7 +170,12 @@ describe('429, 5xx and timeouts', () => {
     await addFault(emu, { endpoint: OBSERVATIONS, status: 503, times: 3 });
     const res = await availability(app);
     expect(res.statusCode).toBe(502);
-    expect(res.json()).toEqual({ statusCode: 502, code: 'UPSTREAM_UNAVAILABLE', error: 'Bad Gateway', message: 'Genesys Cloud is not reachable right now' });
+    expect(res.json()).toEqual({
+      statusCode: 502,
+      code: 'UPSTREAM_UNAVAILABLE',
+      error: 'Bad Gateway',
+      message: 'Genesys Cloud is not reachable right now',
+    });
     expect(res.body).not.toMatch(/Injected|service\.unavailable|contextId/);
     expect((await upstreamCounts(emu))[OBSERVATIONS]).toBe(3);
     // The fault is used up. The next attempt is paced by the calls spent (3 + 1, one 5 s interval each), then succeeds.
@@ -151,12 +190,21 @@ describe('429, 5xx and timeouts', () => {
 
   it('answers 504 UPSTREAM_TIMEOUT when Genesys is too slow, and recovers', async () => {
     const clock = manualClock();
-    const app = await testApp(emu, { GENESYS_REQUEST_TIMEOUT_MS: '150', GENESYS_MAX_RETRIES: '1', ...IDENTITY_ENV }, { now: clock.now });
+    const app = await testApp(
+      emu,
+      { GENESYS_REQUEST_TIMEOUT_MS: '150', GENESYS_MAX_RETRIES: '1', ...IDENTITY_ENV },
+      { now: clock.now },
+    );
     await jwtCall(app);
     await addFault(emu, { endpoint: OBSERVATIONS, latencyMs: 600, times: 2 });
     const res = await availability(app);
     expect(res.statusCode).toBe(504);
-    expect(res.json()).toEqual({ statusCode: 504, code: 'UPSTREAM_TIMEOUT', error: 'Gateway Timeout', message: 'Genesys Cloud did not answer in time' });
+    expect(res.json()).toEqual({
+      statusCode: 504,
+      code: 'UPSTREAM_TIMEOUT',
+      error: 'Gateway Timeout',
+      message: 'Genesys Cloud did not answer in time',
+    });
     await addFault(emu, { endpoint: SIGNED_DATA, latencyMs: 600, times: 2 });
     expect((await jwtCall(app)).json().code).toBe('UPSTREAM_TIMEOUT');
     // Three calls spent (two timed out): the next attempt comes three intervals later.
@@ -202,4 +250,3 @@ describe('GET /readyz', () => {
     await app.close();
   });
 });
-

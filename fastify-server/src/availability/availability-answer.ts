@@ -19,7 +19,7 @@ export function toAvailabilityAnswer(snapshot: QueueSnapshot, conversationId?: s
   return {
     estimatedWaitTime: waitSeconds === null ? null : Math.ceil(waitSeconds / 60),
     estimatedWaitSeconds: waitSeconds,
-    positionInQueue: conversationId === undefined ? null : observations.positions.get(conversationId) ?? null,
+    positionInQueue: conversationId === undefined ? null : (observations.positions.get(conversationId) ?? null),
     waitingInQueue: observations.waiting,
     numberOfOnQueueAgents: observations.onQueueAgents,
     agentsOnline: observations.onQueueAgents > 0,

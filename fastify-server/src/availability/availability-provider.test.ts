@@ -5,13 +5,20 @@ import { QueueDirectory } from './queue-directory';
 /** The provider with a scripted platform: behaviour the emulator cannot produce on demand. */
 
 const QUEUE_ID = 'q-1';
-const observations = (idle: number) => ({ results: [{ group: { queueId: QUEUE_ID }, data: [{ metric: 'oOnQueueUsers', qualifier: 'IDLE', stats: { count: idle } }] }] });
+const observations = (idle: number) => ({
+  results: [
+    { group: { queueId: QUEUE_ID }, data: [{ metric: 'oOnQueueUsers', qualifier: 'IDLE', stats: { count: idle } }] },
+  ],
+});
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 
 function setup() {
   let t = 1_000_000;
   const calls: string[] = [];
-  const script: { observations: Array<() => Promise<unknown>>; waitTime: Array<() => Promise<unknown>> } = { observations: [], waitTime: [] };
+  const script: { observations: Array<() => Promise<unknown>>; waitTime: Array<() => Promise<unknown>> } = {
+    observations: [],
+    waitTime: [],
+  };
   const platform = {
     queueObservations: async () => {
       calls.push('O');
@@ -19,20 +26,36 @@ function setup() {
     },
     estimatedWaitTime: async () => {
       calls.push('W');
-      return (script.waitTime.shift() ?? (async () => ({ results: [{ intent: 'CHAT', formula: 'BEST', estimatedWaitTimeSeconds: 30 }] })))() as never;
+      return (
+        script.waitTime.shift() ??
+        (async () => ({ results: [{ intent: 'CHAT', formula: 'BEST', estimatedWaitTimeSeconds: 30 }] }))
+      )() as never;
     },
     findQueueIdByName: async (name: string) => (name === 'Chat' ? QUEUE_ID : null),
   };
   const directory = new QueueDirectory({ platform, ttlMs: 600_000, now: () => t });
-  const provider = new AvailabilityProvider({ platform, directory, mediaType: 'chat', refreshIntervalMs: 5000, maxStalenessMs: 60_000, logger: silent, now: () => t });
+  const provider = new AvailabilityProvider({
+    platform,
+    directory,
+    mediaType: 'chat',
+    refreshIntervalMs: 5000,
+    maxStalenessMs: 60_000,
+    logger: silent,
+    now: () => t,
+  });
   return { provider, calls, script, advance: (ms: number) => void (t += ms) };
 }
 
 it('forgets a queue that answers 404 and looks its id up again', async () => {
   const { provider, script, advance } = setup();
-  const lookups = jest.spyOn((provider as unknown as { options: { directory: QueueDirectory } }).options.directory, 'forget');
+  const lookups = jest.spyOn(
+    (provider as unknown as { options: { directory: QueueDirectory } }).options.directory,
+    'forget',
+  );
   await provider.snapshot('Chat');
-  script.observations.push(async () => Promise.reject(new UpstreamError('queue observations', { kind: 'not-found', status: 404 })));
+  script.observations.push(async () =>
+    Promise.reject(new UpstreamError('queue observations', { kind: 'not-found', status: 404 })),
+  );
   advance(10_000);
   await provider.snapshot('Chat');
   await provider.idle();
@@ -71,8 +94,12 @@ it('makes a caller whose values are too old wait for the refresh in flight, so r
   await provider.snapshot('Chat');
   // Refreshes keep failing (so the cache is never idle) until the observations are older than 60 s.
   for (let i = 0; i < 20; i += 1) {
-    script.observations.push(async () => Promise.reject(new UpstreamError('queue observations', { kind: 'unavailable', status: 503 })));
-    script.waitTime.push(async () => Promise.reject(new UpstreamError('estimated wait time', { kind: 'unavailable', status: 503 })));
+    script.observations.push(async () =>
+      Promise.reject(new UpstreamError('queue observations', { kind: 'unavailable', status: 503 })),
+    );
+    script.waitTime.push(async () =>
+      Promise.reject(new UpstreamError('estimated wait time', { kind: 'unavailable', status: 503 })),
+    );
   }
   let last: unknown;
   for (let i = 0; i < 14; i += 1) {

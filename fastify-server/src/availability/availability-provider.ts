@@ -40,7 +40,11 @@ type Part = 'observations' | 'waitTime';
 interface QueueState {
   queueId: string;
   /** The last snapshot handed out, reused while its parts are the same (callers may cache per snapshot). */
-  composed?: { observations: Timed<ObservationSummary>; waitTime: Timed<number | null> | undefined; snapshot: QueueSnapshot };
+  composed?: {
+    observations: Timed<ObservationSummary>;
+    waitTime: Timed<number | null> | undefined;
+    snapshot: QueueSnapshot;
+  };
   observations?: Timed<ObservationSummary>;
   waitTime?: Timed<number | null>;
   /** Start of the last upstream attempt (success or not). */
@@ -121,7 +125,11 @@ export class AvailabilityProvider {
     return this.compose(s, observations, this.servable(waitTime, t) ? waitTime : undefined);
   }
 
-  private compose(s: QueueState, observations: Timed<ObservationSummary>, waitTime: Timed<number | null> | undefined): QueueSnapshot {
+  private compose(
+    s: QueueState,
+    observations: Timed<ObservationSummary>,
+    waitTime: Timed<number | null> | undefined,
+  ): QueueSnapshot {
     const c = s.composed;
     if (c && c.observations === observations && c.waitTime === waitTime) return c.snapshot;
     const snapshot: QueueSnapshot = {
@@ -143,7 +151,10 @@ export class AvailabilityProvider {
     const onAttempt = () => {
       calls += 1;
     };
-    const [observations, waitTime] = await Promise.allSettled([this.fetchObservations(s, { onAttempt }), this.fetchWaitTime(s, { onAttempt })]);
+    const [observations, waitTime] = await Promise.allSettled([
+      this.fetchObservations(s, { onAttempt }),
+      this.fetchWaitTime(s, { onAttempt }),
+    ]);
     if (observations.status === 'fulfilled') s.observations = observations.value;
     if (waitTime.status === 'fulfilled') s.waitTime = waitTime.value;
     const failed = [observations, waitTime].find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -183,11 +194,16 @@ export class AvailabilityProvider {
       s.lastError = undefined;
       return;
     }
-    const upstream = error instanceof UpstreamError ? error : new UpstreamError('availability refresh', { kind: 'rejected' });
+    const upstream =
+      error instanceof UpstreamError ? error : new UpstreamError('availability refresh', { kind: 'rejected' });
     s.lastError = upstream;
     // Genesys asked us to back off: do not come back before it says so.
-    if (upstream.failure.kind === 'rate-limited') s.nextAttemptAt = Math.max(s.nextAttemptAt, this.now() + upstream.failure.retryAfterMs);
-    this.options.logger.warn({ queueId: s.queueId, ...upstream.toLog() }, 'queue availability refresh failed; serving the last values while they are fresh enough');
+    if (upstream.failure.kind === 'rate-limited')
+      s.nextAttemptAt = Math.max(s.nextAttemptAt, this.now() + upstream.failure.retryAfterMs);
+    this.options.logger.warn(
+      { queueId: s.queueId, ...upstream.toLog() },
+      'queue availability refresh failed; serving the last values while they are fresh enough',
+    );
   }
 
   private async fetchObservations(s: QueueState, callOptions: CallOptions): Promise<Timed<ObservationSummary>> {

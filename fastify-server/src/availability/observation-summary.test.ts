@@ -8,19 +8,32 @@ describe('summarizeObservations', () => {
       {
         results: [
           // Order as the API gives it: INTERACTING first (the reference read only data[0]).
-          { group: { queueId: Q }, data: [
-            { metric: 'oOnQueueUsers', qualifier: 'INTERACTING', stats: { count: 3 } },
-            { metric: 'oOnQueueUsers', qualifier: 'IDLE', stats: { count: 2 } },
-            { metric: 'oOnQueueUsers', qualifier: 'NOT_RESPONDING', stats: { count: 4 } },
-          ] },
+          {
+            group: { queueId: Q },
+            data: [
+              { metric: 'oOnQueueUsers', qualifier: 'INTERACTING', stats: { count: 3 } },
+              { metric: 'oOnQueueUsers', qualifier: 'IDLE', stats: { count: 2 } },
+              { metric: 'oOnQueueUsers', qualifier: 'NOT_RESPONDING', stats: { count: 4 } },
+            ],
+          },
           { group: { queueId: Q, mediaType: 'voice' }, data: [{ metric: 'oWaiting', stats: { count: 7 } }] },
-          { group: { queueId: Q, mediaType: 'chat' }, data: [
-            { metric: 'oWaiting', stats: { count: 2 }, observations: [
-              { observationDate: '2026-01-01T10:00:05Z', conversationId: 'late' },
-              { observationDate: '2026-01-01T10:00:01Z', conversationId: 'early' },
-            ] },
-          ] },
-          { group: { queueId: 'other-queue' }, data: [{ metric: 'oOnQueueUsers', qualifier: 'IDLE', stats: { count: 50 } }] },
+          {
+            group: { queueId: Q, mediaType: 'chat' },
+            data: [
+              {
+                metric: 'oWaiting',
+                stats: { count: 2 },
+                observations: [
+                  { observationDate: '2026-01-01T10:00:05Z', conversationId: 'late' },
+                  { observationDate: '2026-01-01T10:00:01Z', conversationId: 'early' },
+                ],
+              },
+            ],
+          },
+          {
+            group: { queueId: 'other-queue' },
+            data: [{ metric: 'oOnQueueUsers', qualifier: 'IDLE', stats: { count: 50 } }],
+          },
         ],
       },
       Q,
@@ -29,15 +42,31 @@ describe('summarizeObservations', () => {
     expect(s.onQueueAgents).toBe(5);
     expect(s.agentsByStatus).toEqual({ INTERACTING: 3, IDLE: 2, NOT_RESPONDING: 4 });
     expect(s.waiting).toBe(2);
-    expect([...s.positions]).toEqual([['early', 1], ['late', 2]]);
+    expect([...s.positions]).toEqual([
+      ['early', 1],
+      ['late', 2],
+    ]);
   });
 
   it('puts higher routing priority first', () => {
     const s = summarizeObservations(
-      { results: [{ group: { queueId: Q, mediaType: 'chat' }, data: [{ metric: 'oWaiting', stats: { count: 2 }, observations: [
-        { observationDate: '2026-01-01T10:00:01Z', conversationId: 'normal', routingPriority: 0 },
-        { observationDate: '2026-01-01T10:00:09Z', conversationId: 'vip', routingPriority: 5 },
-      ] }] }] },
+      {
+        results: [
+          {
+            group: { queueId: Q, mediaType: 'chat' },
+            data: [
+              {
+                metric: 'oWaiting',
+                stats: { count: 2 },
+                observations: [
+                  { observationDate: '2026-01-01T10:00:01Z', conversationId: 'normal', routingPriority: 0 },
+                  { observationDate: '2026-01-01T10:00:09Z', conversationId: 'vip', routingPriority: 5 },
+                ],
+              },
+            ],
+          },
+        ],
+      },
       Q,
       'chat',
     );
@@ -59,10 +88,15 @@ describe('summarizeObservations', () => {
 
   it('reports the media type asked for (web messaging)', () => {
     const s = summarizeObservations(
-      { results: [
-        { group: { queueId: Q, mediaType: 'chat' }, data: [{ metric: 'oWaiting', stats: { count: 1 } }] },
-        { group: { queueId: Q, mediaType: 'message' }, data: [{ metric: 'oWaiting', stats: { count: 4 }, truncated: true }] },
-      ] },
+      {
+        results: [
+          { group: { queueId: Q, mediaType: 'chat' }, data: [{ metric: 'oWaiting', stats: { count: 1 } }] },
+          {
+            group: { queueId: Q, mediaType: 'message' },
+            data: [{ metric: 'oWaiting', stats: { count: 4 }, truncated: true }],
+          },
+        ],
+      },
       Q,
       'message',
     );

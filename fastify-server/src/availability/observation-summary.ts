@@ -31,7 +31,11 @@ const count = (stats: unknown): number => {
  * Reads a `QueueObservationQueryResponse` defensively: every level may be missing or empty (`data: []` when no
  * agent is on queue), entries are matched by metric, qualifier and group, never by position in an array.
  */
-export function summarizeObservations(response: QueueObservationResponse | undefined, queueId: string, mediaType: MediaType): ObservationSummary {
+export function summarizeObservations(
+  response: QueueObservationResponse | undefined,
+  queueId: string,
+  mediaType: MediaType,
+): ObservationSummary {
   const agentsByStatus: Record<string, number> = {};
   let onQueueAgents = 0;
   let waiting = 0;

@@ -31,7 +31,8 @@ export class QueueDirectory {
     const lookup = this.options.platform
       .findQueueIdByName(name, callOptions)
       .then((id) => {
-        const ttl = id === null ? Math.min(this.options.ttlMs, this.options.notFoundTtlMs ?? 60_000) : this.options.ttlMs;
+        const ttl =
+          id === null ? Math.min(this.options.ttlMs, this.options.notFoundTtlMs ?? 60_000) : this.options.ttlMs;
         this.cache.set(name, { id, expiresAt: this.now() + ttl });
         return id;
       })

@@ -1,7 +1,11 @@
 import { pickWaitSeconds } from './wait-time';
 
 describe('pickWaitSeconds', () => {
-  const r = (intent: string, estimatedWaitTimeSeconds: number) => ({ intent, formula: 'BEST', estimatedWaitTimeSeconds });
+  const r = (intent: string, estimatedWaitTimeSeconds: number) => ({
+    intent,
+    formula: 'BEST',
+    estimatedWaitTimeSeconds,
+  });
 
   it('prefers the intent of the media type, then ALL, then the first', () => {
     expect(pickWaitSeconds({ results: [r('CALL', 900), r('ALL', 300), r('CHAT', 95)] }, 'chat')).toBe(95);
@@ -13,6 +17,8 @@ describe('pickWaitSeconds', () => {
   it('is null, not 0, when there is no usable estimate', () => {
     expect(pickWaitSeconds(undefined, 'chat')).toBeNull();
     expect(pickWaitSeconds({ results: [] }, 'chat')).toBeNull();
-    expect(pickWaitSeconds({ results: [{ intent: 'CHAT', formula: 'BEST', estimatedWaitTimeSeconds: -1 }] }, 'chat')).toBeNull();
+    expect(
+      pickWaitSeconds({ results: [{ intent: 'CHAT', formula: 'BEST', estimatedWaitTimeSeconds: -1 }] }, 'chat'),
+    ).toBeNull();
   });
 });

@@ -9,8 +9,13 @@ const INTENT: Record<MediaType, string> = { chat: 'CHAT', message: 'MESSAGE' };
  */
 export function pickWaitSeconds(predictions: WaitTimePredictions | undefined, mediaType: MediaType): number | null {
   const results = (Array.isArray(predictions?.results) ? predictions.results : []).filter(
-    (r) => r && typeof r.estimatedWaitTimeSeconds === 'number' && Number.isFinite(r.estimatedWaitTimeSeconds) && r.estimatedWaitTimeSeconds >= 0,
+    (r) =>
+      r &&
+      typeof r.estimatedWaitTimeSeconds === 'number' &&
+      Number.isFinite(r.estimatedWaitTimeSeconds) &&
+      r.estimatedWaitTimeSeconds >= 0,
   );
-  const chosen = results.find((r) => r.intent === INTENT[mediaType]) ?? results.find((r) => r.intent === 'ALL') ?? results[0];
+  const chosen =
+    results.find((r) => r.intent === INTENT[mediaType]) ?? results.find((r) => r.intent === 'ALL') ?? results[0];
   return chosen ? Math.round(chosen.estimatedWaitTimeSeconds) : null;
 }

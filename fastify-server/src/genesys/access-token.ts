@@ -75,14 +75,19 @@ export class AccessTokenManager {
         (grant) => {
           const lifetime = Math.max(0, grant.expiresInMs);
           const margin = Math.min(this.maxMarginMs, lifetime * 0.1);
-          this.current = { token: grant.accessToken, expiresAt: started + lifetime, refreshAt: started + lifetime - margin };
+          this.current = {
+            token: grant.accessToken,
+            expiresAt: started + lifetime,
+            refreshAt: started + lifetime - margin,
+          };
           this.failure = undefined;
           return grant.accessToken;
         },
         (raw: unknown) => {
           const error = toUpstreamError(raw, 'login');
           // Wrong credentials do not fix themselves; transient failures are retried by the caller's retry loop.
-          if (error.failure.kind === 'unauthorized' || error.failure.kind === 'rejected') this.failure = { error, until: this.now() + this.cooldownMs };
+          if (error.failure.kind === 'unauthorized' || error.failure.kind === 'rejected')
+            this.failure = { error, until: this.now() + this.cooldownMs };
           throw error;
         },
       )

@@ -64,7 +64,13 @@ const PAGE_SIZE = 100;
 const MAX_PAGES = 50;
 
 /** `setGateway` takes host, protocol and port separately and must not see a scheme in `host` (reference §1.5). */
-export function gatewayFor(url: URL): { host: string; protocol: string; port?: number; path_params_login: string; path_params_api: string } {
+export function gatewayFor(url: URL): {
+  host: string;
+  protocol: string;
+  port?: number;
+  path_params_login: string;
+  path_params_api: string;
+} {
   const path = url.pathname.replace(/\/+$/, '');
   return {
     host: url.hostname,
@@ -99,7 +105,10 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
     ...(options.now ? { now: options.now } : {}),
     login: async () => {
       const auth = await client.loginClientCredentialsGrant(options.clientId, options.clientSecret);
-      logger.info({ expiresAt: new Date(auth.tokenExpiryTime ?? 0).toISOString() }, 'obtained a Genesys Cloud access token');
+      logger.info(
+        { expiresAt: new Date(auth.tokenExpiryTime ?? 0).toISOString() },
+        'obtained a Genesys Cloud access token',
+      );
       return { accessToken: auth.accessToken ?? '', expiresInMs: (auth.tokenExpiryTime ?? 0) - Date.now() };
     },
   });
@@ -122,14 +131,23 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
         const error = loginFailed ? raw : toUpstreamError(raw, operation, attempts);
         // A 401 with a token our clock thinks valid: it was revoked or expired early (e.g. an idle timeout, §1.1).
         // Log in again once and repeat the call; a second 401 is a real permission problem.
-        if (!loginFailed && token !== undefined && !reauthenticated && error.failure.kind === 'unauthorized' && error.failure.status === 401) {
+        if (
+          !loginFailed &&
+          token !== undefined &&
+          !reauthenticated &&
+          error.failure.kind === 'unauthorized' &&
+          error.failure.status === 401
+        ) {
           reauthenticated = true;
           tokens.invalidate(token);
           logger.info({ operation }, 'Genesys Cloud rejected the access token; logging in again');
           continue;
         }
         if (!error.retryable || retry >= retries) throw new UpstreamError(error.operation, error.failure, attempts);
-        const delay = error.failure.kind === 'rate-limited' ? error.failure.retryAfterMs : backoffDelay(retry, { baseMs: options.retryBaseDelayMs }, options.random);
+        const delay =
+          error.failure.kind === 'rate-limited'
+            ? error.failure.retryAfterMs
+            : backoffDelay(retry, { baseMs: options.retryBaseDelayMs }, options.random);
         if (delay > options.maxRetryWaitMs) throw new UpstreamError(error.operation, error.failure, attempts);
         retry += 1;
         logger.warn({ ...error.toLog(), retry, delayMs: delay }, 'Genesys Cloud call failed; retrying');
@@ -161,7 +179,10 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
       // Filter on the queue only and pick media types here: whether a mediaType predicate also filters the user
       // metrics is not documented (reference §3.1). detailMetrics gives the waiting conversations for positions.
       const query: platformClient.Models.QueueObservationQuery = {
-        filter: { type: 'or', predicates: [{ type: 'dimension', dimension: 'queueId', operator: 'matches', value: queueId }] },
+        filter: {
+          type: 'or',
+          predicates: [{ type: 'dimension', dimension: 'queueId', operator: 'matches', value: queueId }],
+        },
         metrics: ['oOnQueueUsers', 'oWaiting'],
         detailMetrics: ['oWaiting'],
       };
@@ -175,10 +196,23 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
     async signData(data, opts) {
       const body = await call<{ jwt?: unknown }>(
         'signed data',
-        () => client.callApi('/api/v2/signeddata', 'POST', {}, {}, {}, {}, data, ['PureCloud OAuth'], ['application/json'], ['application/json']),
+        () =>
+          client.callApi(
+            '/api/v2/signeddata',
+            'POST',
+            {},
+            {},
+            {},
+            {},
+            data,
+            ['PureCloud OAuth'],
+            ['application/json'],
+            ['application/json'],
+          ),
         opts,
       );
-      if (typeof body?.jwt !== 'string' || body.jwt === '') throw new UpstreamError('signed data', { kind: 'rejected', status: 200 });
+      if (typeof body?.jwt !== 'string' || body.jwt === '')
+        throw new UpstreamError('signed data', { kind: 'rejected', status: 200 });
       return body.jwt;
     },
 

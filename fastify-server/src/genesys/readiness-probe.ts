@@ -23,7 +23,11 @@ export class ReadinessProbe {
       .tokenInfo({ retries: 0 })
       .then(
         (): Readiness => ({ ready: true, checkedAt: this.now() }),
-        (e: unknown): Readiness => ({ ready: false, checkedAt: this.now(), error: e instanceof UpstreamError ? e : new UpstreamError('token info', { kind: 'rejected' }) }),
+        (e: unknown): Readiness => ({
+          ready: false,
+          checkedAt: this.now(),
+          error: e instanceof UpstreamError ? e : new UpstreamError('token info', { kind: 'rejected' }),
+        }),
       )
       .then((r) => {
         this.last = r;

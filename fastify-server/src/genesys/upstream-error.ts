@@ -25,7 +25,9 @@ export class UpstreamError extends Error {
   }
 
   get retryable(): boolean {
-    return this.failure.kind === 'rate-limited' || this.failure.kind === 'timeout' || this.failure.kind === 'unavailable';
+    return (
+      this.failure.kind === 'rate-limited' || this.failure.kind === 'timeout' || this.failure.kind === 'unavailable'
+    );
   }
 
   /** What a log line may show. */
@@ -64,10 +66,12 @@ function inspect(raw: unknown): { status?: number; headers?: HeaderBag; transpor
   if (typeof raw !== 'object' || raw === null) return {};
   const r = raw as Record<string, unknown>;
   // Extended response (setReturnExtendedResponses(true)): status and headers at the top.
-  if (typeof r['status'] === 'number' && 'headers' in r) return { status: r['status'], headers: r['headers'] as HeaderBag };
+  if (typeof r['status'] === 'number' && 'headers' in r)
+    return { status: r['status'], headers: r['headers'] as HeaderBag };
   // AxiosError: a response when the server answered, else a transport code (ECONNABORTED, ECONNREFUSED, ...).
   const response = r['response'] as Record<string, unknown> | undefined;
-  if (response && typeof response['status'] === 'number') return { status: response['status'], headers: response['headers'] as HeaderBag };
+  if (response && typeof response['status'] === 'number')
+    return { status: response['status'], headers: response['headers'] as HeaderBag };
   if (typeof r['code'] === 'string') return { transportCode: r['code'] };
   // Plain-mode error body `{status, code, message}`.
   if (typeof r['status'] === 'number') return { status: r['status'] };
@@ -79,7 +83,8 @@ const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 function classify(status: number | undefined, headers: HeaderBag, transportCode: string | undefined): UpstreamFailure {
   if (status === undefined) {
     if (transportCode && TIMEOUT_CODES.has(transportCode)) return { kind: 'timeout' };
-    if (transportCode && (transportCode.startsWith('E') || transportCode.startsWith('ERR_'))) return { kind: 'unavailable', transportCode };
+    if (transportCode && (transportCode.startsWith('E') || transportCode.startsWith('ERR_')))
+      return { kind: 'unavailable', transportCode };
     return { kind: 'rejected' };
   }
   if (status === 429) return { kind: 'rate-limited', status, retryAfterMs: retryAfterMs(headers) };
@@ -92,7 +97,10 @@ function classify(status: number | undefined, headers: HeaderBag, transportCode:
 
 function header(headers: HeaderBag, name: string): string | undefined {
   if (!headers) return undefined;
-  const value = typeof (headers as { get?: unknown }).get === 'function' ? (headers as { get: (n: string) => unknown }).get(name) : (headers as Record<string, unknown>)[name];
+  const value =
+    typeof (headers as { get?: unknown }).get === 'function'
+      ? (headers as { get: (n: string) => unknown }).get(name)
+      : (headers as Record<string, unknown>)[name];
   return value === undefined || value === null ? undefined : String(value);
 }
 

@@ -21,20 +21,28 @@ export default fp(
     app.setErrorHandler((error: FastifyError | UpstreamError | Error, request, reply) => {
       const mapped = toAppError(error, request);
       if (mapped.statusCode >= 500) {
-        if (error instanceof UpstreamError) request.log.warn({ upstream: error.toLog(), code: mapped.code }, 'upstream failure');
+        if (error instanceof UpstreamError)
+          request.log.warn({ upstream: error.toLog(), code: mapped.code }, 'upstream failure');
         else if (!isAppError(error)) request.log.error({ err: error }, 'unhandled error');
       }
       return send(reply, mapped);
     });
 
-    app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => send(reply, new Errors.RouteNotFound(request.method, request.url.split('?')[0] ?? '') as AppError));
+    app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) =>
+      send(reply, new Errors.RouteNotFound(request.method, request.url.split('?')[0] ?? '') as AppError),
+    );
   },
   { name: 'error-handler', dependencies: ['@fastify/rate-limit'] },
 );
 
 function send(reply: FastifyReply, error: AppError): FastifyReply {
   if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
-  const body: ErrorBody = { statusCode: error.statusCode, code: error.code, error: STATUS_CODES[error.statusCode] ?? 'Error', message: error.message };
+  const body: ErrorBody = {
+    statusCode: error.statusCode,
+    code: error.code,
+    error: STATUS_CODES[error.statusCode] ?? 'Error',
+    message: error.message,
+  };
   return reply.code(error.statusCode).type('application/json; charset=utf-8').send(body);
 }
 
@@ -54,6 +62,7 @@ function toAppError(error: FastifyError | UpstreamError | Error, request: Fastif
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
   // Other client errors from Fastify (malformed JSON, empty body, bad content length): their message is about the
   // request, not about us, so it may be shown.
-  if (status >= 400 && status < 500) return new Errors.BadRequest(status === 400 ? e.message : STATUS_CODES[status] ?? 'bad request') as AppError;
+  if (status >= 400 && status < 500)
+    return new Errors.BadRequest(status === 400 ? e.message : (STATUS_CODES[status] ?? 'bad request')) as AppError;
   return new Errors.Internal() as AppError;
 }

@@ -67,11 +67,13 @@ export default fp<IdentityPluginOptions>(
       } catch (e) {
         const code = (e as { code?: string }).code;
         if (code === 'FST_JWT_NO_AUTHORIZATION_IN_HEADER') throw new Errors.IdentityRequired();
-        if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED') throw new Errors.IdentityInvalid('has expired; get a new one from the site');
+        if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED')
+          throw new Errors.IdentityInvalid('has expired; get a new one from the site');
         throw new Errors.IdentityInvalid('is not valid (signature, issuer, audience or format)');
       }
       const { sub, name, email } = claims;
-      if (typeof sub !== 'string' || sub === '' || sub.length > 256) throw new Errors.IdentityInvalid('has no usable subject ("sub")');
+      if (typeof sub !== 'string' || sub === '' || sub.length > 256)
+        throw new Errors.IdentityInvalid('has no usable subject ("sub")');
       const verified: VerifiedIdentity = { sub };
       // Optional display claims: kept only when they are sane strings, as the agent sees them.
       if (typeof name === 'string' && name !== '' && name.length <= 256) verified.name = name;

@@ -10,19 +10,35 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig }> = as
   // never more than the configured level either).
   const probe = { config: { rateLimit: false }, logLevel: quieter(config.server.logLevel, 'warn') } as const;
 
-  app.get('/healthz', { ...probe, schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  app.get(
+    '/healthz',
+    { ...probe, schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
 
-  app.get('/readyz', { ...probe, schema: { response: { 200: Type.Object({ status: Type.Literal('ready') }), ...errorResponses } } }, async (request) => {
-    const readiness = await app.readiness.check();
-    if (!readiness.ready) {
-      request.log.warn({ upstream: readiness.error.toLog() }, 'not ready');
-      throw new Errors.NotReady();
-    }
-    return { status: 'ready' as const };
-  });
+  app.get(
+    '/readyz',
+    { ...probe, schema: { response: { 200: Type.Object({ status: Type.Literal('ready') }), ...errorResponses } } },
+    async (request) => {
+      const readiness = await app.readiness.check();
+      if (!readiness.ready) {
+        request.log.warn({ upstream: readiness.error.toLog() }, 'not ready');
+        throw new Errors.NotReady();
+      }
+      return { status: 'ready' as const };
+    },
+  );
 };
 
-const SEVERITY = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Number.POSITIVE_INFINITY } as const;
+const SEVERITY = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Number.POSITIVE_INFINITY,
+} as const;
 
 function quieter(a: keyof typeof SEVERITY, b: keyof typeof SEVERITY): keyof typeof SEVERITY {
   return SEVERITY[a] >= SEVERITY[b] ? a : b;

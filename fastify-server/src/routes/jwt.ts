@@ -27,7 +27,8 @@ export const jwtRoute: FastifyPluginAsyncTypebox<{ config: AppConfig }> = async 
       preHandler: async (request) => {
         await app.verifyIdentity(request);
         const limit = await perUser?.(request);
-        if (limit && !limit.isAllowed && limit.isExceeded) throw withRetryAfter(new Errors.RateLimited(limit.ttlInSeconds), limit.ttlInSeconds);
+        if (limit && !limit.isAllowed && limit.isExceeded)
+          throw withRetryAfter(new Errors.RateLimited(limit.ttlInSeconds), limit.ttlInSeconds);
       },
     },
     async (request, reply) => {

@@ -34,7 +34,8 @@ export interface AssistantResponse {
 
 /** Shown instead of the "Connect to agent" card when nobody is on the queue. */
 export const AGENT_UNAVAILABLE_MESSAGE = 'Sorry, no agents are available right now. Please try again later.';
-export const AGENT_AVAILABLE_MESSAGE = 'A member of our team is available. Select "Connect to agent" to start chatting.';
+export const AGENT_AVAILABLE_MESSAGE =
+  'A member of our team is available. Select "Connect to agent" to start chatting.';
 
 export const WELCOME =
   "Hi! I'm the demo assistant. I only know a few things, but I can hand you over to a person on our service desk. " +
@@ -45,7 +46,8 @@ const HELP =
   'say "talk to someone". While you chat with the agent, everything you type goes to them; the agent answers from ' +
   'the agent console (the other link on this page).';
 
-const HOURS = 'Our service desk is open Monday to Friday, 8:00 to 18:00. Outside those hours I may tell you that no agent is available.';
+const HOURS =
+  'Our service desk is open Monday to Friday, 8:00 to 18:00. Outside those hours I may tell you that no agent is available.';
 
 /**
  * Asking for a person, in the ways people do: "agent", "human", "a real person", "talk to someone", "live chat",
@@ -96,7 +98,12 @@ export function assistantReply(text: string, id: string = `assistant-${Date.now(
   }
   if (/\b(help|what can you do|how does (this|it) work)\b/i.test(said)) return reply(textItem(HELP));
   if (/\b(hours?|open(ing)?|close[ds]?|when)\b/i.test(said)) return reply(textItem(HOURS));
-  if (/^(hi|hello|hey|good (morning|afternoon|evening))\b/i.test(said)) return reply(textItem('Hello! How can I help? Say "agent" any time to talk to a person.'));
+  if (/^(hi|hello|hey|good (morning|afternoon|evening))\b/i.test(said))
+    return reply(textItem('Hello! How can I help? Say "agent" any time to talk to a person.'));
   if (/\b(thanks?|thank you|cheers)\b/i.test(said)) return reply(textItem("You're welcome!"));
-  return reply(textItem(`I'm only a tiny demo assistant, so I can't answer "${said.length > 80 ? `${said.slice(0, 80)}…` : said}". Type "agent" to talk to a person.`));
+  return reply(
+    textItem(
+      `I'm only a tiny demo assistant, so I can't answer "${said.length > 80 ? `${said.slice(0, 80)}…` : said}". Type "agent" to talk to a person.`,
+    ),
+  );
 }

@@ -2,7 +2,11 @@ import { DemoLogin } from './login';
 
 function memoryStorage() {
   const m = new Map<string, string>();
-  return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k) };
+  return {
+    getItem: (k: string) => m.get(k) ?? null,
+    setItem: (k: string, v: string) => void m.set(k, v),
+    removeItem: (k: string) => void m.delete(k),
+  };
 }
 
 /** A stand-in for the demo server's `POST /demo-login`: a new token per call. */
@@ -11,7 +15,10 @@ function server(status = 200) {
   const fetchImpl = (async (_url: string, init?: RequestInit) => {
     const body = JSON.parse(String(init?.body)) as { name: string; email: string };
     requests.push(body);
-    const reply = status === 200 ? { token: `token-${requests.length}`, expiresAt: 1_000, user: body } : { error: 'Enter an email address.' };
+    const reply =
+      status === 200
+        ? { token: `token-${requests.length}`, expiresAt: 1_000, user: body }
+        : { error: 'Enter an email address.' };
     return new Response(JSON.stringify(reply), { status, headers: { 'content-type': 'application/json' } });
   }) as typeof fetch;
   return { fetchImpl, requests };

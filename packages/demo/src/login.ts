@@ -65,7 +65,12 @@ export class DemoLogin {
       body: JSON.stringify({ name: user.name.trim(), email: user.email.trim() }),
     });
     const body = (await res.json().catch(() => ({}))) as Partial<DemoLoginReply> & { error?: string };
-    if (!res.ok || typeof body.token !== 'string' || typeof body.expiresAt !== 'number' || typeof body.user?.name !== 'string') {
+    if (
+      !res.ok ||
+      typeof body.token !== 'string' ||
+      typeof body.expiresAt !== 'number' ||
+      typeof body.user?.name !== 'string'
+    ) {
       throw new Error(body.error ?? `the demo login failed (${res.status})`);
     }
     return { token: body.token, expiresAt: body.expiresAt, user: body.user };

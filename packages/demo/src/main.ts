@@ -1,6 +1,12 @@
 import '@carbon/ai-chat/dist/es/web-components/cds-aichat-container/index.js';
-import type { CdsAiChatContainerAttributes, ChatInstance, MessageRequest, MessageResponse, PublicConfig } from '@carbon/ai-chat';
-import { createGenesysServiceDeskFactory, type GenesysServiceDeskOptions } from 'genesys-servicedesk';
+import type {
+  CdsAiChatContainerAttributes,
+  ChatInstance,
+  MessageRequest,
+  MessageResponse,
+  PublicConfig,
+} from '@carbon/ai-chat';
+import { createGenesysServiceDeskFactory, type GenesysServiceDeskOptions } from 'genesys-handoff-servicedesk';
 import { assistantReply } from './assistant';
 import { loadDemoConfig, type DemoConfig } from './demo-config';
 import { DemoLogin, type DemoUser } from './login';
@@ -38,7 +44,11 @@ function guestName(): string {
  * (reference webchat-hosts.md §1.2). Logging in or out therefore reloads the page; a running agent chat is picked
  * up again through the service desk's `reconnect`.
  */
-function serviceDeskFactory(config: DemoConfig, login: DemoLogin, user: DemoUser | null): PublicConfig['serviceDeskFactory'] {
+function serviceDeskFactory(
+  config: DemoConfig,
+  login: DemoLogin,
+  user: DemoUser | null,
+): PublicConfig['serviceDeskFactory'] {
   const common: Partial<GenesysServiceDeskOptions> = { host: 'carbon', availability: true };
   const options: GenesysServiceDeskOptions =
     user && config.authServerBaseUrl
@@ -59,7 +69,9 @@ function renderPage(config: DemoConfig, login: DemoLogin, user: DemoUser | null)
     ? 'here a local Genesys Cloud emulator stands in for it, so no Genesys org is needed.'
     : 'this demo is connected to your Genesys Cloud organization.';
   if (config.agentConsoleUrl) $<HTMLAnchorElement>('console-link').href = config.agentConsoleUrl;
-  else $('console-step').textContent = 'Play the agent: accept the chat in Genesys Cloud (the queue of your middleware configuration) and reply.';
+  else
+    $('console-step').textContent =
+      'Play the agent: accept the chat in Genesys Cloud (the queue of your middleware configuration) and reply.';
 
   if (!config.login) {
     $('login-off').hidden = false;
@@ -116,5 +128,8 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   console.error('The demo failed to start', e);
-  document.body.insertAdjacentHTML('afterbegin', '<p class="error" role="alert">The demo failed to start: is the demo server running? See the console.</p>');
+  document.body.insertAdjacentHTML(
+    'afterbegin',
+    '<p class="error" role="alert">The demo failed to start: is the demo server running? See the console.</p>',
+  );
 });

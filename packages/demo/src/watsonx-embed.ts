@@ -74,7 +74,13 @@ async function main(): Promise<void> {
   window.WebChatServiceDeskFactoryOptions = { serverBaseUrl: config.serverBaseUrl, availability: true };
   await loadScript(bundleUrl);
   const type = typeof window.WebChatServiceDeskFactory;
-  show('factory-check', type === 'function', type === 'function' ? 'window.WebChatServiceDeskFactory is a function ✓' : `window.WebChatServiceDeskFactory is ${type} ✗`);
+  show(
+    'factory-check',
+    type === 'function',
+    type === 'function'
+      ? 'window.WebChatServiceDeskFactory is a function ✓'
+      : `window.WebChatServiceDeskFactory is ${type} ✗`,
+  );
 
   // Step 3 without IBM's script: the options web chat would read.
   window.watsonAssistantChatOptions = {
@@ -83,8 +89,13 @@ async function main(): Promise<void> {
     serviceInstanceID: 'YOUR_SERVICE_INSTANCE_ID',
     serviceDeskFactory: window.WebChatServiceDeskFactory,
   };
-  const wired = window.watsonAssistantChatOptions['serviceDeskFactory'] === window.WebChatServiceDeskFactory && type === 'function';
-  show('options-check', wired, wired ? 'set to window.WebChatServiceDeskFactory ✓ (web chat itself is not loaded offline)' : 'not set ✗');
+  const wired =
+    window.watsonAssistantChatOptions['serviceDeskFactory'] === window.WebChatServiceDeskFactory && type === 'function';
+  show(
+    'options-check',
+    wired,
+    wired ? 'set to window.WebChatServiceDeskFactory ✓ (web chat itself is not loaded offline)' : 'not set ✗',
+  );
 }
 
 main().catch((e: unknown) => show('factory-check', false, `failed: ${e instanceof Error ? e.message : String(e)}`));

@@ -23,7 +23,10 @@ export interface DemoServerOptions {
 }
 
 /** Defaults match `scripts/dev.ts`: middlewares on 3000 (anonymous) and 3001 (authenticated). */
-export const DEMO_IDENTITY_DEFAULTS = { issuer: 'genesys-handoff-demo', audience: 'genesys-handoff-middleware' } as const;
+export const DEMO_IDENTITY_DEFAULTS = {
+  issuer: 'genesys-handoff-demo',
+  audience: 'genesys-handoff-middleware',
+} as const;
 
 /**
  * From the environment: `DEMO_SERVER_BASE_URL`, `DEMO_AUTH_SERVER_BASE_URL`, `DEMO_AGENT_CONSOLE_URL`,
@@ -64,7 +67,8 @@ export function demoServer(options: DemoServerOptions): Plugin {
     const path = (req.url ?? '').split('?')[0];
     if (path === '/demo-config.json' && req.method === 'GET') return json(res, 200, config);
     if (path !== '/demo-login') return next();
-    if (!login || !secret || !options.identity) return json(res, 404, { error: 'The demo login is off (set DEMO_IDENTITY_JWT_SECRET).' });
+    if (!login || !secret || !options.identity)
+      return json(res, 404, { error: 'The demo login is off (set DEMO_IDENTITY_JWT_SECRET).' });
     if (req.method !== 'POST') return json(res, 405, { error: 'POST {name, email}' });
     // Same-origin only: another site must not be able to mint identities for this page's visitors.
     if (!sameOrigin(req)) return json(res, 403, { error: 'cross-origin demo login refused' });

@@ -19,30 +19,47 @@ export function servicedeskBundle(options: { configFile: string; watchDir: strin
   const bundle = () => {
     cached ??= new Promise((resolve, reject) => {
       const outDir = mkdtempSync(join(tmpdir(), 'servicedesk-bundle-'));
-      const args = [vite, 'build', '--config', options.configFile, '--mode', 'bundle', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'];
-      execFile(process.execPath, args, { cwd: dirname(options.configFile), env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' } }, (error, stdout, stderr) => {
-        try {
-          if (error) return reject(new Error(`building ${FILE} failed: ${error.message}\n${stdout}\n${stderr}`));
-          let map: string | null = null;
+      const args = [
+        vite,
+        'build',
+        '--config',
+        options.configFile,
+        '--mode',
+        'bundle',
+        '--outDir',
+        outDir,
+        '--emptyOutDir',
+        '--logLevel',
+        'warn',
+      ];
+      execFile(
+        process.execPath,
+        args,
+        { cwd: dirname(options.configFile), env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' } },
+        (error, stdout, stderr) => {
           try {
-            map = readFileSync(join(outDir, `${FILE}.map`), 'utf8');
-          } catch {
-            // no source map: fine
+            if (error) return reject(new Error(`building ${FILE} failed: ${error.message}\n${stdout}\n${stderr}`));
+            let map: string | null = null;
+            try {
+              map = readFileSync(join(outDir, `${FILE}.map`), 'utf8');
+            } catch {
+              // no source map: fine
+            }
+            resolve({ code: readFileSync(join(outDir, FILE), 'utf8'), map });
+          } catch (e) {
+            reject(e instanceof Error ? e : new Error(String(e)));
+          } finally {
+            rmSync(outDir, { recursive: true, force: true });
           }
-          resolve({ code: readFileSync(join(outDir, FILE), 'utf8'), map });
-        } catch (e) {
-          reject(e instanceof Error ? e : new Error(String(e)));
-        } finally {
-          rmSync(outDir, { recursive: true, force: true });
-        }
-      });
+        },
+      );
     });
     cached.catch(() => (cached = undefined));
     return cached;
   };
 
   return {
-    name: 'genesys-servicedesk-bundle',
+    name: 'genesys-handoff-servicedesk-bundle',
     async generateBundle() {
       const { code, map } = await bundle();
       this.emitFile({ type: 'asset', fileName: FILE, source: code });
@@ -61,7 +78,10 @@ export function servicedeskBundle(options: { configFile: string; watchDir: strin
           .then(({ code, map }) => {
             const body = path.endsWith('.map') ? map : code;
             if (body === null) return next();
-            res.setHeader('content-type', path.endsWith('.map') ? 'application/json' : 'text/javascript; charset=utf-8');
+            res.setHeader(
+              'content-type',
+              path.endsWith('.map') ? 'application/json' : 'text/javascript; charset=utf-8',
+            );
             res.setHeader('cache-control', 'no-cache');
             res.end(body);
           })

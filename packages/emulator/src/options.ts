@@ -1,0 +1,189 @@
+/**
+ * Emulator configuration. Everything the protocol documents leave open ("[Unknown]" in the reference) is a knob
+ * here, with the reference's suggested default.
+ */
+
+export interface DeploymentConfig {
+  /** Web chat deployment id (`deploymentId` in the create request, `did` in the guest JWT). */
+  id: string;
+  /** The widget setting "Require Authentication": create needs a `memberAuthToken` from `POST /api/v2/signeddata`. */
+  requireAuth?: boolean;
+  /** Allowed `Origin`s for create; empty or absent allows every origin. A browser create from another origin gets 403 `origin.not.allowed`. */
+  allowedOrigins?: string[];
+  /** A disabled deployment answers 400 `chat.deployment.disabled`. */
+  disabled?: boolean;
+  /**
+   * An Architect inbound chat flow: when set, a WORKFLOW member joins after the socket attaches, optionally posts a
+   * notice, and leaves before the chat is queued.
+   */
+  workflow?: { displayName: string; notice?: string } | null;
+}
+
+export interface QueueConfig {
+  id: string;
+  name: string;
+  /** Average handle time used to compute the estimated wait (seconds). @default 120 */
+  averageHandleSeconds?: number;
+  /**
+   * Conversations of other media types in this queue (voice, email, message, ...), reported by the observations query
+   * beside the chat numbers, so a client that sums every media type is caught.
+   */
+  otherMedia?: Record<string, { waiting?: number; interacting?: number }>;
+}
+
+export type RoutingStatus = 'OFF_QUEUE' | 'IDLE' | 'INTERACTING' | 'COMMUNICATING' | 'NOT_RESPONDING';
+
+export interface AgentConfig {
+  id: string;
+  name: string;
+  /** @default an SVG with the agent's initials served by the emulator at `/avatars/{agentId}.svg` */
+  avatarImageUrl?: string;
+  /** Queue ids this agent is a member of. @default every queue */
+  queueIds?: string[];
+  /** On queue (available for routing) at start. @default true */
+  onQueue?: boolean;
+}
+
+export interface OAuthClientConfig {
+  clientId: string;
+  clientSecret: string;
+  name?: string;
+}
+
+export type TransferOrder = 'leave-first' | 'alert-first';
+
+/** Settings that tests and the console may change at run time (`PUT /control/settings`). */
+export interface RuntimeSettings {
+  /** Interval of `channel.metadata` heartbeat frames on guest sockets (ms). @default 30000 */
+  heartbeatIntervalMs: number;
+  /** Guest inactivity before the chat is ended, counted only once an agent has joined (ms). @default 900000 (15 min) */
+  guestInactivityMs: number;
+  /** During a transfer, whether the old agent's DISCONNECTED comes before the new agent's ALERTING. @default 'leave-first' */
+  transferOrder: TransferOrder;
+  /** Close guest sockets with 1001 "The conversation is ended" when the chat ends. @default true */
+  closeSocketOnEnd: boolean;
+  /** Replay the events a socket missed when it reconnects (Genesys does not; for robustness tests only). @default false */
+  replayOnReconnect: boolean;
+  /** Send every event frame twice (the swagger warns of re-delivery). @default false */
+  duplicateEvents: boolean;
+  /** Broadcast the echo of a posted message or typing before the REST response is sent. @default false */
+  echoBeforeResponse: boolean;
+  /** How long the REST response waits after the echo when `echoBeforeResponse` is on (ms). @default 50 */
+  echoLeadMs: number;
+  /** Delay between agent ALERTING and CONNECTED when a chat is accepted (ms). @default 0 */
+  alertingMs: number;
+  /** What create does with a queue name it does not know: reject (400 `chat.error.invalid.queue`) or accept and never route. @default 'reject' */
+  unknownQueue: 'reject' | 'accept-never-route';
+  /** An automatic agent that accepts queued chats and answers every guest message (demos and load). */
+  autoAgent: AutoAgentSettings;
+}
+
+export interface AutoAgentSettings {
+  enabled: boolean;
+  /** Agent id the automatic agent acts as. @default the first configured agent */
+  agentId?: string;
+  /** Delay before accepting a queued chat (ms). @default 1000 */
+  acceptDelayMs: number;
+  /** Delay before answering a guest message, during which the agent is shown typing (ms). @default 800 */
+  replyDelayMs: number;
+  /** Greeting sent once connected. @default "Hi, I'm {name}. How can I help?" */
+  greeting: string;
+}
+
+export interface EmulatorOptions extends Partial<Omit<RuntimeSettings, 'autoAgent'>> {
+  /** TCP port; 0 picks a free one. @default 8787 */
+  port?: number;
+  /** Interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  organizationId?: string;
+  organizationName?: string;
+  deployments?: DeploymentConfig[];
+  queues?: QueueConfig[];
+  agents?: AgentConfig[];
+  oauthClients?: OAuthClientConfig[];
+  /** Lifetime of guest chat JWTs (seconds). Real samples show ~21 h. @default 75600 */
+  guestJwtLifetimeSeconds?: number;
+  /** Lifetime of client-credentials access tokens (seconds). @default 86400 */
+  accessTokenLifetimeSeconds?: number;
+  /** Lifetime of signed-data JWTs (seconds). @default 3600 */
+  signedDataLifetimeSeconds?: number;
+  /** Platform API requests per minute per access token before 429. @default 300 */
+  platformRateLimitPerMinute?: number;
+  autoAgent?: Partial<AutoAgentSettings>;
+  /** Fastify request logging to stdout. @default false */
+  logger?: boolean;
+}
+
+/** Fixed ids of the built-in demo setup, so the middleware's `.env` can point at them. */
+export const DEMO = {
+  organizationId: '5a1f2c3d-0e4b-4c6a-9d8e-7f6a5b4c3d2e',
+  deploymentId: '9c0e8f7a-6b5d-4c3e-8a1b-2d3c4e5f6a7b',
+  authDeploymentId: 'a7b6c5d4-e3f2-4a1b-9c8d-7e6f5a4b3c2d',
+  queueName: 'Chat Queue',
+  queueId: '3b9d2e71-4c5a-4f60-8e1d-92a7c6b5d403',
+  clientId: 'emulator-client-id',
+  clientSecret: 'emulator-client-secret',
+} as const;
+
+export interface ResolvedOptions extends RuntimeSettings {
+  port: number;
+  host: string;
+  organizationId: string;
+  organizationName: string;
+  deployments: DeploymentConfig[];
+  queues: QueueConfig[];
+  agents: AgentConfig[];
+  oauthClients: OAuthClientConfig[];
+  guestJwtLifetimeSeconds: number;
+  accessTokenLifetimeSeconds: number;
+  signedDataLifetimeSeconds: number;
+  platformRateLimitPerMinute: number;
+  logger: boolean;
+}
+
+export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
+  const agents = options.agents ?? [
+    { id: '7d1c4a9e-2b3f-4e5d-8c6a-1f0e9d8c7b6a', name: 'Alex Agent' },
+    { id: 'c2e4f6a8-1b3d-4f5a-9c7e-0d2b4f6a8c1e', name: 'Blair Expert' },
+  ];
+  return {
+    port: options.port ?? 8787,
+    host: options.host ?? '127.0.0.1',
+    organizationId: options.organizationId ?? DEMO.organizationId,
+    organizationName: options.organizationName ?? 'Emulated Org',
+    deployments: options.deployments ?? [
+      {
+        id: DEMO.deploymentId,
+        workflow: { displayName: 'Inbound chat flow', notice: 'Thanks for contacting us. Finding an agent for you.' },
+      },
+      { id: DEMO.authDeploymentId, requireAuth: true },
+    ],
+    queues: options.queues ?? [{ id: DEMO.queueId, name: DEMO.queueName }],
+    agents,
+    oauthClients: options.oauthClients ?? [
+      { clientId: DEMO.clientId, clientSecret: DEMO.clientSecret, name: 'Emulator client' },
+    ],
+    guestJwtLifetimeSeconds: options.guestJwtLifetimeSeconds ?? 21 * 3600,
+    accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds ?? 86400,
+    signedDataLifetimeSeconds: options.signedDataLifetimeSeconds ?? 3600,
+    platformRateLimitPerMinute: options.platformRateLimitPerMinute ?? 300,
+    logger: options.logger ?? false,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
+    guestInactivityMs: options.guestInactivityMs ?? 15 * 60_000,
+    transferOrder: options.transferOrder ?? 'leave-first',
+    closeSocketOnEnd: options.closeSocketOnEnd ?? true,
+    replayOnReconnect: options.replayOnReconnect ?? false,
+    duplicateEvents: options.duplicateEvents ?? false,
+    echoBeforeResponse: options.echoBeforeResponse ?? false,
+    echoLeadMs: options.echoLeadMs ?? 50,
+    alertingMs: options.alertingMs ?? 0,
+    unknownQueue: options.unknownQueue ?? 'reject',
+    autoAgent: {
+      enabled: false,
+      acceptDelayMs: 1000,
+      replyDelayMs: 800,
+      greeting: "Hi, I'm {name}. How can I help?",
+      ...options.autoAgent,
+    },
+  };
+}

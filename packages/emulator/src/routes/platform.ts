@@ -1,0 +1,372 @@
+import { intParam, isObject } from '../params';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { bearerToken, type EmulatorContext } from '../context';
+import { GenesysError, badRequest, notFound } from '../errors';
+import type { QueueConfig, RoutingStatus } from '../options';
+import { TokenService } from '../tokens';
+
+/**
+ * The Platform API subset a chat middleware uses (platform reference §0): client-credentials OAuth, queues,
+ * estimated wait time, queue observations, signed data and tokens/me, with per-token rate limits.
+ */
+
+interface AccessToken {
+  clientId: string;
+  expiresAt: number;
+}
+
+const ROUTING_STATUSES: RoutingStatus[] = ['IDLE', 'INTERACTING', 'COMMUNICATING', 'NOT_RESPONDING'];
+const OBSERVATION_METRICS = new Set([
+  'oActiveUsers',
+  'oAlerting',
+  'oInteracting',
+  'oMemberUsers',
+  'oOffQueueUsers',
+  'oOnQueueUsers',
+  'oUserPresences',
+  'oUserRoutingStatuses',
+  'oWaiting',
+]);
+const USER_METRICS = new Set([
+  'oActiveUsers',
+  'oMemberUsers',
+  'oOffQueueUsers',
+  'oOnQueueUsers',
+  'oUserPresences',
+  'oUserRoutingStatuses',
+]);
+
+export async function platformRoutes(app: FastifyInstance, ctx: EmulatorContext): Promise<void> {
+  const { options, engine, clock } = ctx;
+  const accessTokens = new Map<string, AccessToken>();
+
+  // ---------------------------------------------------------------- OAuth (login host)
+  app.post('/oauth/token', async (request, reply) => {
+    const body = request.body;
+    const grant = isObject(body) ? body['grant_type'] : undefined;
+    const basic = /^basic\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    const [id, secret] = basic?.[1]
+      ? splitOnce(Buffer.from(basic[1], 'base64').toString('utf8'), ':')
+      : [undefined, undefined];
+    const client = options.oauthClients.find((c) => c.clientId === id && c.clientSecret === secret);
+    if (!client) {
+      // The login service answers in OAuth's own error format, not the Platform ErrorBody.
+      return reply.code(401).send({
+        error: 'invalid_client',
+        description: 'client not found or bad client secret',
+        error_description: 'client not found or bad client secret',
+      });
+    }
+    if (grant !== 'client_credentials') {
+      return reply.code(400).send({
+        error: 'unsupported_grant_type',
+        description: `grant_type must be client_credentials, got ${String(grant)}`,
+        error_description: 'unsupported grant type',
+      });
+    }
+    const token = TokenService.opaqueToken();
+    const lifetime = options.accessTokenLifetimeSeconds;
+    accessTokens.set(token, { clientId: client.clientId, expiresAt: clock.now() + lifetime * 1000 });
+    return { access_token: token, token_type: 'bearer', expires_in: lifetime };
+  });
+
+  // ---------------------------------------------------------------- API (bearer token + rate limit)
+  await app.register(async (api) => {
+    api.decorateRequest('accessToken', '');
+    api.addHook('onRequest', async (request: FastifyRequest) => {
+      const b = bearerToken(request.headers.authorization);
+      if ('error' in b)
+        throw new GenesysError(
+          401,
+          'authentication.required',
+          'No authentication bearer token specified in authorization header.',
+        );
+      const t = accessTokens.get(b.token);
+      if (!t || t.expiresAt <= clock.now()) {
+        if (t) accessTokens.delete(b.token);
+        throw new GenesysError(401, 'bad.credentials', 'Invalid login credentials.');
+      }
+      (request as FastifyRequest & { accessToken: string }).accessToken = b.token;
+    });
+    // Genesys counts requests per token (platform reference §5.1) and answers 429 with Retry-After (§5.2).
+    await api.register(rateLimit, {
+      max: options.platformRateLimitPerMinute,
+      timeWindow: 60_000,
+      hook: 'preHandler',
+      keyGenerator: (request) => (request as FastifyRequest & { accessToken: string }).accessToken,
+      addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
+      addHeaders: {
+        'x-ratelimit-limit': false,
+        'x-ratelimit-remaining': false,
+        'x-ratelimit-reset': false,
+        'retry-after': true,
+      },
+      errorResponseBuilder: (_request, context) => {
+        const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
+        return new GenesysError(
+          429,
+          'too.many.requests.retry.after',
+          `Rate limit exceeded the maximum. Retry the request in [${seconds}] seconds`,
+          {
+            messageParams: { retryAfter: String(seconds) },
+          },
+        );
+      },
+    });
+
+    api.get<{ Querystring: Query }>('/api/v2/routing/queues', async (request) => {
+      const q = request.query;
+      const pageSize = intParam(single(q, 'pageSize'), 'pageSize', 25, 1, 500);
+      const pageNumber = intParam(single(q, 'pageNumber'), 'pageNumber', 1, 1, 1_000_000);
+      const sortOrder = single(q, 'sortOrder') ?? 'asc';
+      if (sortOrder !== 'asc' && sortOrder !== 'desc')
+        throw badRequest(
+          'invalid.query.param.value',
+          `sortOrder must be asc or desc, not "${sortOrder}".`,
+          'sortOrder',
+        );
+      const idList = list(q, 'id');
+      const ids = idList.length > 0 ? new Set(idList) : null;
+      const name = single(q, 'name');
+      const nameMatch = name ? nameMatcher(name) : () => true;
+      const all = engine.queues
+        .filter((x) => nameMatch(x.name) && (!ids || ids.has(x.id)))
+        .sort((a, b) => a.name.localeCompare(b.name) * (sortOrder === 'asc' ? 1 : -1));
+      const pageCount = Math.max(1, Math.ceil(all.length / pageSize));
+      const base = '/api/v2/routing/queues';
+      // The paging links keep every filter, so following nextUri continues the same listing.
+      const filters = `${q['sortOrder'] ? `&sortOrder=${sortOrder}` : ''}${name ? `&name=${encodeURIComponent(name)}` : ''}${ids ? `&id=${idList.map(encodeURIComponent).join(',')}` : ''}`;
+      const uri = (n: number) => `${base}?pageSize=${pageSize}&pageNumber=${n}${filters}`;
+      return {
+        entities: all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map(queueEntity),
+        pageSize,
+        pageNumber,
+        total: all.length,
+        pageCount,
+        firstUri: uri(1),
+        selfUri: uri(pageNumber),
+        lastUri: uri(pageCount),
+        ...(pageNumber < pageCount ? { nextUri: uri(pageNumber + 1) } : {}),
+        ...(pageNumber > 1 ? { previousUri: uri(pageNumber - 1) } : {}),
+      };
+    });
+
+    api.get<{ Params: { queueId: string }; Querystring: { conversationId?: string } }>(
+      '/api/v2/routing/queues/:queueId/estimatedwaittime',
+      async (request) => {
+        const queue = engine.queue(request.params.queueId);
+        if (!queue) throw notFound('not.found', `The queue ${request.params.queueId} was not found.`);
+        return {
+          results: [
+            {
+              intent: 'CHAT',
+              formula: 'BEST',
+              estimatedWaitTimeSeconds: estimatedWaitSeconds(queue, request.query.conversationId),
+            },
+          ],
+        };
+      },
+    );
+
+    api.post('/api/v2/analytics/queues/observations/query', async (request) => observations(request.body));
+
+    api.post('/api/v2/signeddata', async (request) => {
+      if (!isObject(request.body))
+        throw badRequest('bad.request', 'The request body must be a JSON object of the data to sign.');
+      return {
+        jwt: await ctx.tokens.signData(request.body, options.organizationId, options.signedDataLifetimeSeconds),
+      };
+    });
+
+    api.get('/api/v2/tokens/me', async (request) => {
+      const t = accessTokens.get((request as FastifyRequest & { accessToken: string }).accessToken);
+      const client = options.oauthClients.find((c) => c.clientId === t?.clientId);
+      const org = {
+        id: options.organizationId,
+        name: options.organizationName,
+        selfUri: `/api/v2/organizations/${options.organizationId}`,
+      };
+      return {
+        organization: org,
+        homeOrganization: org,
+        authorizedScope: [],
+        OAuthClient: {
+          id: client?.clientId,
+          name: client?.name ?? client?.clientId,
+          organization: { id: options.organizationId },
+        },
+      };
+    });
+  });
+
+  /** EWT from live state: waiting chats ahead of the asker times handle time over on-queue agents (longest wait with none). */
+  function estimatedWaitSeconds(queue: QueueConfig, conversationId?: string): number {
+    const waiting = engine.waiting(queue.id);
+    const agents = [...engine.agents.values()].filter(
+      (a) => a.queueIds.includes(queue.id) && engine.routingStatus(a) !== 'OFF_QUEUE',
+    ).length;
+    const aht = queue.averageHandleSeconds ?? 120;
+    if (agents === 0) {
+      const oldest = waiting[0]?.queuedAt;
+      return oldest ? Math.round((clock.now() - Date.parse(oldest)) / 1000) : 0;
+    }
+    const mine = conversationId ? waiting.findIndex((c) => c.id === conversationId) : -1;
+    const ahead = mine >= 0 ? mine : waiting.length;
+    return Math.round((ahead * aht) / agents);
+  }
+
+  function observations(body: unknown) {
+    if (!isObject(body)) throw badRequest('bad.request', 'The request body must be a QueueObservationQuery object.');
+    const filter = body['filter'];
+    if (!isObject(filter) || (filter['type'] !== 'and' && filter['type'] !== 'or')) {
+      throw badRequest('bad.request', 'filter is required and filter.type must be "and" or "or".', 'filter');
+    }
+    const metrics = body['metrics'];
+    if (
+      !Array.isArray(metrics) ||
+      metrics.length === 0 ||
+      metrics.some((m) => typeof m !== 'string' || !OBSERVATION_METRICS.has(m))
+    ) {
+      throw badRequest(
+        'bad.request',
+        `metrics is required: a list of ${[...OBSERVATION_METRICS].join(', ')}.`,
+        'metrics',
+      );
+    }
+    const detailMetrics = body['detailMetrics'];
+    if (
+      detailMetrics !== undefined &&
+      (!Array.isArray(detailMetrics) || detailMetrics.some((m) => typeof m !== 'string' || !OBSERVATION_METRICS.has(m)))
+    ) {
+      throw badRequest(
+        'bad.request',
+        `detailMetrics must list metrics of ${[...OBSERVATION_METRICS].join(', ')}.`,
+        'detailMetrics',
+      );
+    }
+    const detail = new Set((detailMetrics ?? []) as string[]);
+    const queueIds = new Set<string>();
+    const mediaTypes = new Set<string>();
+    collectPredicates(filter, queueIds, mediaTypes);
+    if (queueIds.size === 0) throw badRequest('bad.request', 'The filter must name at least one queueId.', 'filter');
+
+    const results: Array<{ group: Record<string, string>; data: unknown[] }> = [];
+    for (const queueId of queueIds) {
+      const queue = engine.queue(queueId);
+      if (!queue) continue;
+      // User metrics: one group without mediaType, one entry per routing status that has anyone (platform reference §3.2).
+      const userMetrics = (metrics as string[]).filter((m) => USER_METRICS.has(m));
+      if (userMetrics.length > 0) {
+        const members = [...engine.agents.values()].filter((a) => a.queueIds.includes(queueId));
+        const data: unknown[] = [];
+        for (const metric of userMetrics) {
+          if (metric === 'oOnQueueUsers') {
+            for (const status of ROUTING_STATUSES) {
+              const count = members.filter((a) => engine.routingStatus(a) === status).length;
+              if (count > 0) data.push({ metric, qualifier: status, stats: { count } });
+            }
+          } else if (metric === 'oOffQueueUsers') {
+            data.push({ metric, stats: { count: members.filter((a) => !a.onQueue).length } });
+          } else if (metric === 'oMemberUsers' || metric === 'oActiveUsers') {
+            data.push({ metric, stats: { count: members.length } });
+          }
+        }
+        results.push({ group: { queueId }, data });
+      }
+      // Conversation metrics: one group per media type.
+      const convMetrics = (metrics as string[]).filter((m) => !USER_METRICS.has(m));
+      if (convMetrics.length === 0) continue;
+      const media: Record<string, { waiting: number; interacting: number; alerting: number }> = {
+        chat: {
+          waiting: engine.waiting(queueId).length,
+          interacting: engine.interacting(queueId).length,
+          alerting: engine.waiting(queueId).filter((c) => c.phase === 'alerting').length,
+        },
+      };
+      for (const [type, load] of Object.entries(queue.otherMedia ?? {}))
+        media[type] = { waiting: load.waiting ?? 0, interacting: load.interacting ?? 0, alerting: 0 };
+      for (const [mediaType, counts] of Object.entries(media)) {
+        if (mediaTypes.size > 0 && !mediaTypes.has(mediaType)) continue;
+        const data = convMetrics.map((metric) => {
+          const count =
+            metric === 'oWaiting' ? counts.waiting : metric === 'oInteracting' ? counts.interacting : counts.alerting;
+          const entry: Record<string, unknown> = { metric, stats: { count } };
+          if (metric === 'oWaiting' && detail.has('oWaiting') && mediaType === 'chat') {
+            entry['observations'] = engine.waiting(queueId).map((c) => ({
+              observationDate: c.queuedAt,
+              conversationId: c.id,
+              participantName: c.guest.displayName,
+              direction: 'inbound',
+              routingPriority: 0,
+              requestedRoutingSkillIds: [],
+            }));
+            entry['truncated'] = false;
+          }
+          return entry;
+        });
+        results.push({ group: { queueId, mediaType }, data });
+      }
+    }
+    return { results };
+  }
+}
+
+function queueEntity(q: QueueConfig) {
+  return {
+    id: q.id,
+    name: q.name,
+    division: {
+      id: 'a1b2c3d4-0000-4000-8000-000000000001',
+      name: 'Home',
+      selfUri: '/api/v2/authorization/divisions/a1b2c3d4-0000-4000-8000-000000000001',
+    },
+    mediaSettings: { chat: { alertingTimeoutSeconds: 30, serviceLevel: { percentage: 0.8, durationMs: 20000 } } },
+    selfUri: `/api/v2/routing/queues/${q.id}`,
+  };
+}
+
+/** Queue name filter: case-insensitive, with leading and trailing `*` wildcards (platform reference §2.1). */
+function nameMatcher(pattern: string): (name: string) => boolean {
+  const p = pattern.toLowerCase();
+  const starts = p.endsWith('*');
+  const ends = p.startsWith('*');
+  const core = p.replace(/^\*+|\*+$/g, '');
+  return (name) => {
+    const n = name.toLowerCase();
+    if (starts && ends) return n.includes(core);
+    if (starts) return n.startsWith(core);
+    if (ends) return n.endsWith(core);
+    return n === core;
+  };
+}
+
+function collectPredicates(node: Record<string, unknown>, queueIds: Set<string>, mediaTypes: Set<string>): void {
+  for (const p of Array.isArray(node['predicates']) ? node['predicates'] : []) {
+    if (!isObject(p) || typeof p['value'] !== 'string') continue;
+    if (p['dimension'] === 'queueId') queueIds.add(p['value']);
+    if (p['dimension'] === 'mediaType') mediaTypes.add(p['value']);
+  }
+  for (const c of Array.isArray(node['clauses']) ? node['clauses'] : [])
+    if (isObject(c)) collectPredicates(c, queueIds, mediaTypes);
+}
+
+type Query = Record<string, string | string[] | undefined>;
+
+/** One value of a scalar query parameter: given twice it is a 400, not a crash. */
+function single(q: Query, name: string): string | undefined {
+  const v = q[name];
+  if (Array.isArray(v)) throw badRequest('invalid.query.param.value', `${name} must be given once.`, name);
+  return v;
+}
+
+/** A list parameter, repeated (`id=a&id=b`, "multi" in the API docs) or comma-joined (`id=a,b`, what SDK 262 sends: reference §1.5). */
+function list(q: Query, name: string): string[] {
+  const v = q[name];
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => x.split(',')).filter((x) => x !== '');
+}
+
+function splitOnce(s: string, sep: string): [string, string] {
+  const i = s.indexOf(sep);
+  return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + 1)];
+}

@@ -1,0 +1,188 @@
+import cors from '@fastify/cors';
+import formbody from '@fastify/formbody';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyError } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { attachAutoAgent } from './auto-agent';
+import { ChatEngine } from './chat-engine';
+import { Clock } from './clock';
+import type { EmulatorContext } from './context';
+import { GenesysError } from './errors';
+import { FaultInjector, defaultFaultCode } from './faults';
+import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options';
+import { RequestLog } from './request-log';
+import { avatarRoutes } from './routes/avatars';
+import { consoleRoutes } from './routes/console';
+import { controlRoutes } from './routes/control';
+import { eventStreamRoutes } from './routes/event-stream';
+import { guestChatRoutes } from './routes/guest-chat';
+import { platformRoutes } from './routes/platform';
+import { TokenService } from './tokens';
+
+export interface RunningEmulator {
+  /** Origin of everything: the guest chat API (`genesysApiBaseUrl`), the Platform API gateway, the control API. */
+  url: string;
+  port: number;
+  host: string;
+  /** The agent console page. */
+  consoleUrl: string;
+  /** Base of the control API (`<url>/control`). */
+  controlUrl: string;
+  /** The resolved configuration (ids of the organisation, deployments, queues, agents, OAuth clients). */
+  options: ResolvedOptions;
+  /** In-process access for tests that need more than the control API. */
+  engine: ChatEngine;
+  log: RequestLog;
+  close(): Promise<void>;
+}
+
+/** Paths that are the emulator's own (not "Genesys"): not logged as upstream traffic, no faults. */
+const OWN_PATHS = /^\/(control|console|avatars)(\/|$)|^\/$/;
+
+/** Starts the emulator on loopback. `port: 0` picks a free port. */
+export async function startEmulator(input: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const options = resolveOptions(input);
+  const clock = new Clock();
+  const tokens = await TokenService.create(clock);
+  let url = '';
+  const engine = new ChatEngine(options, clock, (agentId) => `${url}/avatars/${agentId}.svg`);
+  const log = new RequestLog();
+  const faults = new FaultInjector();
+  const ctx: EmulatorContext = { options, engine, tokens, clock, log, faults };
+
+  const app = Fastify({
+    logger: options.logger
+      ? {
+          level: 'info',
+          serializers: {
+            req: (req: { method: string; url: string }) => ({
+              method: req.method,
+              url: req.url.replace(/\/chat\/jwt\/[^/?]+/, '/chat/jwt/[REDACTED]'),
+            }),
+          },
+        }
+      : false,
+    // The event stream path carries a whole JWT.
+    routerOptions: { maxParamLength: 8192 },
+    // Genesys' request.bytes.max (platform reference §5.1).
+    bodyLimit: 512_000,
+    genReqId: () => randomUUID(),
+    // Closing the emulator ends every connection at once. With Fastify's default ('idle'), a keep-alive connection
+    // caught between a response and idle kept close() waiting for the 72 s keep-alive timeout (a test stack's
+    // teardown took 70 s under load).
+    forceCloseConnections: true,
+  });
+
+  await app.register(websocket);
+  await app.register(formbody);
+  // The real guest API is called cross-origin from web pages; the emulator's own control API is not.
+  await app.register(cors, {
+    delegator: (req, cb) =>
+      cb(null, {
+        origin: (req.url ?? '').startsWith('/api/v2/webchat/'),
+        // DELETE (leave the chat) and PATCH (media requests) are guest operations too.
+        methods: ['GET', 'POST', 'DELETE', 'PATCH'],
+        allowedHeaders: ['authorization', 'content-type'],
+        exposedHeaders: ['inin-correlation-id'],
+      }),
+  });
+
+  // Empty JSON bodies (typing, signed data without data) are "no body", not a parse error.
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    defaultJson(request, body as string, done);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('inin-correlation-id', request.id);
+    reply.header('cache-control', 'no-cache, no-store, must-revalidate');
+    const path = request.url.split('?')[0] ?? '';
+    if (OWN_PATHS.test(path) || request.method === 'OPTIONS') return;
+    const { latencyMs, failure } = faults.take(`${request.method} ${request.routeOptions.url ?? path}`, path);
+    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+    if (failure?.status !== undefined) {
+      const status = failure.status;
+      const retry = failure.retryAfterSeconds ?? 1;
+      throw new GenesysError(
+        status,
+        failure.code ?? defaultFaultCode(status),
+        status === 429
+          ? `Rate limit exceeded the maximum. Retry the request in [${retry}] seconds`
+          : `Injected fault: ${status}`,
+        status === 429 ? { headers: { 'retry-after': String(retry) } } : {},
+      );
+    }
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (OWN_PATHS.test(path) || request.method === 'OPTIONS' || path.startsWith('/chat/jwt/')) return;
+    log.record({
+      at: new Date().toISOString(),
+      endpoint: `${request.method} ${request.routeOptions.url ?? path}`,
+      url: request.url,
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime),
+    });
+  });
+
+  app.setErrorHandler((error: FastifyError | GenesysError, request, reply) => {
+    let e: GenesysError;
+    if (error instanceof GenesysError) e = error;
+    else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      e = new GenesysError(413, 'request.entity.too.large', 'The request is larger than 512000 bytes.');
+    else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      e = new GenesysError(
+        415,
+        'unsupported.media.type',
+        `Unsupported Content-Type: ${request.headers['content-type'] ?? 'none'}.`,
+      );
+    else if (error.statusCode === 400)
+      e = new GenesysError(400, 'bad.request', `The request could not be read: ${error.message}`);
+    else {
+      request.log.error(error);
+      e = new GenesysError(500, 'internal.server.error', 'The emulator failed to handle the request.');
+    }
+    void reply.code(e.status).headers(e.headers).type('application/json').send(e.toBody(request.id));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const e = new GenesysError(404, 'not.found', `No operation ${request.method} ${request.url.split('?')[0]}.`);
+    void reply.code(404).send(e.toBody(request.id));
+  });
+
+  guestChatRoutes(app, ctx);
+  eventStreamRoutes(app, ctx);
+  await platformRoutes(app, ctx);
+  controlRoutes(app, ctx);
+  consoleRoutes(app);
+  avatarRoutes(app, engine);
+  attachAutoAgent(engine);
+
+  await app.listen({ port: options.port, host: options.host });
+  const port = (app.server.address() as AddressInfo).port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  url = `http://${host}:${port}`;
+  for (const a of options.agents) engine.addAgent(a);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    host: options.host,
+    consoleUrl: `${url}/console/`,
+    controlUrl: `${url}/control`,
+    options,
+    engine,
+    log,
+    close: () => {
+      closing ??= (async () => {
+        engine.close();
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+}

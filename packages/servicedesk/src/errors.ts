@@ -1,0 +1,47 @@
+/** Typed errors with a code and a cause. The ServiceDesk maps them to the host's `setErrorStatus` in one place. */
+
+export type ServiceDeskErrorCode =
+  | 'MIDDLEWARE_UNAVAILABLE'
+  | 'MIDDLEWARE_REFUSED'
+  | 'IDENTITY_UNAVAILABLE'
+  | 'GENESYS_REFUSED'
+  | 'GENESYS_UNAVAILABLE'
+  | 'SOCKET_FAILED'
+  | 'NO_CHAT'
+  | 'MESSAGE_TOO_LONG';
+
+export class ServiceDeskError extends Error {
+  readonly code: ServiceDeskErrorCode;
+  /** HTTP status of the failed call, when there was one. */
+  readonly status: number | undefined;
+  override readonly cause: unknown;
+
+  constructor(code: ServiceDeskErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(message);
+    this.name = 'ServiceDeskError';
+    this.code = code;
+    this.status = options.status;
+    this.cause = options.cause;
+  }
+}
+
+/** A Genesys REST call failed: `status` and Genesys' `code` when the service answered, none on a network error. */
+export class GenesysApiError extends ServiceDeskError {
+  readonly genesysCode: string | undefined;
+
+  constructor(operation: string, options: { status?: number; genesysCode?: string; detail?: string; cause?: unknown }) {
+    const what = options.status
+      ? `${options.status}${options.genesysCode ? ` ${options.genesysCode}` : ''}`
+      : 'no answer';
+    super(
+      options.status && options.status < 500 && options.status !== 429 ? 'GENESYS_REFUSED' : 'GENESYS_UNAVAILABLE',
+      `Genesys ${operation} failed: ${what}${options.detail ? ` (${options.detail})` : ''}`,
+      {
+        ...(options.status !== undefined ? { status: options.status } : {}),
+        cause: options.cause,
+      },
+    );
+    this.name = 'GenesysApiError';
+    this.genesysCode = options.genesysCode;
+  }
+}

@@ -1,0 +1,41 @@
+import type { AgentInfo } from '../chat-event';
+
+/** The differences between the two hosts, and nothing else. */
+export interface HostAdapter {
+  readonly host: 'watsonx' | 'carbon';
+  /** The agent profile the host wants in `agentJoined` / `beginTransferToAnotherAgent`. */
+  profile(agent: AgentInfo): object;
+  /** The availability object of `updateAgentAvailability`. */
+  availability(a: { positionInQueue?: number; estimatedWaitTime?: number; message?: string }): object;
+  /** Whether `endChat(info)` reports that the agent ended the chat. */
+  endedByAgent(info: unknown): boolean;
+}
+
+/** Hosted watsonx Assistant web chat: snake_case availability, `AgentProfile`, `endedByAgent`. */
+export const watsonxAdapter: HostAdapter = {
+  host: 'watsonx',
+  profile: (a) => ({ id: a.id, nickname: a.nickname, ...(a.avatarUrl ? { profile_picture_url: a.avatarUrl } : {}) }),
+  availability: (a) => ({
+    ...(a.positionInQueue !== undefined ? { position_in_queue: a.positionInQueue } : {}),
+    ...(a.estimatedWaitTime !== undefined ? { estimated_wait_time: a.estimatedWaitTime } : {}),
+    ...(a.message !== undefined ? { message: a.message } : {}),
+  }),
+  endedByAgent: (info) => Boolean((info as { endedByAgent?: unknown } | undefined)?.endedByAgent),
+};
+
+/** Carbon AI Chat: camelCase availability (snake_case is silently ignored there), `user_type`, `endedByHumanAgent`. */
+export const carbonAdapter: HostAdapter = {
+  host: 'carbon',
+  profile: (a) => ({
+    id: a.id,
+    nickname: a.nickname,
+    user_type: 'human',
+    ...(a.avatarUrl ? { profile_picture_url: a.avatarUrl } : {}),
+  }),
+  availability: (a) => ({
+    ...(a.positionInQueue !== undefined ? { positionInQueue: a.positionInQueue } : {}),
+    ...(a.estimatedWaitTime !== undefined ? { estimatedWaitTime: a.estimatedWaitTime } : {}),
+    ...(a.message !== undefined ? { message: a.message } : {}),
+  }),
+  endedByAgent: (info) => Boolean((info as { endedByHumanAgent?: unknown } | undefined)?.endedByHumanAgent),
+};

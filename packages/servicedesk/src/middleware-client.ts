@@ -1,0 +1,121 @@
+import { ServiceDeskError } from './errors';
+
+/** The middleware (fastify-server) as the browser sees it. */
+
+export interface SetupValues {
+  org_id: string;
+  deployment_id: string;
+  queue_target: string;
+  environment?: string;
+  guest_api_base_url?: string | null;
+  features?: { authenticated_chat?: boolean; availability?: boolean };
+}
+
+export interface Availability {
+  estimatedWaitTime: number | null;
+  positionInQueue: number | null;
+  numberOfOnQueueAgents: number;
+  agentsOnline: boolean;
+}
+
+type Fetch = typeof fetch;
+
+export class MiddlewareClient {
+  private setup: Promise<SetupValues> | undefined;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly fetchImpl: Fetch = (...args) => fetch(...args),
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  /** `GET /setup`, once per page: a failure is not cached, so the next chat asks again. */
+  getSetup(): Promise<SetupValues> {
+    if (!this.setup) {
+      const p = this.call<SetupValues>('GET', '/setup').then((s) => {
+        if (
+          !s ||
+          typeof s.org_id !== 'string' ||
+          typeof s.deployment_id !== 'string' ||
+          typeof s.queue_target !== 'string'
+        ) {
+          throw new ServiceDeskError(
+            'MIDDLEWARE_REFUSED',
+            'the middleware /setup answer lacks org_id, deployment_id or queue_target',
+          );
+        }
+        return s;
+      });
+      this.setup = p;
+      p.catch(() => {
+        if (this.setup === p) this.setup = undefined;
+      });
+    }
+    return this.setup;
+  }
+
+  /** `POST /jwt` with the site's identity token: the signed data for an authenticated chat. */
+  async getMemberAuthToken(identityToken: string): Promise<string> {
+    const r = await this.call<{ jwt?: unknown }>('POST', '/jwt', {}, { authorization: `Bearer ${identityToken}` });
+    if (typeof r.jwt !== 'string' || r.jwt === '')
+      throw new ServiceDeskError('MIDDLEWARE_REFUSED', 'the middleware /jwt answer has no jwt');
+    return r.jwt;
+  }
+
+  /** `POST /availability` for the queue (and the customer's place in it when the conversation is known). */
+  async getAvailability(queueName: string, conversationId?: string): Promise<Availability> {
+    return this.call<Availability>('POST', '/availability', {
+      queue_name: queueName,
+      ...(conversationId ? { conversation_id: conversationId } : {}),
+    });
+  }
+
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    const url = `${this.baseUrl.replace(/\/+$/, '')}${path}`;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new ServiceDeskError('MIDDLEWARE_UNAVAILABLE', `the middleware did not answer ${method} ${path}`, {
+        cause: e,
+      });
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) {
+      const reason =
+        json && typeof json === 'object' && typeof (json as { message?: unknown }).message === 'string'
+          ? (json as { message: string }).message
+          : res.statusText;
+      throw new ServiceDeskError(
+        res.status >= 500 ? 'MIDDLEWARE_UNAVAILABLE' : 'MIDDLEWARE_REFUSED',
+        `the middleware answered ${method} ${path} with ${res.status}: ${reason}`,
+        { status: res.status },
+      );
+    }
+    if (json === undefined)
+      throw new ServiceDeskError('MIDDLEWARE_REFUSED', `the middleware answered ${method} ${path} with no JSON`, {
+        status: res.status,
+      });
+    return json as T;
+  }
+}

@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import { startMiddleware } from '../../../scripts/local-stack';
+import { callControl, startEmulator, type EmulatorOptions, type RunningEmulator } from 'genesys-handoff-emulator';
+import { createGenesysServiceDeskFactory, type GenesysServiceDeskOptions, type HostCallback } from '../src';
+import type { GenesysServiceDesk } from '../src/service-desk/genesys-service-desk';
+
+/**
+ * The whole stack on loopback for integration tests: the Genesys emulator, the real middleware (fastify-server)
+ * pointed at it, and service desks built by the public factory with `ws` as the WebSocket.
+ */
+
+export const IDENTITY_SECRET = 'integration-tests-identity-secret-0123456789';
+export const IDENTITY = { issuer: 'https://shop.example', audience: 'genesys-chat' };
+
+export interface Stack {
+  emu: RunningEmulator;
+  middlewareUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startStack(
+  emulatorOptions: EmulatorOptions = {},
+  env: Record<string, string> = {},
+): Promise<Stack> {
+  const emu = await startEmulator({ port: 0, ...emulatorOptions });
+  const { app, url: middlewareUrl } = await startMiddleware(
+    {
+      ORGANIZATION_ID: emu.options.organizationId,
+      DEPLOYMENT_ID: emu.options.deployments[0]!.id,
+      QUEUE_TARGET: emu.options.queues[0]!.name,
+      GENESYS_CLIENT_ID: emu.options.oauthClients[0]!.clientId,
+      GENESYS_CLIENT_SECRET: emu.options.oauthClients[0]!.clientSecret,
+      GENESYS_API_BASE_URL: emu.url,
+      ALLOWED_ORIGINS: 'http://127.0.0.1',
+      IDENTITY_JWT_SECRET: IDENTITY_SECRET,
+      IDENTITY_JWT_ISSUER: IDENTITY.issuer,
+      IDENTITY_JWT_AUDIENCE: IDENTITY.audience,
+      AVAILABILITY_REFRESH_INTERVAL_MS: '50',
+      RATE_LIMIT_MAX: '100000',
+      LOG_LEVEL: 'silent',
+      ...env,
+    },
+    0,
+  );
+  return {
+    emu,
+    middlewareUrl,
+    close: async () => {
+      // The stack is torn down: end the middleware's remaining connections too (a keep-alive connection caught
+      // between a response and idle would otherwise hold close() for the 72 s keep-alive timeout).
+      const closing = app.close();
+      app.server.closeAllConnections();
+      await closing;
+      await emu.close();
+    },
+  };
+}
+
+type Call = [name: string, ...args: unknown[]];
+
+/** A host callback that records every call in order, keeps persisted state like the hosts do, and can be awaited. */
+export class RecordingCallback implements HostCallback {
+  readonly calls: Call[] = [];
+  state: Record<string, unknown> = {};
+  private waiters: Array<() => void> = [];
+
+  constructor(initialState: Record<string, unknown> = {}) {
+    this.state = { ...initialState };
+  }
+
+  agentJoined(profile: object) {
+    return this.record('agentJoined', profile);
+  }
+  agentLeftChat() {
+    return this.record('agentLeftChat');
+  }
+  agentEndedChat() {
+    return this.record('agentEndedChat');
+  }
+  beginTransferToAnotherAgent(profile?: object) {
+    return this.record('beginTransferToAnotherAgent', profile);
+  }
+  agentTyping(isTyping: boolean) {
+    return this.record('agentTyping', isTyping);
+  }
+  sendMessageToUser(message: string | object, agentID?: string) {
+    return this.record('sendMessageToUser', message, agentID);
+  }
+  updateAgentAvailability(availability: object) {
+    return this.record('updateAgentAvailability', availability);
+  }
+  setErrorStatus(info: object) {
+    return this.record('setErrorStatus', info);
+  }
+  persistedState() {
+    return this.state;
+  }
+  updatePersistedState(state: unknown, merge = true) {
+    this.state = merge ? { ...this.state, ...(state as object) } : (state as Record<string, unknown>);
+    return Promise.resolve();
+  }
+
+  /** Call names in order, e.g. ['agentJoined', 'sendMessageToUser', ...]; `without` drops noisy ones. */
+  names(without: string[] = []): string[] {
+    return this.calls.map((c) => c[0]).filter((n) => !without.includes(n));
+  }
+
+  of(name: string): unknown[][] {
+    return this.calls.filter((c) => c[0] === name).map((c) => c.slice(1));
+  }
+
+  /** Resolves once `name` has been called `count` times. */
+  async waitFor(name: string, count = 1, timeoutMs = 8000): Promise<unknown[][]> {
+    const done = () => this.of(name).length >= count;
+    if (done()) return this.of(name);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${count}× ${name}; calls: ${JSON.stringify(this.calls)}`)),
+        timeoutMs,
+      );
+      const check = () => {
+        if (!done()) return;
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter((w) => w !== check);
+        resolve();
+      };
+      this.waiters.push(check);
+    });
+    return this.of(name);
+  }
+
+  private record(name: string, ...args: unknown[]): Promise<void> {
+    this.calls.push([name, ...args]);
+    this.waiters.forEach((w) => w());
+    return Promise.resolve();
+  }
+}
+
+export { connectMessage } from './connect-message';
+
+export interface DeskUnderTest {
+  desk: GenesysServiceDesk;
+  cb: RecordingCallback;
+  name: string;
+  /** The simulated page's window (its `pageEvents`): where `pagehide` and `visibilitychange` are dispatched. */
+  page: EventTarget;
+}
+
+/**
+ * The page goes away without ending the chat (a reload, a navigation): the browser fires `pagehide`, then the page's
+ * sockets and timers die with it.
+ */
+export function leavePage(d: DeskUnderTest): void {
+  d.page.dispatchEvent(new Event('pagehide'));
+  (d.desk as unknown as { disposeChat(): void }).disposeChat();
+}
+
+/** A service desk from the public factory, for one simulated page. */
+export async function makeDesk(
+  stack: Stack,
+  options: Partial<GenesysServiceDeskOptions> = {},
+  cb = new RecordingCallback(),
+): Promise<DeskUnderTest> {
+  const name =
+    options.userProfile && typeof options.userProfile === 'object' && options.userProfile.displayName
+      ? options.userProfile.displayName
+      : `Guest ${randomUUID().slice(0, 8)}`;
+  const page = new EventTarget();
+  const factory = createGenesysServiceDeskFactory({
+    serverBaseUrl: stack.middlewareUrl,
+    pageEvents: page,
+    webSocketCtor: WebSocket as unknown as NonNullable<GenesysServiceDeskOptions['webSocketCtor']>,
+    host: 'carbon',
+    availability: true,
+    availabilityRefreshMs: 100,
+    userProfile: { displayName: name },
+    backoff: { initialMs: 50, maxMs: 200 },
+    ...options,
+  });
+  const desk = await factory({ callback: cb });
+  return { desk, cb, name, page };
+}
+
+/** The emulator's view of the chat the given guest is in. */
+export async function chatOf(
+  stack: Stack,
+  guestName: string,
+): Promise<{
+  id: string;
+  state: string;
+  endReason: string | null;
+  guest: { memberId: string; customFields: Record<string, string>; authenticatedGuest: boolean };
+}> {
+  const res = await fetch(`${stack.emu.controlUrl}/chats`);
+  const body = (await res.json()) as {
+    entities: Array<{
+      id: string;
+      state: string;
+      endReason: string | null;
+      guest: {
+        displayName: string;
+        memberId: string;
+        customFields: Record<string, string>;
+        authenticatedGuest: boolean;
+      };
+    }>;
+  };
+  const found = body.entities.filter((c) => c.guest.displayName === guestName).pop();
+  if (!found) throw new Error(`no chat for ${guestName}`);
+  return found;
+}
+
+export function control<T = unknown>(stack: Stack, method: string, path: string, body?: unknown): Promise<T> {
+  return callControl<T>(stack.emu.controlUrl, method, path, body);
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls until `check` passes (for effects that show on the emulator side). */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}

@@ -1,0 +1,104 @@
+import { Subject, TimeoutError, firstValueFrom, toArray } from 'rxjs';
+import type { EventFrame } from '../../src/genesys/frames';
+import { heartbeatWatchdog } from '../../src/operators/heartbeat-watchdog';
+import { lookupMembers } from '../../src/operators/lookup-members';
+import type { MemberInfo } from '../../src/operators/types';
+import { SELF, raw, testScheduler } from './marbles';
+
+describe('lookupMembers under a backlog', () => {
+  // Regression: with concatMap, frames queued behind a lookup in flight were drained recursively, one stack frame
+  // each; a few hundred overflowed the stack, the error was swallowed and the chat's events stopped (found by the
+  // pipeline benchmark: of 1,000 queued frames 487 came through).
+  test('5,000 frames queued behind one slow lookup all come through, in order, and the stream completes', async () => {
+    let release!: (m: MemberInfo) => void;
+    const lookups: string[] = [];
+    const frames$ = new Subject<EventFrame>();
+    const out = firstValueFrom(
+      frames$.pipe(
+        lookupMembers({
+          selfId: SELF,
+          lookup: (id) => {
+            lookups.push(id);
+            return new Promise<MemberInfo>((resolve) => (release = resolve));
+          },
+        }),
+        toArray(),
+      ),
+    );
+    frames$.next(raw.change('agent-a', 'CONNECTED'));
+    for (let i = 0; i < 5000; i++) frames$.next(raw.message(`m${i}`, 'agent-a', `text ${i}`));
+    frames$.complete();
+    release({ id: 'agent-a', role: 'AGENT', displayName: 'Alex' });
+    const got = await out;
+    expect(got).toHaveLength(5001);
+    expect(got.slice(1).map((f) => (f.kind === 'message' ? f.id : '?'))).toEqual(
+      Array.from({ length: 5000 }, (_, i) => `m${i}`),
+    );
+    expect(lookups).toEqual(['agent-a']);
+  });
+});
+
+describe('heartbeatWatchdog', () => {
+  test('errors with TimeoutError: never before timeoutMs of silence after the last value, always by one look more', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      // Looks every 12 ms (96 / 8). b comes at 51 and c at 151 (100 ms apart: more than the timeout, and yet in time,
+      // as the silence counts from the look at 60 that saw b, not from b). The look at 156 sees c; silence counts from
+      // there: the error comes at 252, 101 ms after c (at least 96, less than 108).
+      const source = cold('a 50ms b 99ms c 150ms d');
+      expectObservable(source.pipe(heartbeatWatchdog({ timeoutMs: 96 }))).toBe(
+        'a 50ms b 99ms c 100ms #',
+        undefined,
+        expect.any(TimeoutError),
+      );
+    });
+  });
+
+  test('a value at every look or between them keeps it quiet; one look with nothing does not fire it', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      // timeoutMs 100 looked at every 25 ms: gaps of 60 ms (more than a look, less than the timeout) never fire it.
+      expectObservable(
+        cold('a 59ms b 59ms c 59ms d 59ms |').pipe(heartbeatWatchdog({ timeoutMs: 100, checksPerTimeout: 4 })),
+      ).toBe('a 59ms b 59ms c 59ms d 59ms |');
+    });
+  });
+
+  test('silent from the start: errors after exactly the timeout; a completing source completes', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('200ms a').pipe(heartbeatWatchdog({ timeoutMs: 100 }))).toBe(
+        '100ms #',
+        undefined,
+        expect.any(TimeoutError),
+      );
+      expectObservable(cold('a 10ms |').pipe(heartbeatWatchdog({ timeoutMs: 100 }))).toBe('a 10ms |');
+    });
+  });
+
+  test('with completeAs, a completing source is an error (a socket closed cleanly is a dropped socket)', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const closed = new Error('closed');
+      expectObservable(cold('a 10ms |').pipe(heartbeatWatchdog({ timeoutMs: 100, completeAs: () => closed }))).toBe(
+        'a 10ms #',
+        undefined,
+        closed,
+      );
+    });
+  });
+
+  test('lets go of the source when it fires (the dead socket is closed)', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      // Looks every 25 ms: the one at 25 sees a, so the silence counts from 25 and the error comes at 125.
+      const source = cold('a 300ms b');
+      expectObservable(source.pipe(heartbeatWatchdog({ timeoutMs: 100, checksPerTimeout: 4 }))).toBe(
+        'a 124ms #',
+        undefined,
+        expect.any(TimeoutError),
+      );
+      expectSubscriptions(source.subscriptions).toBe('^ 124ms !');
+    });
+  });
+
+  test('refuses a timeout or a look count that cannot work', () => {
+    expect(() => heartbeatWatchdog({ timeoutMs: 0 })).toThrow(/timeoutMs > 0/);
+    expect(() => heartbeatWatchdog({ timeoutMs: 100, checksPerTimeout: 0 })).toThrow(/checksPerTimeout/);
+  });
+});
