@@ -58,10 +58,19 @@ test('a request for a person is a complete connect_to_agent response', () => {
       agent_unavailable: { message: AGENT_UNAVAILABLE_MESSAGE },
       transfer_info: {
         additional_data: { source: 'demo assistant' },
-        summary_message_to_agent: [{ response_type: 'text', text: 'Topic guessed by the assistant: billing.' }],
+        summary_message_to_agent: [
+          { response_type: 'text', text: 'Handed over at once: the demo assistant knows only the opening hours.' },
+        ],
       },
     },
   ]);
+});
+
+test('the note to the agent does not repeat the topic (the agent sees it as a field)', () => {
+  const item = connectItem('I need a person about my invoice')!;
+  const note = [item.message_to_human_agent, ...item.transfer_info.summary_message_to_agent.map((t) => t.text)];
+  expect(item.topic).toBe('billing');
+  expect(note.join('\n')).not.toMatch(/billing|topic/i);
 });
 
 test('a very long request is shortened in the note to the agent', () => {

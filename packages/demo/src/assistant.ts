@@ -92,7 +92,8 @@ export function assistantReply(text: string, id: string = `assistant-${Date.now(
       agent_unavailable: { message: AGENT_UNAVAILABLE_MESSAGE },
       transfer_info: {
         additional_data: { source: 'demo assistant' },
-        summary_message_to_agent: [textItem(`Topic guessed by the assistant: ${topic}.`)],
+        // The topic reaches the agent as a field of its own; the summary says what the assistant could not do.
+        summary_message_to_agent: [textItem('Handed over at once: the demo assistant knows only the opening hours.')],
       },
     });
   }

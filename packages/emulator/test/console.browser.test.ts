@@ -232,8 +232,14 @@ uiTest(
         .textContent(),
     ).toContain('Off queue');
 
-    // End the chat: the guest socket closes with 1001 and the console shows why it ended.
+    // The chat is Blair's now: Alex (acted as here) only reads it until the person acts as Blair.
+    expect(await page.getByTestId('composer-hint').innerText()).toContain('Blair Expert has this chat');
+    await page.getByTestId('composer-hint').getByRole('button', { name: 'Act as Blair Expert' }).click();
+
+    // End the chat: asked first; the guest socket closes with 1001 and the console shows why it ended.
     await page.getByTestId('end-chat').click();
+    await page.getByRole('dialog', { name: 'End the chat with Jane Guest?' }).waitFor();
+    await page.getByTestId('end-chat-confirm').click();
     expect((await stream.closed).code).toBe(1001);
     await page.locator('[data-testid="conv-state"][data-state="ended"]', { hasText: 'Agent ended the chat' }).waitFor();
     await page
@@ -357,3 +363,67 @@ uiTest('the console reconnects its live feed after it drops', async (open) => {
   await control(emu, 'POST', `/chats/${conversationId}/accept`, { agentId: agentsOf(emu).blair.id });
   await control(emu, 'POST', `/chats/${conversationId}/end`);
 });
+
+uiTest(
+  'acting as another agent: their chat is read-only, with a way to act as its agent; long names are whole; ending asks first',
+  async (open) => {
+    const { alex } = agentsOf(emu);
+    const longName = 'Maximilian Alexander-Richardson of Customer Care';
+    const { conversationId, stream } = await guestChat({ memberInfo: { displayName: 'Robin Readonly' } });
+    const { page } = await open();
+
+    // A person with a long name joins and acts as that agent; Alex takes the chat (from another console).
+    await page.getByTestId('new-agent-name').fill(longName);
+    await page.getByTestId('new-agent-add').click();
+    const me = page.locator('[data-testid="agent-item"]', { hasText: longName });
+    await me.waitFor();
+    await control(emu, 'POST', `/chats/${conversationId}/accept`, { agentId: alex.id });
+    const alexMember = (await chatView(conversationId)).agent!.memberId;
+    await stream.waitFor(isMemberChange(alexMember, 'CONNECTED'));
+
+    // The agent list shows the whole name and "(you)", on more than one line if it must.
+    expect(await me.locator('.agent-name').innerText()).toBe(`${longName} (you)`);
+    const nameBox = me.locator('.agent-name');
+    expect(await nameBox.evaluate((n) => n.scrollWidth <= n.clientWidth)).toBe(true);
+
+    // Alex's chat, seen by someone else: no reply box, no transfer, no end; it says whose chat it is.
+    await page.locator(`[data-testid="chat-item"][data-chat-id="${conversationId}"]`).click();
+    await page.locator('[data-testid="conv-state"][data-state="connected"]').waitFor();
+    const hint = page.getByTestId('composer-hint');
+    await hint.waitFor({ state: 'visible' });
+    expect(await hint.innerText()).toContain(`Alex Agent has this chat; you act as ${longName}.`);
+    expect(await page.getByTestId('message-input').isDisabled()).toBe(true);
+    expect(await page.getByTestId('end-chat').isHidden()).toBe(true);
+    expect(await page.getByTestId('transfer').isHidden()).toBe(true);
+
+    // The control API refuses it as well: nothing goes out under Alex's name on someone else's behalf.
+    const mine = (await state()).agents.find((a) => a.name === longName)!;
+    const refused = await control<{ message: string }>(emu, 'POST', `/chats/${conversationId}/messages`, {
+      body: 'Not mine to send',
+      agentId: mine.id,
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toBe(`The chat is with Alex Agent; ${longName} cannot write in it.`);
+
+    // "Act as Alex Agent": now the reply goes out, as Alex.
+    await hint.getByRole('button', { name: 'Act as Alex Agent' }).click();
+    expect(await page.getByTestId('agent-select').inputValue()).toBe(alex.id);
+    const input = page.getByTestId('message-input');
+    await input.fill('Alex here.');
+    await input.press('Enter');
+    await stream.waitFor((f) => isMessageFrom(alexMember)(f) && f.eventBody.body === 'Alex here.');
+    expect(stream.frames.some((f) => f.eventBody.body === 'Not mine to send')).toBe(false);
+
+    // Ending asks first; "Keep chatting" keeps it.
+    await page.getByTestId('end-chat').click();
+    const dialog = page.getByRole('dialog', { name: 'End the chat with Robin Readonly?' });
+    await dialog.getByRole('button', { name: 'Keep chatting' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await chatView(conversationId)).state).toBe('connected');
+    await page.getByTestId('end-chat').click();
+    await dialog.getByRole('button', { name: 'End chat' }).click();
+    expect((await stream.closed).code).toBe(1001);
+    await page.locator('[data-testid="conv-state"][data-state="ended"]', { hasText: 'Agent ended the chat' }).waitFor();
+  },
+  30_000,
+);

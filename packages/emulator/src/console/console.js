@@ -517,10 +517,12 @@
       c.state === 'queued' ? h('span', {}, ' · ', h('span', { 'data-since': c.queuedAt || c.createdAt })) : '',
       c.state !== 'ended' && c.guest.sockets === 0 ? ' · guest offline' : '',
     );
-    const connected = c.state === 'connected';
+    // Only the chat's own agent writes, transfers or ends it (as in Genesys); anyone else acting here only reads.
+    const owner = c.agent && c.agent.agentId && c.agent.agentId !== state.actingAgentId ? c.agent : null;
+    const connected = c.state === 'connected' && !owner;
     $('conv-accept').hidden = c.state !== 'queued';
     $('transfer-form').hidden = !connected;
-    $('end-chat').hidden = c.state === 'ended' || !c.agent;
+    $('end-chat').hidden = c.state === 'ended' || !c.agent || Boolean(owner);
     renderTransferTargets(c);
 
     const fields = guestFields(c);
@@ -546,14 +548,30 @@
     $('composer').hidden = c.state === 'ended';
     const hint = $('composer-hint');
     hint.hidden = connected;
-    hint.textContent =
-      c.state === 'ended'
-        ? `This chat has ended (${END_REASONS[c.endReason] || 'ended'}).`
-        : c.state === 'queued'
-          ? 'The guest is waiting in queue: accept the chat to reply.'
-          : c.state === 'alerting'
-            ? `Waiting for ${c.agent ? c.agent.name : 'the agent'} to connect…`
-            : 'You can reply once an agent is connected.';
+    const acting = agentById(state.actingAgentId);
+    if (owner && c.state !== 'ended') {
+      setChildren(hint, [
+        h('span', {}, `${owner.name} has this chat; you act as ${acting ? acting.name : 'another agent'}. `),
+        h(
+          'button',
+          { type: 'button', class: 'btn btn-secondary', 'data-action': 'act-as', 'data-agent-id': owner.agentId },
+          `Act as ${owner.name}`,
+        ),
+      ]);
+    } else
+      setChildren(hint, [
+        h(
+          'span',
+          {},
+          c.state === 'ended'
+            ? `This chat has ended (${END_REASONS[c.endReason] || 'ended'}).`
+            : c.state === 'queued'
+              ? 'The guest is waiting in queue: accept the chat to reply.'
+              : c.state === 'alerting'
+                ? `Waiting for ${c.agent ? c.agent.name : 'the agent'} to connect…`
+                : 'You can reply once an agent is connected.',
+        ),
+      ]);
 
     if (connected && state.focusComposerFor === c.id) {
       state.focusComposerFor = null;
@@ -882,10 +900,15 @@
   function wire() {
     $('error-dismiss').addEventListener('click', clearError);
 
-    $('agent-select').addEventListener('change', (e) => {
-      state.actingAgentId = e.target.value;
-      storeAgent(state.actingAgentId);
+    const actAs = (agentId) => {
+      state.actingAgentId = agentId;
+      storeAgent(agentId);
       renderAll();
+    };
+    $('agent-select').addEventListener('change', (e) => actAs(e.target.value));
+    $('composer-hint').addEventListener('click', (e) => {
+      const button = e.target.closest('button[data-action="act-as"]');
+      if (button) actAs(button.getAttribute('data-agent-id'));
     });
 
     $('new-agent-form').addEventListener('submit', (e) => {
@@ -956,14 +979,23 @@
       );
     });
 
-    $('end-chat').addEventListener('click', (e) => {
-      const chatId = state.selectedChatId;
-      if (chatId)
-        void act(
-          'end the chat',
-          () => api('POST', `/control/chats/${encodeURIComponent(chatId)}/end`),
-          e.currentTarget,
-        );
+    // Ending is final for the customer: ask first.
+    const endDialog = $('end-dialog');
+    $('end-chat').addEventListener('click', () => {
+      const c = state.selectedChatId ? chatById(state.selectedChatId) : null;
+      if (!c) return;
+      endDialog.setAttribute('data-chat-id', c.id);
+      $('end-dialog-title').textContent = `End the chat with ${c.guest.displayName || 'the guest'}?`;
+      endDialog.showModal();
+    });
+    endDialog.addEventListener('close', () => {
+      const chatId = endDialog.getAttribute('data-chat-id');
+      if (endDialog.returnValue !== 'end' || !chatId) return;
+      void act(
+        'end the chat',
+        () => api('POST', `/control/chats/${encodeURIComponent(chatId)}/end`, { agentId: state.actingAgentId }),
+        $('end-chat'),
+      );
     });
 
     const input = $('message-input');
@@ -981,9 +1013,11 @@
       const now = Date.now();
       if (now - (state.typingSentAt.get(chatId) || 0) < TYPING_SEND_EVERY_MS) return;
       state.typingSentAt.set(chatId, now);
-      api('POST', `/control/chats/${encodeURIComponent(chatId)}/typing`).catch((err) => {
-        showError(`Could not send the typing indicator: ${err && err.message ? err.message : err}`);
-      });
+      api('POST', `/control/chats/${encodeURIComponent(chatId)}/typing`, { agentId: state.actingAgentId }).catch(
+        (err) => {
+          showError(`Could not send the typing indicator: ${err && err.message ? err.message : err}`);
+        },
+      );
     });
     $('composer').addEventListener('submit', (e) => {
       e.preventDefault();
@@ -993,7 +1027,10 @@
       void act(
         'send the message',
         async () => {
-          await api('POST', `/control/chats/${encodeURIComponent(chatId)}/messages`, { body });
+          await api('POST', `/control/chats/${encodeURIComponent(chatId)}/messages`, {
+            body,
+            agentId: state.actingAgentId,
+          });
           // Only now: a failed send keeps the text for another try.
           if (state.selectedChatId === chatId && input.value.trim() === body) input.value = '';
           state.typingSentAt.delete(chatId);

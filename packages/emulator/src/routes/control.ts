@@ -63,12 +63,16 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
     if (bodyType !== 'standard' && bodyType !== 'notice') invalid('bodyType must be standard or notice');
     const from = b['from'] ?? 'agent';
     if (from !== 'agent' && from !== 'acd' && from !== 'workflow') invalid('from must be agent, acd or workflow');
-    const m = engine.agentMessage(chat(request.params.id), text as string, bodyType, from);
+    const c = chat(request.params.id);
+    if (from === 'agent') requireActingAgent(engine, c, b, 'write in it');
+    const m = engine.agentMessage(c, text as string, bodyType, from);
     return { id: m.id, timestamp: m.timestamp };
   });
 
   app.post<Id>('/control/chats/:id/typing', async (request) => {
-    engine.agentTyping(chat(request.params.id));
+    const c = chat(request.params.id);
+    requireActingAgent(engine, c, body(request.body), 'type in it');
+    engine.agentTyping(c);
     return { ok: true };
   });
 
@@ -110,6 +114,7 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
 
   app.post<Id>('/control/chats/:id/end', async (request) => {
     const c = chat(request.params.id);
+    requireActingAgent(engine, c, body(request.body), 'end it');
     engine.agentEnds(c);
     return chatDetail(engine, c);
   });
@@ -318,6 +323,26 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
 
 function invalid(message: string): never {
   throw badRequest('bad.request', message);
+}
+
+/**
+ * `agentId` in the body says who acts (the console sends the agent it acts as): only the chat's own agent can write,
+ * type in or end it, as in Genesys, where only a participant can. Without `agentId` the chat's agent acts.
+ */
+function requireActingAgent(engine: ChatEngine, c: Conversation, b: Record<string, unknown>, what: string): void {
+  const acting = b['agentId'];
+  if (acting === undefined) return;
+  if (typeof acting !== 'string') invalid('agentId must be a string');
+  const member = c.agentMember;
+  if (member?.agentId === acting) return;
+  const who = engine.agent(acting).name;
+  throw new GenesysError(
+    409,
+    'request.conflict',
+    member
+      ? `The chat is with ${member.displayName}; ${who} cannot ${what}.`
+      : `No agent is in this chat; ${who} cannot ${what}.`,
+  );
 }
 
 /** The agent named by `agentId` or `name` (an unknown name creates that agent, with `avatarImageUrl` if given). */
