@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 export interface ImageRuntime {
   /** The runtime stage's `ENV NODE_OPTIONS`. */
   nodeOptions: string;
-  /** The runtime stage's `CMD`, e.g. `["node", "--no-allocation-site-pretenuring", "dist/server.js"]`. */
+  /** The runtime stage's `CMD`, e.g. `["node", "--no-allocation-site-pretenuring", "start.cjs"]`. */
   command: string[];
 }
 

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,10 +46,28 @@ it('`pnpm start` is the command the image runs', () => {
     JSON.parse(readFileSync(resolve(__dirname, '../package.json'), 'utf8')) as { scripts: Record<string, string> }
   ).scripts;
   expect(scripts['start']).toBe(IMAGE.command.join(' '));
-  expect(IMAGE.command).toContain('dist/server.js');
+  expect(IMAGE.command).toContain('start.cjs');
   // Without it, a cold start under load leaves V8 pretenuring request objects for good: /availability at about 0.46
   // of a bare server instead of 0.7 (bench/availability.ts measures both side by side; no timing in tests).
   expect(IMAGE.command).toContain('--no-allocation-site-pretenuring');
+});
+
+it('`pnpm start` before a build says to build, without a stack trace', async () => {
+  // The launcher alone, as in a fresh clone where dist/ does not exist yet.
+  const fresh = mkdtempSync(join(tmpdir(), 'handoff-unbuilt-'));
+  try {
+    copyFileSync(resolve(__dirname, '../start.cjs'), join(fresh, 'start.cjs'));
+    const r = await run(COMMAND, ARGS, { cwd: fresh }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('genesys-handoff-server is not built yet');
+    expect(r.stderr).toContain('pnpm --filter genesys-handoff-server build');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
 });
 
 it("builds, installs production dependencies only, starts with the image's command, serves, and exits 0 on SIGTERM", async () => {
