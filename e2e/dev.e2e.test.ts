@@ -47,6 +47,7 @@ test('pnpm dev: emulator, middlewares and the demo page on one command; a chat r
     const printed = output.join('');
     expect(printed).toContain(`customer page      http://127.0.0.1:${site}/`);
     expect(printed).toContain(`agent console      http://127.0.0.1:${emulator}/console/`);
+    expect(printed).toContain('automatic agent    off: you play the agent in the console (EMULATOR_AUTO_AGENT=true');
     expect(await (await fetch(`http://127.0.0.1:${site}/demo-config.json`)).json()).toEqual({
       serverBaseUrl: `http://127.0.0.1:${api}`,
       authServerBaseUrl: `http://127.0.0.1:${auth}`,

@@ -220,3 +220,26 @@ flow(
     expect((await agents().chat(chat.id)).state).toBe('ended');
   },
 );
+
+flow(
+  'the customer page, the embed page and the agent console load without a failed request, favicon included',
+  async (f) => {
+    for (const path of ['/', '/watsonx-embed.html', stack().emulator.consoleUrl]) {
+      const failed: string[] = [];
+      const icons: number[] = [];
+      const tab = await f.open(path, `page ${path}`, {
+        beforeLoad: async (page) => {
+          page.on('response', (r) => {
+            if (/\/favicon\.(ico|svg)$/.test(new URL(r.url()).pathname)) icons.push(r.status());
+            if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+          });
+          page.on('requestfailed', (r) => failed.push(`failed ${r.url()}`));
+        },
+      });
+      // The browser asks for the icon on its own once the page has loaded; it must be served.
+      await eventually(() => icons.length > 0, 10_000, `the browser to fetch the icon of ${path}`);
+      await tab.page.waitForLoadState('networkidle');
+      expect({ path, icons, failed }).toEqual({ path, icons: [200], failed: [] });
+    }
+  },
+);

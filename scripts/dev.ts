@@ -78,9 +78,13 @@ async function startWithEmulator(env: Record<string, string>): Promise<Running> 
     DEMO_IDENTITY_JWT_ISSUER: identity.issuer,
     DEMO_IDENTITY_JWT_AUDIENCE: identity.audience,
   });
+  const autoAgent = env['EMULATOR_AUTO_AGENT'] === 'true';
   return {
     lines: [
       `  Genesys emulator   ${stack.emulator.url}   (no Genesys org needed; agents Alex Agent and Blair Expert are on queue)`,
+      autoAgent
+        ? '  automatic agent    on: an agent accepts every chat and answers by itself (EMULATOR_AUTO_AGENT=true)'
+        : '  automatic agent    off: you play the agent in the console (EMULATOR_AUTO_AGENT=true adds one that answers)',
       `  middleware         ${stack.middlewareUrl}   (deployment ${stack.emulator.options.deployments[0]?.id})`,
       `  middleware (auth)  ${stack.authMiddlewareUrl}   (authenticated deployment, demo login on)`,
     ],

@@ -6,6 +6,7 @@ const FILES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
   'console.js': 'text/javascript; charset=utf-8',
   'console.css': 'text/css; charset=utf-8',
+  'favicon.svg': 'image/svg+xml',
 };
 
 /** The agent console: a static page that drives the control API and listens on `/control/events`. */
