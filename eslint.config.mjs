@@ -34,11 +34,6 @@ export default tseslint.config(
     },
   },
   {
-    // The client benchmarks still reach into the client's internals; they move to what the package exports.
-    files: ['bench/client-*.ts'],
-    rules: { 'no-restricted-imports': 'off' },
-  },
-  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -1,4 +1,4 @@
-import type { ErrorStatus, HostCallback } from '../packages/servicedesk/src/hosts/host-types';
+import type { ErrorStatus, HostCallback } from 'genesys-handoff-servicedesk/internals';
 
 const CALLS = [
   'agentJoined',

@@ -11,12 +11,11 @@
  * `tsx --expose-gc bench/client-pipeline.ts` instead measures the client as Node resolves it.
  */
 import { spawnSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { build } from 'vite';
 
 const ROOT = resolve(__dirname, '..');
 const CLIENT = join(ROOT, 'packages/servicedesk');
-const RXJS = join(dirname(require.resolve('rxjs/package.json', { paths: [CLIENT] })), 'dist/esm');
 // Under the client's folder, so that what stays external (the Genesys SDK, Node's modules) resolves as it does there.
 const OUT = join(CLIENT, 'node_modules/.cache/bench-pipeline');
 
@@ -27,15 +26,6 @@ async function main(): Promise<void> {
     root: ROOT,
     // RxJS's export map lists `node` before `es2015`: without `node` among the conditions, its ES2015 build is taken.
     ssr: { noExternal: [/rxjs/], resolve: { conditions: ['es2015', 'module', 'production'] } },
-    plugins: [
-      {
-        // bench/client-rxjs.ts names the client's own copy of RxJS by path: the same ES2015 build, one instance.
-        name: 'client-rxjs',
-        enforce: 'pre',
-        resolveId: (source) =>
-          source === '../packages/servicedesk/node_modules/rxjs' ? join(RXJS, 'index.js') : undefined,
-      },
-    ],
     // bench/client-report.ts finds the repository (and BENCHMARKS.md) from its own folder.
     define: { __dirname: JSON.stringify(join(ROOT, 'bench')) },
     build: {

@@ -10,43 +10,36 @@
  * The same 100,000 raw frame strings, alternated in each of BENCH_PROCESSES (default 8) fresh processes, one after the
  * other, the rounds of all pooled (warm-up first, GC before each run):
  *   A  bare `JSON.parse` of every frame;
- *   B  `parseFrame` → `chatEventPipeline` (lookups from a pre-filled map via `of`, default scheduler) → a handler that
- *      makes the host calls `GenesysServiceDesk.handle` makes, synchronously, on a counting callback;
+ *   B  `parseFrame` → `chatEventPipeline` (lookups from a pre-filled map via `of`, default scheduler) → the desk's own
+ *      event-to-host-calls mapping (`deliverToHost`), called synchronously, on a counting callback;
  *   C  as shipped: a fake socket's `onmessage` → `rxjs/webSocket` → `GuestChatConnection` (parse, heartbeat watchdog,
  *      reconnect, connection state) → the real `GenesysServiceDesk` (serialised async handling) → the counting callback,
  *      the frames delivered in bursts, each burst in a task of its own;
  *   D  that delivery alone (subtracted from C);
- * and, to show where the time goes, the pipeline built up one operator at a time, and C without the desk.
+ * and, to show where the time goes, C without the desk (the connection's events given to `deliverToHost` directly).
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { HEARTBEAT_FRAME, memberChangeFrame, messageFrame, typingFrame } from '../packages/emulator/src/frames';
-import type { ChatEvent } from '../packages/servicedesk/src/chat-event';
-import { chatEventPipeline } from '../packages/servicedesk/src/genesys/chat-event-pipeline';
-import { parseFrame, type EventFrame } from '../packages/servicedesk/src/genesys/frames';
-import type { GuestApi } from '../packages/servicedesk/src/genesys/guest-api';
-import {
-  GuestChatConnection,
-  GuestChatTransport,
-  type ChatSession,
-  type GuestChatTransportConfig,
-} from '../packages/servicedesk/src/genesys/guest-chat-transport';
-import { carbonAdapter } from '../packages/servicedesk/src/hosts/host-adapter';
-import { ErrorType } from '../packages/servicedesk/src/hosts/host-types';
-import { MiddlewareClient } from '../packages/servicedesk/src/middleware-client';
-import { agentMessages } from '../packages/servicedesk/src/operators/agent-messages';
-import { dedupeById } from '../packages/servicedesk/src/operators/dedupe-by-id';
-import { lookupMembers } from '../packages/servicedesk/src/operators/lookup-members';
-import { typing } from '../packages/servicedesk/src/operators/typing';
-import type { EnrichedFrame, MemberInfo } from '../packages/servicedesk/src/operators/types';
+import { HEARTBEAT_FRAME, memberChangeFrame, messageFrame, typingFrame } from 'genesys-handoff-emulator/frames';
 import {
   DEFAULT_STRINGS,
   GenesysServiceDesk,
-  PERSIST_KEY,
-  savedSession,
-} from '../packages/servicedesk/src/service-desk/genesys-service-desk';
+  GuestChatConnection,
+  carbonAdapter,
+  chatEventPipeline,
+  deliverToHost,
+  parseFrame,
+  type ChatConnection,
+  type ChatSession,
+  type ChatTransport,
+  type EventFrame,
+  type GuestApi,
+  type GuestChatTransportConfig,
+  type HostSide,
+  type MemberInfo,
+} from 'genesys-handoff-servicedesk/internals';
+import { Subject, of } from 'rxjs';
 import { CountingCallback } from './client-callback';
-import { Subject, merge, of, share, type Observable } from './client-rxjs';
 import { machine, median, table, today, verdict, writeSubsection } from './client-report';
 
 /** Which RxJS build runs: the browser's (bench/client-pipeline-browser.ts sets BENCH_RXJS_BUILD) or Node's. */
@@ -65,16 +58,6 @@ const RXJS_BUILD =
 const FRAMES = 100_000;
 const ROUNDS = 7;
 const PROCESSES = Number(process.env['BENCH_PROCESSES'] ?? 8);
-/** The side-by-side comparison quoted in the report (a separate run: the client before and after, alternated). */
-const BEFORE_AFTER =
-  'the client as of commit 22603ac and as of these changes, each bundled with this benchmark and run with `BENCH_QUICK=5` ' +
-  '(A, D and C only) in 10 fresh processes each, alternating; medians of the per-process medians of (C − D) / A: ' +
-  '1.98 before (processes 1.90–2.31), 1.88 after (1.78–2.29), 2026-12-01';
-/** The same for the changes of 2026-12-03 (the client as of commit a1f4558 and with those changes). */
-const BEFORE_AFTER_1203 =
-  'side by side with the client as of commit a1f4558, each bundled with this benchmark and run with `BENCH_QUICK=5` in 6 ' +
-  'fresh processes, alternating; medians of the per-process medians of (C − D) / A: 2.17 before (processes 1.90–2.34), ' +
-  '2.05 after (1.86–2.15), 2026-12-03';
 const WARMUP = 2;
 const TARGET = 2;
 
@@ -176,63 +159,16 @@ const session: ChatSession = {
   eventStreamUri: 'wss://example.invalid/chat/jwt/x',
 };
 
-/** The host calls of `GenesysServiceDesk.handle` for one event, made synchronously (B). */
-function handle(cb: CountingCallback, e: ChatEvent): void {
-  switch (e.type) {
-    case 'queued':
-      return;
-    case 'agentJoined':
-      void cb.agentJoined(carbonAdapter.profile(e.agent));
-      return;
-    case 'transferStarted':
-      void cb.beginTransferToAnotherAgent(e.to ? carbonAdapter.profile(e.to) : undefined);
-      return;
-    case 'agentLeft':
-      void cb.agentLeftChat();
-      return;
-    case 'agentMessage':
-      void cb.sendMessageToUser(e.text, e.agent.id);
-      return;
-    case 'systemMessage':
-      void cb.sendMessageToUser(e.text);
-      return;
-    case 'agentTyping':
-      void cb.agentTyping(e.typing);
-      return;
-    case 'connection':
-      void cb.setErrorStatus({ type: ErrorType.DISCONNECTED, isDisconnected: e.state === 'disconnected' });
-      return;
-    case 'chatEnded':
-      void cb.updatePersistedState({ [PERSIST_KEY]: null }, true);
-      if (e.by === 'system') void cb.sendMessageToUser(DEFAULT_STRINGS.chatClosedBySystem);
-      if (e.by !== 'guest') void cb.agentEndedChat();
-      return;
-    default: {
-      const never: never = e;
-      throw new Error(`unhandled ${JSON.stringify(never)}`);
-    }
-  }
-}
+/** The member lookup of B: every member is known, as after the first frames of a real chat. */
+const lookupFromMap = (id: string) => of(MEMBERS.get(id) ?? { id, role: 'UNKNOWN' as const });
 
-/**
- * The desk's resume point (B): after each event, if it moved, written to the host's persisted state, as
- * `GenesysServiceDesk.shown`/`persistSoon` write it (a message's id once the host has shown it, the last frame's
- * once all events are handled; at most one write per event here).
- */
-class ResumePoint {
-  private written: string | undefined;
-  ended = false;
-  constructor(
-    private readonly cb: CountingCallback,
-    private readonly live: ChatSession,
-  ) {}
-  moved(): void {
-    const id = this.live.lastMessageId;
-    if (this.ended || id === this.written) return;
-    this.written = id;
-    void this.cb.updatePersistedState({ [PERSIST_KEY]: savedSession(this.live, id) }, true);
-  }
-}
+/** The host side as the factory makes it for Carbon: B and C give their events to the same host calls. */
+const hostSide = (cb: CountingCallback): HostSide => ({
+  callback: cb,
+  adapter: carbonAdapter,
+  showSystemMessages: true,
+  strings: DEFAULT_STRINGS,
+});
 
 // ---------------------------------------------------------------- the three runs
 
@@ -260,22 +196,10 @@ function feed(frames: readonly string[], frames$: Subject<EventFrame>): number {
 
 async function runPipeline(frames: readonly string[]): Promise<{ ns: number; counts: Record<string, number> }> {
   const cb = new CountingCallback();
+  const host = hostSide(cb);
   const frames$ = new Subject<EventFrame>();
-  const live: ChatSession = { ...session };
-  // As the transport configures it: the last message seen is the resume point kept in the session.
-  const events$ = chatEventPipeline(frames$, {
-    selfId: ids.guest,
-    lookup: (id) => of(MEMBERS.get(id) ?? { id, role: 'UNKNOWN' as const }),
-    onMessageFrame: (id) => (live.lastMessageId = id),
-  });
-  const resume = new ResumePoint(cb, live);
-  const sub = events$.subscribe((e) => {
-    handle(cb, e);
-    if (e.type === 'chatEnded') resume.ended = true;
-    resume.moved();
-  });
-  // As `startChat` does once the socket is open (outside the measured loop, as in C).
-  void cb.updatePersistedState({ [PERSIST_KEY]: { ...live } }, true);
+  const events$ = chatEventPipeline(frames$, { selfId: ids.guest, lookup: lookupFromMap });
+  const sub = events$.subscribe((e) => void deliverToHost(e, host));
   const ns = feed(frames, frames$);
   frames$.complete();
   sub.unsubscribe();
@@ -305,23 +229,28 @@ class FakeSocket {
   }
 }
 
-/** `GuestChatTransport.start` without the create call: the connection gets the canned session and a member lookup. */
-class ReplayTransport extends GuestChatTransport {
-  constructor(private readonly cfg: GuestChatTransportConfig) {
-    super(cfg);
-  }
-  override async start(): Promise<GuestChatConnection> {
+/** The guest chat transport without the create call: the connection gets the canned session and a member lookup. */
+class ReplayTransport implements ChatTransport {
+  private readonly config: GuestChatTransportConfig = {
+    apiBaseUrl: 'https://api.example.invalid',
+    organizationId: 'org',
+    deploymentId: 'dep',
+    queueName: 'Support',
+    webSocketCtor: FakeSocket as unknown as GuestChatTransportConfig['webSocketCtor'],
+  };
+  async start(): Promise<GuestChatConnection> {
     const api = {
       getMember: async (_conversationId: string, memberId: string) =>
         MEMBERS.get(memberId) ?? { id: memberId, role: 'UNKNOWN' as const },
       leave: async () => undefined,
       sendMessage: async () => ({ id: randomUUID() }),
     };
-    return new GuestChatConnection(api as unknown as GuestApi, { ...session }, this.cfg, false);
+    return new GuestChatConnection(api as unknown as GuestApi, { ...session }, this.config, { resuming: false });
+  }
+  async resume(): Promise<ChatConnection | null> {
+    return null;
   }
 }
-
-const SETUP = { org_id: 'org', deployment_id: 'dep', queue_target: 'Support' };
 
 /**
  * A socket does not hand over 100,000 messages in one task: frames arrive in bursts, each burst in a task of its own,
@@ -349,15 +278,9 @@ async function runDeliveryOnly(frames: readonly string[]): Promise<number> {
 
 async function runAsShipped(frames: readonly string[]): Promise<{ ns: number; counts: Record<string, number> }> {
   const cb = new CountingCallback();
+  const transport = new ReplayTransport();
   const desk = new GenesysServiceDesk({
-    transport: new ReplayTransport({
-      apiBaseUrl: 'https://api.example.invalid',
-      webSocketCtor: FakeSocket as unknown as GuestChatTransportConfig['webSocketCtor'],
-    }),
-    middleware: new MiddlewareClient(
-      'https://middleware.example.invalid',
-      async () => new Response(JSON.stringify(SETUP), { headers: { 'content-type': 'application/json' } }),
-    ),
+    transport: async () => transport,
     adapter: carbonAdapter,
     callback: cb,
     authenticatedChat: false,
@@ -367,7 +290,6 @@ async function runAsShipped(frames: readonly string[]): Promise<{ ns: number; co
     typingThrottleMs: 3000,
     longMessages: 'split',
     strings: DEFAULT_STRINGS,
-    guestApiBaseUrl: () => 'https://api.example.invalid',
     logger: {},
     now: () => Date.now(),
   });
@@ -388,76 +310,13 @@ async function runAsShipped(frames: readonly string[]): Promise<{ ns: number; co
 
 // ---------------------------------------------------------------- where the time goes
 
-const lookupFromMap = (id: string) => of(MEMBERS.get(id) ?? { id, role: 'UNKNOWN' as const });
-const scratch: ChatSession = { ...session };
-/** The pipeline's own hook after the lookup: message frames move the resume point. */
-const noteResumePoint = (f: EnrichedFrame) => {
-  if (f.kind === 'message') scratch.lastMessageId = f.id;
-};
-
-/** `chatEventPipeline` built up one step at a time, as it composes its operators (the last step is the real thing). */
-const STAGES: Array<[string, (frames$: Observable<EventFrame>) => Observable<unknown>]> = [
-  ['`parseFrame`, then a Subject with one subscriber', (f$) => f$],
-  ['+ `dedupeById`', (f$) => f$.pipe(dedupeById())],
-  [
-    '+ `lookupMembers` (with the resume-point hook)',
-    (f$) =>
-      f$.pipe(dedupeById(), lookupMembers({ selfId: ids.guest, lookup: lookupFromMap, onPassed: noteResumePoint })),
-  ],
-  [
-    '+ `share` → `typing`',
-    (f$) =>
-      f$.pipe(
-        dedupeById(),
-        lookupMembers({ selfId: ids.guest, lookup: lookupFromMap, onPassed: noteResumePoint }),
-        share(),
-        typing({ selfId: ids.guest }),
-      ),
-  ],
-  [
-    '+ `agentMessages` (merged)',
-    (f$) => {
-      const e$ = f$.pipe(
-        dedupeById(),
-        lookupMembers({ selfId: ids.guest, lookup: lookupFromMap, onPassed: noteResumePoint }),
-        share(),
-      );
-      return merge(e$.pipe(typing({ selfId: ids.guest })), e$.pipe(agentMessages(ids.guest)));
-    },
-  ],
-  [
-    '= `chatEventPipeline` (+ `memberChanges` → `transferDetection`, `chatEnd`)',
-    (f$) => {
-      const live: ChatSession = { ...session };
-      return chatEventPipeline(f$, {
-        selfId: ids.guest,
-        lookup: lookupFromMap,
-        onMessageFrame: (id) => (live.lastMessageId = id),
-      });
-    },
-  ],
-];
-
-function runStage(frames: readonly string[], build: (frames$: Observable<EventFrame>) => Observable<unknown>): number {
-  const frames$ = new Subject<EventFrame>();
-  let n = 0;
-  const sub = build(frames$).subscribe(() => void n++);
-  const ns = feed(frames, frames$);
-  frames$.complete();
-  sub.unsubscribe();
-  sink += n;
-  return ns;
-}
-
-/** C without the ServiceDesk: the connection's events handled synchronously, as B handles them. */
+/** C without the ServiceDesk: the connection's events given to the host calls synchronously, as in B. */
 async function runTransportOnly(frames: readonly string[]): Promise<number> {
   const cb = new CountingCallback();
-  const connection = await new ReplayTransport({
-    apiBaseUrl: 'https://api.example.invalid',
-    webSocketCtor: FakeSocket as unknown as GuestChatTransportConfig['webSocketCtor'],
-  }).start();
+  const host = hostSide(cb);
+  const connection = await new ReplayTransport().start();
   FakeSocket.last = undefined;
-  const sub = connection.events$.subscribe((e) => handle(cb, e));
+  const sub = connection.events$.subscribe((e) => void deliverToHost(e, host));
   const socket = FakeSocket.last as FakeSocket | undefined;
   if (!socket) throw new Error('the connection opened no socket');
   socket.open();
@@ -531,7 +390,6 @@ async function quick(rounds: number): Promise<void> {
 /** One process's measured rounds (after its warm-up). */
 interface Measured {
   runs: Record<'a' | 'b' | 'c' | 'c1' | 'd', number[]>;
-  stageRuns: number[][];
   countsB: Record<string, number>;
   countsC: Record<string, number>;
 }
@@ -539,7 +397,6 @@ interface Measured {
 /** Alternates every path for `WARMUP` + `ROUNDS` rounds in this process; ns per frame of the measured rounds. */
 async function measure(frames: readonly string[], log: (line: string) => void): Promise<Measured> {
   const runs: Measured['runs'] = { a: [], b: [], c: [], c1: [], d: [] };
-  const stageRuns: number[][] = STAGES.map(() => []);
   let countsB: Record<string, number> = {};
   let countsC: Record<string, number> = {};
   const perFrame = (ns: number) => ns / FRAMES;
@@ -549,8 +406,6 @@ async function measure(frames: readonly string[], log: (line: string) => void): 
     const d = await afterGc(() => runDeliveryOnly(frames));
     const rc = await afterGc(() => runAsShipped(frames));
     const c1 = await afterGc(() => runTransportOnly(frames));
-    const stages: number[] = [];
-    for (const [, build] of STAGES) stages.push(await afterGc(() => runStage(frames, build)));
     countsB = rb.counts;
     countsC = rc.counts;
     if (round < 0) continue;
@@ -559,12 +414,11 @@ async function measure(frames: readonly string[], log: (line: string) => void): 
     runs.c.push(perFrame(rc.ns));
     runs.c1.push(perFrame(c1));
     runs.d.push(perFrame(d));
-    stages.forEach((ns, k) => stageRuns[k]!.push(perFrame(ns)));
     log(
       `round ${round + 1}/${ROUNDS}: A ${perFrame(a).toFixed(0)}, B ${perFrame(rb.ns).toFixed(0)}, C ${perFrame(rc.ns).toFixed(0)} (delivery ${perFrame(d).toFixed(0)}) ns per frame`,
     );
   }
-  return { runs, stageRuns, countsB, countsC };
+  return { runs, countsB, countsC };
 }
 
 const RESULT_LINE = 'BENCH_RESULT ';
@@ -612,9 +466,8 @@ async function main(): Promise<void> {
     c1: pool((m) => m.runs.c1),
     d: pool((m) => m.runs.d),
   };
-  const stageRuns = STAGES.map((_, k) => pool((m) => m.stageRuns[k]!));
   const { countsB, countsC } = processes[processes.length - 1]!;
-  // The same calls to show things; persisted-state writes differ (C writes once per task, B whenever the point moved).
+  // The same calls to show things; only C keeps the resume point (B has no desk).
   const shownCalls = (c: Record<string, number>) => JSON.stringify({ ...c, updatePersistedState: undefined });
   if (shownCalls(countsB) !== shownCalls(countsC))
     throw new Error(`B and C made different host calls: ${JSON.stringify(countsB)} vs ${JSON.stringify(countsC)}`);
@@ -667,10 +520,10 @@ async function main(): Promise<void> {
     rows,
   );
 
-  // Where the time goes: medians of the steps, each step's cost the difference to the one before.
+  // Where the time goes: each step's cost the difference to the one before.
   const steps: Array<[string, number]> = [
-    ...STAGES.map(([name], k): [string, number] => [name, median(stageRuns[k]!)]),
-    ['= B (+ the host calls of `GenesysServiceDesk.handle`, made synchronously)', m.b],
+    ['A: bare `JSON.parse`', m.a],
+    ['B: + `parseFrame`, the guest chat pipeline (`chatEventPipeline`) and the host calls (`deliverToHost`)', m.b],
     [
       '+ the transport: `rxjs/webSocket`, heartbeat watchdog, `retry`, connection state, the end of the stream (C without the desk, net of D)',
       m.c1 - m.d,
@@ -683,7 +536,7 @@ async function main(): Promise<void> {
   const stepRows = steps.map(([name, ns], k) => [
     name,
     f0(ns),
-    k === 0 ? f0(ns - m.a) + ' (over A)' : f0(ns - steps[k - 1]![1]),
+    k === 0 ? '' : f0(ns - steps[k - 1]![1]),
     (ns / m.a).toFixed(2),
   ]);
   const tSteps = table(['step (cumulative)', 'median ns/frame', 'this step, ns/frame', 'ratio to A'], stepRows);
@@ -705,78 +558,23 @@ ${RXJS_BUILD.what}
 Replay: ${FRAMES.toLocaleString('en')} raw frames (${(bytes / 2 ** 20).toFixed(1)} MiB) of one chat in the emulator's wire shapes: ${mixText}.
 The same strings go through each path; the paths alternate in each of ${PROCESSES} fresh processes, run one after the other
 (the JIT's choices differ from process to process, and with them the figures: see the per-process column), ${WARMUP} warm-up
-rounds first in each, a forced GC before every run, ${ROUNDS} measured rounds each, all pooled for the medians. B's handler makes the host calls \`GenesysServiceDesk.handle\` makes (profile mapping;
-the resume point written to the persisted state whenever it moved) on a counting callback, synchronously. C is the shipped code end to end with a fake
+rounds first in each, a forced GC before every run, ${ROUNDS} measured rounds each, all pooled for the medians. B gives each event to the desk's
+own event-to-host-calls mapping (\`deliverToHost\`, the host's profile spelling included) on a counting callback, synchronously. C is the shipped code end to end with a fake
 socket in place of the network: \`rxjs/webSocket\`, \`GuestChatConnection\` (parse, heartbeat watchdog, reconnect, connection
 state, the pipeline) and the real \`GenesysServiceDesk\` (one event at a time; the counting callback returns a resolved
 promise for every call, as Carbon's do, so every event waits for one; the resume point written once per task); the frames arrive in
 bursts of ${BURST}, each burst in a task of its own, as from a socket. D is that delivery alone. B and C made the same host
-calls per run: ${callsText} (C; B wrote the persisted state ${(countsB['updatePersistedState'] ?? 0).toLocaleString('en')} times).
+calls per run: ${callsText} (C; the persisted state is the desk's, so B writes none).
 
 ${t}
 
 Target: at most ${TARGET}x a bare \`JSON.parse\` — B (the frame-to-callback logic) **${verdict(ratioB <= TARGET)}** at ${ratioB.toFixed(2)}x;
 the shipped path net of delivery (C − D) **${verdict(ratioNet <= TARGET)}** at ${ratioNet.toFixed(2)}x.
 
-Where the time goes (same rounds; each step is the pipeline built up to it, fed the same frames, minus the step before;
-steps that differ by less than about 150 ns are within run-to-run noise):
+Where the time goes (same rounds; each step minus the one before; steps that differ by less than about 150 ns are within
+run-to-run noise; the history of these figures and what was tried is in "Event pipeline: history" below):
 
-${tSteps}
-
-For reference, the same benchmark on the operators as of commit 2fcced8 (before the fixes of 2026-11-22: \`dedupeById\`
-evicting through a ring instead of the Set's iterator, \`lookupMembers\` without \`concatMap\` or a spread-plus-property
-copy, \`typing\` as per-member state with one timer per indicator, \`heartbeatWatchdog\` instead of \`timeout({ each })\`):
-A 1,185 ns, B 7,298 ns (6.16x), C − D 9,437 ns (7.97x); steps: \`dedupeById\` 668, \`lookupMembers\` 2,887, \`typing\` 1,499,
-transport 677, ServiceDesk 1,461 ns per frame. And as of commit 7cb15bf (before the second round: the ServiceDesk through
-\`concatMap\` → \`defer(from(handle()))\` with an \`async\` handler, \`typing\` clearing and re-creating its timer at every
-turn, \`dedupeById\` evicting one id per new id): A 1,126 ns, B 2,716 ns (2.41x), C − D 4,320 ns (3.84x); steps:
-\`dedupeById\` 203, \`typing\` 246–474, ServiceDesk 1,496 ns per frame.
-
-Changes of 2026-12-01 (before them, C − D was 2.68x and B 2.23x, with RxJS's ES5 build as Node resolves it; after
-them, with that same build, C − D 2.19x and B 1.89x: \`tsx --expose-gc bench/client-pipeline.ts\`, same day): \`dedupeById\` keyed by a small integer from the id's last characters (\`RecentIds\`) instead of a \`Set\` of fresh
-strings (the engine hashed every new id string: ~260 ns of ~2,400 in a CPU profile, ~110 after); \`dedupeById\`,
-\`memberChanges\` and \`agentMessages\` one step each instead of \`filter\`/\`map\` chains, with per-subscription state; the
-agent profile made once per sender; \`lookupMembers\` passing known members' frames on directly (the in-order queue only
-behind a pending lookup) and calling the resume-point hook itself instead of a \`tap\`; the transport parsing once in its
-subscriber, its watchdog also turning a clean close into the drop it is, the connection state in the pipeline's one
-\`merge\`; the resume point written when a message is shown instead of in a reaction of its own; and the browser builds on
-RxJS's ES2015 build (its ES5 build makes an iterator and a result object per subscriber for every value a \`Subject\`
-passes on: C − D about 8 % lower, same sources).
-
-Changes of 2026-12-01, second session (side by side with the code before them, same machine: ${BEFORE_AFTER}): the resume point written to the host's persisted state once per task and at once on \`pagehide\` /
-\`visibilitychange\`, instead of once per shown message (Carbon serialises its whole session into \`sessionStorage\` on
-each write; here it also was two objects and a merge per message); the pipeline completing after \`chatEnded\` by itself
-and the transport ending the stream on dispose without \`takeWhile\`/\`takeUntil\` steps (two steps fewer per event);
-\`parseFrame\` returning the frame itself instead of a result object around it; the heartbeat watchdog counting frames and
-looking every eighth of its timeout instead of reading the clock per frame. Tried and dropped: keeping Genesys' UUIDs as
-four 32-bit words in \`RecentIds\` instead of the strings (the strings no longer survived young-generation GCs, but parsing
-36 characters per frame cost more than the GC saved).
-
-The machine matters: the run before the changes of 2026-12-03 (2026-12-01, another machine of the same kind, 8
-processes) had A 1,886 ns, B 1.67x and C − D 1.90x (PASS; per process 1.70–2.13x); the same code on the machine of
-2026-12-03, whose \`JSON.parse\` of these frames is much faster (A about 1,100 ns) while the rest of the client gained
-less, measured C − D 2.16x and B 1.76x (per process 1.80–2.22x). Changes of 2026-12-03: the operators (dedupe, agent
-messages, member changes, member lookup, typing, the heartbeat watchdog, in-order handling) and the transport's parse
-step subscribe to their source with a subscriber of their own (\`stepSubscriber\`, RxJS's exported \`Subscriber\`: one
-call per value) instead of an observer object, which RxJS wraps in a \`SafeSubscriber\` and a consumer observer, two
-more calls and a \`try\` per value at every step (${BEFORE_AFTER_1203}); and the pipeline ends itself on the transport's
-dispose (\`until$\`) instead of through a wrapper Observable of the transport. Measured that day, each as a variant of
-the bundled benchmark side by side with the code of the moment (\`BENCH_QUICK=5\`, 4–7 processes each, medians of the
-per-process medians of (C − D) / A): the desk not waiting for the host's promises at all (not an option, see below)
-0.06 lower (a \`then\` on a settled promise is about 25 ns in isolation); \`Subject.next\` without its error-context
-closure and array iterator (RxJS internals, not ours to change) about 0.04 lower; \`dedupeById\` skipped altogether
-0.15–0.20 lower (\`RecentIds.add\` is about 100 ns per fresh id in isolation, its key about 30 of it); within noise: a
-dedupe table that keeps 62-bit fingerprints instead of the id strings (the strings surviving young-generation GCs
-made each scavenge 0.5 ms longer, 180 KB survivors instead of 15 KB, but hashing more of each id cost as much), one
-probe of the current generation instead of two, the typing indicator's profile made once per member, the guest's own
-id compared before the member map, and the desk without its \`takeUntil\` (which sees no values: \`handleInOrder\`
-emits none).
-
-What is still above a bare \`JSON.parse\`, and why: a promise per event is what Carbon's callbacks return, and the desk must
-wait for it (Carbon 1.9.1's \`agentJoined\` and \`sendMessageToUser\` await their own work before they add the message, so
-without waiting a message could overtake the join notice); every concern is a separate RxJS operator on a shared stream,
-as the design asks (one file each, marble-tested), each step a few calls of RxJS's subscriber chain; \`rxjs/webSocket\` and
-\`share\` pass every frame through a \`Subject\`.`,
+${tSteps}`,
   );
   console.log('BENCHMARKS.md updated (Browser client / Event pipeline).');
 }

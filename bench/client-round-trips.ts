@@ -13,13 +13,13 @@
 import dc from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { createGenesysServiceDeskFactory, type WebSocketCtor } from '../packages/servicedesk/src';
+import { createGenesysServiceDeskFactory, type WebSocketCtor } from 'genesys-handoff-servicedesk/internals';
 import type { RequestLogEntry } from 'genesys-handoff-emulator';
 import { CountingCallback } from './client-callback';
 import { machine, table, today, verdict, writeSubsection } from './client-report';
 import { startChildStack } from './client-stack';
 import { WebSocket } from './client-ws';
-import { connectMessage } from '../packages/servicedesk/test/connect-message';
+import { connectMessage } from 'genesys-handoff-servicedesk/test-fixtures';
 
 const TARGET = 2;
 

@@ -3,7 +3,7 @@
  * client benchmarks so that their memory and handles stay out of the measured process. Prints one JSON line with the
  * addresses, then runs until its stdin closes (the parent exited) or at most 10 minutes.
  */
-import { startStack } from '../packages/servicedesk/test/harness';
+import { startStack } from 'genesys-handoff-servicedesk/test-helpers';
 
 export interface StackAddresses {
   emulatorUrl: string;

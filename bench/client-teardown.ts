@@ -16,8 +16,8 @@ import {
   createGenesysServiceDeskFactory,
   type GenesysServiceDesk,
   type GenesysServiceDeskOptions,
-} from '../packages/servicedesk/src';
-import { connectMessage } from '../packages/servicedesk/test/connect-message';
+} from 'genesys-handoff-servicedesk/internals';
+import { connectMessage } from 'genesys-handoff-servicedesk/test-fixtures';
 import { CountingCallback } from './client-callback';
 import { machine, table, today, verdict, writeSubsection } from './client-report';
 import { startChildStack, type ChildStack } from './client-stack';

@@ -1,15 +1,11 @@
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import type NodeWebSocket from '../packages/servicedesk/node_modules/@types/ws';
-import type { WebSocketCtor } from '../packages/servicedesk/src';
-import { ROOT } from './client-report';
+import type { WebSocketCtor } from 'genesys-handoff-servicedesk/internals';
+import NodeWebSocket from 'ws';
 
 /**
- * `ws` as the client's tests use it (the root has no `ws` of its own), and a subclass that keeps count of every
- * socket the client opens: how many were made, how many reached CLOSED, which are still open, and how many the
- * garbage collector has reclaimed.
+ * `ws` as the client's tests use it, and a subclass that keeps count of every socket the client opens: how many were
+ * made, how many reached CLOSED, which are still open, and how many the garbage collector has reclaimed.
  */
-export const WebSocket = createRequire(join(ROOT, 'packages/servicedesk/package.json'))('ws') as typeof NodeWebSocket;
+export const WebSocket = NodeWebSocket;
 
 export interface SocketCensus {
   created: number;

@@ -147,7 +147,7 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
         const delay =
           error.failure.kind === 'rate-limited'
             ? error.failure.retryAfterMs
-            : backoffDelay(retry, { baseMs: options.retryBaseDelayMs }, options.random);
+            : backoffDelay(retry + 1, { initialMs: options.retryBaseDelayMs, maxMs: 5000 }, options.random);
         if (delay > options.maxRetryWaitMs) throw new UpstreamError(error.operation, error.failure, attempts);
         retry += 1;
         logger.warn({ ...error.toLog(), retry, delayMs: delay }, 'Genesys Cloud call failed; retrying');

@@ -55,10 +55,11 @@ describe('retryAfterMs', () => {
 });
 
 describe('backoffDelay', () => {
-  it('doubles from the base with jitter in the upper half, and is capped', () => {
-    expect(backoffDelay(0, { baseMs: 100 }, () => 0)).toBe(50);
-    expect(backoffDelay(0, { baseMs: 100 }, () => 1)).toBe(100);
-    expect(backoffDelay(3, { baseMs: 100 }, () => 1)).toBe(800);
-    expect(backoffDelay(20, { baseMs: 100, capMs: 2000 }, () => 1)).toBe(2000);
+  it('doubles from initialMs (attempt 1 is the first retry), half of it random, and is capped', () => {
+    expect(backoffDelay(1, { initialMs: 100 }, () => 0)).toBe(100);
+    expect(backoffDelay(1, { initialMs: 100 }, () => 1)).toBe(50);
+    expect(backoffDelay(4, { initialMs: 100 }, () => 0)).toBe(800);
+    expect(backoffDelay(20, { initialMs: 100, maxMs: 2000 }, () => 0)).toBe(2000);
+    expect(backoffDelay(2, { initialMs: 100, jitter: 0 }, () => 1)).toBe(200);
   });
 });

@@ -1,9 +1,8 @@
 /**
- * The transport-neutral events the ServiceDesk consumes. A guest chat transport produces them today; a Web
- * Messaging transport must produce the same union, and the ServiceDesk must not change.
+ * The transport-neutral events the ServiceDesk consumes. Every transport turns its channel's frames into this union;
+ * a channel that can say more (files, quick replies) adds members here, and the desk and its host adapters handle
+ * them in one place each.
  */
-
-export type MemberRole = 'CUSTOMER' | 'AGENT' | 'ACD' | 'WORKFLOW';
 
 export interface AgentInfo {
   /** The agent's member id in this conversation. */

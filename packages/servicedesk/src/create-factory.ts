@@ -1,9 +1,11 @@
-import { GuestChatTransport } from './genesys/guest-chat-transport';
 import { carbonAdapter, watsonxAdapter } from './hosts/host-adapter';
 import type { ServiceDeskFactoryParameters } from './hosts/host-types';
 import { MiddlewareClient } from './middleware-client';
 import type { GenesysServiceDeskOptions } from './options';
-import { DEFAULT_STRINGS, GenesysServiceDesk, type PageEvents } from './service-desk/genesys-service-desk';
+import { GenesysServiceDesk } from './service-desk/genesys-service-desk';
+import type { PageEvents } from './service-desk/resume-point';
+import { DEFAULT_STRINGS } from './service-desk/strings';
+import { guestChatTransportFor } from './transports/guest-chat/guest-chat-setup';
 
 export type ServiceDeskFactory = (
   parameters: ServiceDeskFactoryParameters,
@@ -32,35 +34,25 @@ export function createGenesysServiceDeskFactory(options: GenesysServiceDeskOptio
   const fetchImpl = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const middleware = new MiddlewareClient(options.serverBaseUrl, fetchImpl);
   const logger = options.logger ?? {};
+  // The factory is where a channel is chosen: the desk and the host adapters know only the transport interface.
+  const transport = guestChatTransportFor(options, middleware, logger);
 
   const build = (parameters: ServiceDeskFactoryParameters) =>
     new GenesysServiceDesk({
-      transport: ({ guestApiBaseUrl }) =>
-        new GuestChatTransport({
-          apiBaseUrl: guestApiBaseUrl,
-          ...(options.webSocketCtor ? { webSocketCtor: options.webSocketCtor } : {}),
-          ...(options.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs } : {}),
-          ...(options.backoff ? { backoff: options.backoff } : {}),
-          ...(options.maxReconnectAttempts !== undefined ? { maxReconnectAttempts: options.maxReconnectAttempts } : {}),
-          logger,
-        }),
+      transport,
       middleware,
       adapter: host === 'watsonx' ? watsonxAdapter : carbonAdapter,
       callback: parameters.callback,
       authenticatedChat: options.authenticatedChat ?? false,
       availability: options.availability ?? false,
-      ...(options.getIdentityToken ? { getIdentityToken: options.getIdentityToken } : {}),
-      ...(options.userProfile ? { userProfile: options.userProfile } : {}),
-      ...(options.customFields ? { customFields: options.customFields } : {}),
+      getIdentityToken: options.getIdentityToken,
+      userProfile: options.userProfile,
+      customFields: options.customFields,
       showSystemMessages: options.showSystemMessages ?? true,
       availabilityRefreshMs: options.availabilityRefreshMs ?? 10_000,
       typingThrottleMs: options.typingThrottleMs ?? 3000,
       longMessages: options.longMessages ?? 'split',
       strings: { ...DEFAULT_STRINGS, ...options.strings },
-      guestApiBaseUrl: (setup) =>
-        options.genesysApiBaseUrl ??
-        setup.guest_api_base_url ??
-        `https://api.${options.genesysEnvironment ?? setup.environment ?? 'mypurecloud.com'}`,
       logger,
       now: () => Date.now(),
       pageEvents: options.pageEvents ?? browserWindow(),

@@ -45,3 +45,9 @@ export class GenesysApiError extends ServiceDeskError {
     this.genesysCode = options.genesysCode;
   }
 }
+
+/** One line for the host's `logInfo`: the code and message of our errors, the message of others. */
+export function describeError(e: unknown): string {
+  if (e instanceof ServiceDeskError) return `${e.code}: ${e.message}`;
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,13 +1,18 @@
 export { createGenesysServiceDeskFactory, type ServiceDeskFactory } from './create-factory';
 export type { GenesysServiceDeskOptions } from './options';
-export type {
-  GenesysServiceDesk,
-  UserProfile,
-  ServiceDeskStrings,
-  PageEvents,
-} from './service-desk/genesys-service-desk';
+export type { GenesysServiceDesk } from './service-desk/genesys-service-desk';
+export type { UserProfile } from './service-desk/user-profile';
+export type { ServiceDeskStrings } from './service-desk/strings';
+export type { PageEvents } from './service-desk/resume-point';
 export type { ChatEvent, AgentInfo, ChatEndReason } from './chat-event';
+export type {
+  ChatTransport,
+  ChatConnection,
+  ChatStartRequest,
+  ChatProfile,
+  WebSocketCtor,
+} from './transports/chat-transport';
+export type { ChatSession } from './transports/guest-chat/chat-session';
 export { ServiceDeskError, GenesysApiError, type ServiceDeskErrorCode } from './errors';
 export type { Logger } from './logger';
-export type { WebSocketCtor, ChatSession } from './genesys/guest-chat-transport';
 export { ErrorType, type HostCallback, type ServiceDeskFactoryParameters } from './hosts/host-types';

@@ -1,9 +1,11 @@
-import type { BackoffConfig } from './backoff';
-import type { WebSocketCtor } from './genesys/guest-chat-transport';
 import type { Logger } from './logger';
-import type { PageEvents, ServiceDeskStrings, UserProfile } from './service-desk/genesys-service-desk';
+import type { PageEvents } from './service-desk/resume-point';
+import type { ServiceDeskStrings } from './service-desk/strings';
+import type { UserProfile } from './service-desk/user-profile';
+import type { BackoffConfig } from './streams/backoff';
+import type { WebSocketCtor } from './transports/chat-transport';
 
-/** Options of `createGenesysServiceDeskFactory` (names fixed by the public contract in ARCHITECTURE.md). */
+/** Options of `createGenesysServiceDeskFactory` (names fixed by the public contract: docs/architecture.md, "Public contracts"). */
 export interface GenesysServiceDeskOptions {
   /** The middleware (fastify-server) origin, e.g. `https://chat-middleware.example.com`. */
   serverBaseUrl: string;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { startMiddleware } from '../../../scripts/local-stack';
 import { callControl, startEmulator, type EmulatorOptions, type RunningEmulator } from 'genesys-handoff-emulator';
-import { createGenesysServiceDeskFactory, type GenesysServiceDeskOptions, type HostCallback } from '../src';
+import { createGenesysServiceDeskFactory, type GenesysServiceDeskOptions } from '../src';
+import { RecordingCallback } from './recording-callback';
 import type { GenesysServiceDesk } from '../src/service-desk/genesys-service-desk';
 
 /**
@@ -57,86 +58,7 @@ export async function startStack(
   };
 }
 
-type Call = [name: string, ...args: unknown[]];
-
-/** A host callback that records every call in order, keeps persisted state like the hosts do, and can be awaited. */
-export class RecordingCallback implements HostCallback {
-  readonly calls: Call[] = [];
-  state: Record<string, unknown> = {};
-  private waiters: Array<() => void> = [];
-
-  constructor(initialState: Record<string, unknown> = {}) {
-    this.state = { ...initialState };
-  }
-
-  agentJoined(profile: object) {
-    return this.record('agentJoined', profile);
-  }
-  agentLeftChat() {
-    return this.record('agentLeftChat');
-  }
-  agentEndedChat() {
-    return this.record('agentEndedChat');
-  }
-  beginTransferToAnotherAgent(profile?: object) {
-    return this.record('beginTransferToAnotherAgent', profile);
-  }
-  agentTyping(isTyping: boolean) {
-    return this.record('agentTyping', isTyping);
-  }
-  sendMessageToUser(message: string | object, agentID?: string) {
-    return this.record('sendMessageToUser', message, agentID);
-  }
-  updateAgentAvailability(availability: object) {
-    return this.record('updateAgentAvailability', availability);
-  }
-  setErrorStatus(info: object) {
-    return this.record('setErrorStatus', info);
-  }
-  persistedState() {
-    return this.state;
-  }
-  updatePersistedState(state: unknown, merge = true) {
-    this.state = merge ? { ...this.state, ...(state as object) } : (state as Record<string, unknown>);
-    return Promise.resolve();
-  }
-
-  /** Call names in order, e.g. ['agentJoined', 'sendMessageToUser', ...]; `without` drops noisy ones. */
-  names(without: string[] = []): string[] {
-    return this.calls.map((c) => c[0]).filter((n) => !without.includes(n));
-  }
-
-  of(name: string): unknown[][] {
-    return this.calls.filter((c) => c[0] === name).map((c) => c.slice(1));
-  }
-
-  /** Resolves once `name` has been called `count` times. */
-  async waitFor(name: string, count = 1, timeoutMs = 8000): Promise<unknown[][]> {
-    const done = () => this.of(name).length >= count;
-    if (done()) return this.of(name);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`timed out waiting for ${count}× ${name}; calls: ${JSON.stringify(this.calls)}`)),
-        timeoutMs,
-      );
-      const check = () => {
-        if (!done()) return;
-        clearTimeout(timer);
-        this.waiters = this.waiters.filter((w) => w !== check);
-        resolve();
-      };
-      this.waiters.push(check);
-    });
-    return this.of(name);
-  }
-
-  private record(name: string, ...args: unknown[]): Promise<void> {
-    this.calls.push([name, ...args]);
-    this.waiters.forEach((w) => w());
-    return Promise.resolve();
-  }
-}
-
+export { RecordingCallback } from './recording-callback';
 export { connectMessage } from './connect-message';
 
 export interface DeskUnderTest {

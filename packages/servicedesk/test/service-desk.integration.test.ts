@@ -61,9 +61,8 @@ async function started(options: Partial<GenesysServiceDeskOptions> = {}, accept 
   return { ...d, chatId: chat.id };
 }
 
-/** The live chat's session (what the transport has seen) and the resume point the host was last given. */
-const sessionOf = (desk: unknown) =>
-  (desk as { chat: { connection: { session: { lastMessageId?: string } } } }).chat.connection.session;
+/** The live chat's connection (the last message its stream passed on) and the resume point the host was last given. */
+const sessionOf = (desk: unknown) => (desk as { chat: { connection: { lastMessageId?: string } } }).chat.connection;
 const persistedIdOf = (cb: RecordingCallback) =>
   (cb.state['genesysChat'] as { lastMessageId?: string } | undefined)?.lastMessageId;
 

@@ -1,0 +1,185 @@
+import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
+import type { ChatEvent } from '../chat-event';
+import { describeError } from '../errors';
+import { ErrorType } from '../hosts/host-types';
+import type { Logger } from '../logger';
+import type { Availability } from '../middleware-client';
+import { handleInOrder } from '../streams/handle-in-order';
+import type { ChatConnection } from '../transports/chat-transport';
+import { deliverToHost, type HostSide } from './host-calls';
+import { clearSavedChat, writeSavedChat } from './persisted-chat';
+import { pollQueue } from './queue-polling';
+import { ResumePoint, type PageEvents } from './resume-point';
+
+/** What a chat's scope needs from its desk. */
+export interface ScopeContext extends HostSide {
+  logger: Logger;
+  pageEvents?: PageEvents | undefined;
+  /** Runs the deferred write of the resume point. @default asyncScheduler */
+  scheduler?: SchedulerLike | undefined;
+  /** The customer's place in the queue; absent when availability is off. */
+  queuePosition?: ((conversationId: string | undefined) => Promise<Availability>) | undefined;
+  availabilityRefreshMs: number;
+}
+
+/**
+ * One chat, from opening its connection to its end: the connection, the handling of its events, the resume point and
+ * the queue polling. Everything it started ends in `close`, once. A new chat and a reattached one open the same way.
+ */
+export class ChatScope {
+  private conn: ChatConnection | undefined;
+  private cancelled = false;
+  /** The event stream opened: from now on a lost stream is reported to the customer (before, starting reports it). */
+  private live = false;
+  private closed = false;
+  private events: Subscription | undefined;
+  private polling: Subscription | undefined;
+  private resume: ResumePoint | undefined;
+  private readonly waiting$ = new Subject<boolean>();
+  private lastTypingAt = Number.NEGATIVE_INFINITY;
+
+  /** @param onClose told once, when the scope has closed (the desk forgets it) */
+  constructor(
+    private readonly ctx: ScopeContext,
+    private readonly onClose: (scope: ChatScope) => void,
+  ) {}
+
+  /** The live chat's connection (none before it is made or after the scope closed). */
+  get connection(): ChatConnection | undefined {
+    return this.closed ? undefined : this.conn;
+  }
+
+  /** Whether the customer ended the chat (or cancelled it while it was starting). */
+  get wasCancelled(): boolean {
+    return this.cancelled;
+  }
+
+  /**
+   * Opens the chat on the connection `connect` makes (a new chat or a reattached one): handles its events, keeps its
+   * resume point, polls the queue, and resolves true once its event stream is open. False when there is no chat to
+   * open (`connect` gave none) or the scope was closed meanwhile; rejects when the event stream cannot be opened.
+   */
+  async open(connect: () => Promise<ChatConnection | null>): Promise<boolean> {
+    const connection = await connect();
+    if (!connection) return false;
+    if (this.closed) {
+      // The customer ended the chat while it was being made: leave it, so no orphan waits in a queue.
+      if (this.cancelled) await leave(connection, this.ctx.logger);
+      else connection.dispose();
+      return false;
+    }
+    this.conn = connection;
+    const cb = this.ctx.callback;
+    this.resume = new ResumePoint(
+      connection.lastMessageId,
+      (after) => writeSavedChat(cb, connection.savedState(after)),
+      this.ctx.scheduler,
+      this.ctx.pageEvents,
+    );
+    this.handleEvents(connection);
+    this.pollQueue(connection);
+    await connection.opened;
+    this.live = true;
+    this.resume.goLive();
+    return true;
+  }
+
+  /** Genesys has only "typing started": true at most once every `throttleMs`. */
+  typingDue(now: number, throttleMs: number): boolean {
+    if (now - this.lastTypingAt < throttleMs) return false;
+    this.lastTypingAt = now;
+    return true;
+  }
+
+  /** The customer ends the chat (or cancels it while it starts): forget it, then leave it. */
+  async end(): Promise<void> {
+    this.cancelled = true;
+    const connection = this.conn;
+    this.close();
+    clearSavedChat(this.ctx.callback);
+    if (connection) await leave(connection, this.ctx.logger);
+  }
+
+  /** Starting failed: leave what was made, so no orphan waits in a queue, and close. */
+  async abandon(): Promise<void> {
+    if (this.conn) await leave(this.conn, this.ctx.logger);
+    this.close();
+  }
+
+  /** Stops everything of this chat here, without leaving it (the page goes away, or the chat is over). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.resume?.stop();
+    this.polling?.unsubscribe();
+    this.waiting$.complete();
+    this.events?.unsubscribe();
+    this.conn?.dispose();
+    this.onClose(this);
+  }
+
+  private handleEvents(connection: ChatConnection): void {
+    const resume = this.resume;
+    this.events = connection.events$
+      .pipe(
+        // In order, one at a time (a host call's promise holds the next event back); a failing host call is
+        // contained and logged, the stream goes on. What the host has shown moves the resume point.
+        handleInOrder<ChatEvent>({
+          handle: (event) => this.handle(event),
+          handled: (event) => {
+            if (event.type === 'agentMessage' || event.type === 'systemMessage') resume?.markShown(event.id);
+          },
+          failed: (event, e) => this.ctx.logger.error?.(`Handling ${event.type} failed`, e),
+          idle: () => resume?.markShown(connection.lastMessageId),
+        }),
+      )
+      .subscribe({ error: (e: unknown) => void this.onLost(e), complete: () => this.close() });
+  }
+
+  /** The chat's own bookkeeping for an event, then the host's calls. */
+  private handle(e: ChatEvent): unknown {
+    if (e.type === 'queued') this.waiting$.next(true);
+    else if (e.type === 'agentJoined') this.waiting$.next(false);
+    else if (e.type === 'chatEnded') {
+      this.close();
+      clearSavedChat(this.ctx.callback);
+    }
+    return deliverToHost(e, this.ctx);
+  }
+
+  /** The event stream died for good (reconnects exhausted): tell the customer and end the chat on our side. */
+  private async onLost(e: unknown): Promise<void> {
+    if (this.closed || this.cancelled || !this.live) return;
+    const cb = this.ctx.callback;
+    this.ctx.logger.error?.('The Genesys event stream was lost for good', e);
+    this.close();
+    clearSavedChat(cb);
+    await cb.setErrorStatus({ type: ErrorType.DISCONNECTED, isDisconnected: true, logInfo: describeError(e) });
+    await cb.agentEndedChat();
+  }
+
+  private pollQueue(connection: ChatConnection): void {
+    const ask = this.ctx.queuePosition;
+    if (!ask) return;
+    const { callback, adapter } = this.ctx;
+    this.polling = pollQueue({
+      waiting$: this.waiting$,
+      refreshMs: this.ctx.availabilityRefreshMs,
+      ask: () => ask(connection.conversationId),
+      show: (a) => void callback.updateAgentAvailability(adapter.availability(a)),
+      logger: this.ctx.logger,
+    });
+  }
+}
+
+/** Leaves the chat, trying twice: a chat left behind waits in a queue for an agent. */
+async function leave(connection: ChatConnection, logger: Logger): Promise<void> {
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      await connection.end();
+      return;
+    } catch (e) {
+      logger.warn?.(`Leaving the Genesys chat failed (attempt ${attempt})`, e);
+    }
+  }
+}

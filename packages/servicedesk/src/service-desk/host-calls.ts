@@ -1,0 +1,48 @@
+import type { ChatEndReason, ChatEvent } from '../chat-event';
+import type { HostAdapter } from '../hosts/host-adapter';
+import { ErrorType, type HostCallback } from '../hosts/host-types';
+import type { ServiceDeskStrings } from './strings';
+
+/** The host side of a chat: its callback, its spellings, and what it shows. */
+export interface HostSide {
+  callback: HostCallback;
+  adapter: HostAdapter;
+  showSystemMessages: boolean;
+  strings: ServiceDeskStrings;
+}
+
+/**
+ * The host calls for one chat event: what they return (a promise, for Carbon, which the desk waits for before the next
+ * event), or nothing. Pure apart from the calls themselves; the chat's own bookkeeping (queue polling, the end of the
+ * scope) is the desk's.
+ */
+export function deliverToHost(e: ChatEvent, h: HostSide): unknown {
+  const cb = h.callback;
+  switch (e.type) {
+    case 'queued':
+      return undefined;
+    case 'agentJoined':
+      return cb.agentJoined(h.adapter.profile(e.agent));
+    case 'transferStarted':
+      return cb.beginTransferToAnotherAgent(e.to ? h.adapter.profile(e.to) : undefined);
+    case 'agentLeft':
+      return cb.agentLeftChat();
+    case 'agentMessage':
+      return cb.sendMessageToUser(e.text, e.agent.id);
+    case 'systemMessage':
+      return h.showSystemMessages ? cb.sendMessageToUser(e.text) : undefined;
+    case 'agentTyping':
+      return cb.agentTyping(e.typing);
+    case 'connection':
+      return cb.setErrorStatus({ type: ErrorType.DISCONNECTED, isDisconnected: e.state === 'disconnected' });
+    case 'chatEnded':
+      return chatEnded(e.by, h);
+  }
+}
+
+/** The customer ended it: the host knows. The system ended it: the customer is told first. */
+async function chatEnded(by: ChatEndReason, h: HostSide): Promise<void> {
+  if (by === 'guest') return;
+  if (by === 'system') await h.callback.sendMessageToUser(h.strings.chatClosedBySystem);
+  await h.callback.agentEndedChat();
+}

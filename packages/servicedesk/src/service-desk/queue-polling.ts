@@ -1,0 +1,39 @@
+import { EMPTY, catchError, concatMap, from, switchMap, timer, type Observable, type Subscription } from 'rxjs';
+import type { Logger } from '../logger';
+import type { Availability } from '../middleware-client';
+
+export interface QueuePolling {
+  /** Whether the customer waits in a queue now (`queued`: true; an agent joined: false). */
+  waiting$: Observable<boolean>;
+  refreshMs: number;
+  /** The customer's place in the queue and the expected wait. */
+  ask: () => Promise<Availability>;
+  /** Shows what `ask` answered. */
+  show: (a: { positionInQueue?: number; estimatedWaitTime?: number }) => void;
+  logger: Logger;
+}
+
+/**
+ * While the customer waits in a queue, asks every `refreshMs` for the place in it and the wait, and shows the answer;
+ * stops when an agent joins and starts again when the chat goes back to a queue. A failed ask is skipped.
+ */
+export function pollQueue(p: QueuePolling): Subscription {
+  return p.waiting$
+    .pipe(
+      switchMap((waiting) => (waiting ? timer(0, p.refreshMs) : EMPTY)),
+      concatMap(() =>
+        from(p.ask()).pipe(
+          catchError((e: unknown) => {
+            p.logger.debug?.('Queue position is unknown for now', e);
+            return EMPTY;
+          }),
+        ),
+      ),
+    )
+    .subscribe((a) =>
+      p.show({
+        ...(typeof a.positionInQueue === 'number' ? { positionInQueue: a.positionInQueue } : {}),
+        ...(typeof a.estimatedWaitTime === 'number' ? { estimatedWaitTime: a.estimatedWaitTime } : {}),
+      }),
+    );
+}

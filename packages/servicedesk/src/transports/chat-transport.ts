@@ -1,0 +1,78 @@
+import type { Observable } from 'rxjs';
+import type { ChatEvent } from '../chat-event';
+
+/**
+ * The seam between the service desk and a Genesys channel. The desk and the host adapters see only these types; each
+ * channel (`transports/guest-chat/`, later `transports/web-messaging/`) implements them in its own folder and turns
+ * its wire protocol into `ChatEvent`s. See docs/architecture.md, "Transports".
+ */
+
+/** A WebSocket constructor: the browser's, or `ws` in Node. */
+export type WebSocketCtor = new (url: string, protocols?: string | string[]) => WebSocket;
+
+/** The customer as the agent sees them. */
+export interface ChatProfile {
+  displayName: string;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  avatarImageUrl?: string;
+}
+
+/** What a new chat starts from, in no channel's terms. */
+export interface ChatStartRequest {
+  profile: ChatProfile;
+  /** Extra facts for the agent and the routing (string values; empty when there are none). */
+  customFields: Record<string, string>;
+  /** What the agent reads first (why the customer asked, the assistant's summary); absent when there is nothing. */
+  summaryForAgent?: string;
+  /** The site's identity token, for an identity-verified chat: the transport turns it into its channel's credentials. */
+  identityToken?: string;
+}
+
+/** Starts and resumes chats on one channel. */
+export interface ChatTransport {
+  /** Creates the chat. Its event stream opens when the connection's `events$` is subscribed. */
+  start(request: ChatStartRequest): Promise<ChatConnection>;
+  /**
+   * Reattaches to a chat after a page reload, from a state an earlier connection gave (`savedState`). Null when that
+   * state is not one this transport understands or the chat is over.
+   */
+  resume(saved: unknown): Promise<ChatConnection | null>;
+}
+
+/** One chat's connection: its events, its commands, its teardown. Nothing is shared between chats. */
+export interface ChatConnection {
+  /** The chat's events. Cold: subscribing opens the event stream; it completes after `chatEnded`. Subscribe once. */
+  readonly events$: Observable<ChatEvent>;
+  /**
+   * Resolves when the event stream first opened and the chat is ready for the customer (a new chat's summary for the
+   * agent has been posted, or failed to be, which is not an error); rejects if the stream could not be opened.
+   */
+  readonly opened: Promise<void>;
+  /** The longest text `sendMessage` takes, in characters. */
+  readonly maxMessageLength: number;
+  /** The conversation's id at Genesys, for the middleware's queue position. */
+  readonly conversationId: string | undefined;
+  /**
+   * The last message the event stream has passed on, whether or not it showed anything (the customer's own echoes
+   * count): once every event so far has been handled, the chat can resume after it.
+   */
+  readonly lastMessageId: string | undefined;
+  /**
+   * Resolves once the channel accepted the text (a channel that acknowledges on its event stream resolves then); rejects
+   * with a `ServiceDeskError` otherwise.
+   */
+  sendMessage(text: string): Promise<void>;
+  /** Tells the agent the customer is typing (the channel has no "stopped typing"). */
+  sendTyping(): Promise<void>;
+  /** The customer leaves the chat, then the connection is disposed. A chat already over counts as left. */
+  end(): Promise<void>;
+  /** Closes the event stream and stops every timer of this chat, without leaving it. */
+  dispose(): void;
+  /**
+   * What to keep for a reload, resuming after `resumeAfter` (the last message the host has shown). Plain JSON, opaque
+   * to the desk: only this transport's `resume` reads it.
+   */
+  savedState(resumeAfter: string | undefined): unknown;
+}

@@ -1,0 +1,176 @@
+import {
+  EMPTY,
+  Observable,
+  asyncScheduler,
+  catchError,
+  defer,
+  from,
+  map,
+  of,
+  retry,
+  switchMap,
+  throwError,
+  timer,
+  type Subject,
+} from 'rxjs';
+import { webSocket } from 'rxjs/webSocket';
+import { GenesysApiError, ServiceDeskError } from '../../errors';
+import type { Logger } from '../../logger';
+import { backoffDelay } from '../../streams/backoff';
+import type { SocketStatus } from '../../streams/connection-state';
+import { heartbeatWatchdog } from '../../streams/heartbeat-watchdog';
+import { stepSubscriber } from '../../streams/step-subscriber';
+import type { WebSocketCtor } from '../chat-transport';
+import type { ChatSession } from './chat-session';
+import type { EventFrame, MemberChangeFrame } from './frames';
+import type { GuestApi } from './guest-api';
+import type { GuestChatTransportConfig } from './guest-chat-transport';
+import { parseFrame } from './parse-frame';
+
+export interface EventStreamContext {
+  api: Pick<GuestApi, 'getMember' | 'getMembers' | 'getMessagesAfter'>;
+  /** The chat; its `lastMessageId` is where a backfill starts. */
+  session: ChatSession;
+  config: GuestChatTransportConfig;
+  /** A reattached chat backfills what it missed on its first open too. */
+  resuming: boolean;
+  status$: Subject<SocketStatus>;
+  /** The socket opened (each time). */
+  onOpen: () => void;
+  /** The stream failed for good (it could not be opened, or the reconnects ran out). */
+  onFail: (e: unknown) => void;
+  log: Logger;
+}
+
+class SocketClosed extends Error {
+  constructor() {
+    super('the event stream closed');
+  }
+}
+
+/**
+ * The guest chat's event frames from its socket (`eventStreamUri`): parsed once; a missing heartbeat or a close we did
+ * not ask for is a drop, followed by a reconnect with backoff, after asking Genesys whether the guest is still in the
+ * chat; after each reopen, the members and the messages missed meanwhile (backfill), live frames held until then.
+ */
+export function eventFrames(ctx: EventStreamContext): Observable<EventFrame> {
+  const { api, session, config: c, status$, log } = ctx;
+  const scheduler = c.scheduler ?? asyncScheduler;
+  const WebSocketCtor = c.webSocketCtor ?? (globalThis as { WebSocket?: WebSocketCtor }).WebSocket;
+  const { conversationId, memberId } = session;
+
+  return new Observable<EventFrame>((subscriber) => {
+    let everOpened = false;
+    let backfilling = false;
+    let held: EventFrame[] = [];
+    const emit = (f: EventFrame) => (backfilling ? held.push(f) : subscriber.next(f));
+
+    const backfill = async () => {
+      backfilling = true;
+      try {
+        // Members first (who is here now: an agent who joined while we were away is announced), then messages.
+        const members = await api.getMembers(conversationId);
+        const now = new Date().toISOString();
+        for (const m of members) {
+          if (m.state === 'ALERTING' || m.state === 'CONNECTED' || m.state === 'DISCONNECTED') {
+            subscriber.next({ kind: 'member-change', conversationId, memberId: m.id, state: m.state, timestamp: now });
+          }
+        }
+        for (const f of await api.getMessagesAfter(conversationId, session.lastMessageId)) subscriber.next(f);
+      } catch (e) {
+        log.warn?.('Backfill after reconnecting failed; continuing with live events', e);
+      } finally {
+        backfilling = false;
+        const pending = held;
+        held = [];
+        pending.forEach((f) => subscriber.next(f));
+      }
+    };
+
+    /** Before reconnecting: is the chat still on? An ended chat ends here instead of reconnecting forever. */
+    const stillLive = (): Observable<boolean> =>
+      from(api.getMember(conversationId, memberId)).pipe(
+        map((me) => me.state !== 'DISCONNECTED'),
+        catchError((e: unknown) => of(!(e instanceof GenesysApiError && (e.status === 401 || e.status === 404)))),
+      );
+
+    const socket$ = defer(() => {
+      if (!WebSocketCtor) {
+        return throwError(
+          () => new ServiceDeskError('SOCKET_FAILED', 'no WebSocket implementation: pass webSocketCtor'),
+        );
+      }
+      status$.next(everOpened ? 'reconnecting' : 'connecting');
+      return webSocket<string>({
+        url: session.eventStreamUri,
+        WebSocketCtor,
+        deserializer: (e: MessageEvent) => e.data as string,
+        openObserver: {
+          next: () => {
+            const reopened = everOpened || ctx.resuming;
+            everOpened = true;
+            status$.next('open');
+            ctx.onOpen();
+            if (reopened) void backfill();
+          },
+        },
+      });
+    }).pipe(
+      // A missing heartbeat means a dead socket: unsubscribing closes it and `retry` opens a new one. Any text from
+      // the socket counts as a sign of life; frames are parsed once, after this, by the subscriber below. A clean
+      // close (e.g. 1001) completes the socket; for us any close we did not ask for is a drop, as silence is.
+      heartbeatWatchdog({ timeoutMs: c.heartbeatTimeoutMs ?? 75_000, completeAs: () => new SocketClosed(), scheduler }),
+      retry({
+        count: c.maxReconnectAttempts ?? 20,
+        resetOnSuccess: true,
+        delay: (err: unknown, attempt) => {
+          if (!everOpened) {
+            return throwError(
+              () =>
+                new ServiceDeskError('SOCKET_FAILED', 'the Genesys event stream could not be opened', { cause: err }),
+            );
+          }
+          status$.next('reconnecting');
+          log.info?.(
+            `Event stream lost (${err instanceof Error ? err.message : String(err)}); reconnect attempt ${attempt}`,
+          );
+          return timer(backoffDelay(attempt, c.backoff), scheduler).pipe(
+            switchMap(() => stillLive()),
+            switchMap((live) => {
+              if (live) return of(true);
+              // The chat ended while we were away: report the guest's departure and stop.
+              const ended: MemberChangeFrame = {
+                kind: 'member-change',
+                conversationId,
+                memberId,
+                state: 'DISCONNECTED',
+                timestamp: new Date().toISOString(),
+              };
+              subscriber.next(ended);
+              return EMPTY;
+            }),
+          );
+        },
+      }),
+    );
+
+    return socket$.subscribe(
+      stepSubscriber<string>(subscriber, {
+        next: (data) => {
+          const f = parseFrame(data);
+          if (f.kind === 'invalid') log.warn?.(`Dropped an event-stream frame: ${f.reason}`);
+          else if (f.kind !== 'heartbeat') emit(f);
+        },
+        error: (e: unknown) => {
+          status$.next('closed');
+          ctx.onFail(e);
+          subscriber.error(e);
+        },
+        complete: () => {
+          status$.next('closed');
+          subscriber.complete();
+        },
+      }),
+    );
+  });
+}

@@ -1,0 +1,128 @@
+import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import type { ChatEvent } from '../../chat-event';
+import { GenesysApiError, ServiceDeskError } from '../../errors';
+import type { Logger } from '../../logger';
+import type { SocketStatus } from '../../streams/connection-state';
+import type { ChatConnection } from '../chat-transport';
+import { chatEventPipeline } from './chat-event-pipeline';
+import { savedSession, type ChatSession } from './chat-session';
+import { eventFrames } from './event-stream';
+import type { GuestApi } from './guest-api';
+import type { GuestChatTransportConfig } from './guest-chat-transport';
+
+/** Genesys refuses longer message bodies. */
+export const MAX_MESSAGE_LENGTH = 4000;
+
+export interface ConnectionStart {
+  /** A reattached chat (after a reload) rather than a new one. */
+  resuming: boolean;
+  /** Posted as a notice for the agent once the socket first opened (a new chat only). */
+  summary?: string;
+}
+
+/** One guest chat: its event stream, its commands, its teardown. Nothing is shared between chats. */
+export class GuestChatConnection implements ChatConnection {
+  readonly events$: Observable<ChatEvent>;
+  readonly opened: Promise<void>;
+  readonly maxMessageLength = MAX_MESSAGE_LENGTH;
+  private readonly status$ = new BehaviorSubject<SocketStatus>('connecting');
+  private readonly disposed$ = new Subject<void>();
+  private ending = false;
+  private resolveSocketOpened!: () => void;
+  private rejectSocketOpened!: (e: Error) => void;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly api: GuestApi,
+    readonly session: ChatSession,
+    config: GuestChatTransportConfig,
+    start: ConnectionStart,
+  ) {
+    this.log = config.logger ?? {};
+    const socketOpened = new Promise<void>((resolve, reject) => {
+      this.resolveSocketOpened = resolve;
+      this.rejectSocketOpened = reject;
+    });
+    const summary = start.summary;
+    this.opened = summary
+      ? socketOpened.then(() =>
+          this.api.sendMessage(session.conversationId, session.memberId, summary, 'notice').then(
+            () => undefined,
+            (e: unknown) => this.log.warn?.('The summary for the agent could not be posted', e),
+          ),
+        )
+      : socketOpened;
+    // Nobody may await `opened` (a chat disposed at once): no unhandled rejection for that.
+    this.opened.catch(() => undefined);
+    const frames$ = eventFrames({
+      api,
+      session,
+      config,
+      resuming: start.resuming,
+      status$: this.status$,
+      onOpen: () => this.resolveSocketOpened(),
+      onFail: (e) => this.rejectSocketOpened(e instanceof Error ? e : new Error(String(e))),
+      log: this.log,
+    });
+    // Ends with the chat (the pipeline completes after `chatEnded`) or when disposed.
+    this.events$ = chatEventPipeline(frames$, {
+      selfId: session.memberId,
+      lookup: (id) => api.getMember(session.conversationId, id),
+      onLookupError: (id, e) =>
+        this.log.warn?.(`Genesys member ${id} could not be looked up; using a fallback profile`, e),
+      onMessageFrame: (id) => (session.lastMessageId = id),
+      guestEnding: () => this.ending,
+      status$: this.status$,
+      typingExpiryMs: config.typingExpiryMs,
+      departureGraceMs: config.departureGraceMs,
+      scheduler: config.scheduler,
+      until$: this.disposed$,
+    });
+  }
+
+  get conversationId(): string {
+    return this.session.conversationId;
+  }
+
+  get lastMessageId(): string | undefined {
+    return this.session.lastMessageId;
+  }
+
+  async sendMessage(text: string): Promise<void> {
+    await this.api.sendMessage(this.session.conversationId, this.session.memberId, text);
+  }
+
+  async sendTyping(): Promise<void> {
+    await this.api.typing(this.session.conversationId, this.session.memberId);
+  }
+
+  /** The guest leaves (DELETE own member), then the socket closes. A chat already over counts as left. */
+  async end(): Promise<void> {
+    this.ending = true;
+    try {
+      await this.api.leave(this.session.conversationId, this.session.memberId);
+    } catch (e) {
+      const gone =
+        e instanceof GenesysApiError &&
+        (e.genesysCode === 'chat.error.member.state' ||
+          e.genesysCode === 'chat.error.conversation.state' ||
+          e.status === 404);
+      if (!gone) throw e;
+    } finally {
+      this.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.disposed$.next();
+    this.disposed$.complete();
+    this.status$.complete();
+    this.rejectSocketOpened(
+      new ServiceDeskError('SOCKET_FAILED', 'the chat was closed before its event stream opened'),
+    );
+  }
+
+  savedState(resumeAfter: string | undefined): ChatSession {
+    return savedSession(this.session, resumeAfter);
+  }
+}
