@@ -40,6 +40,10 @@ export interface Tab {
 export interface OpenOptions {
   /** Runs before the first navigation (routes, clock, init scripts). */
   beforeLoad?: (page: Page) => Promise<void>;
+  /** The window's size in CSS pixels. @default 1280 × 900 */
+  viewport?: { width: number; height: number };
+  /** A device's user agent and touch (a phone's), instead of desktop Chromium's. */
+  device?: { userAgent: string; isMobile: true; hasTouch: true; deviceScaleFactor: number };
 }
 
 export interface Flow {
@@ -75,7 +79,8 @@ export function e2eSuite(options: { emulator?: EmulatorOptions } = {}) {
         const tabs: Tab[] = [];
         const open = async (path = '/', label = `tab${tabs.length}`, opts: OpenOptions = {}): Promise<Tab> => {
           const context = await b.newContext({
-            viewport: { width: 1280, height: 900 },
+            viewport: opts.viewport ?? { width: 1280, height: 900 },
+            ...opts.device,
             locale: 'en-US',
             timezoneId: 'UTC',
           });

@@ -64,6 +64,17 @@ function serviceDeskFactory(
   return createGenesysServiceDeskFactory(options) as unknown as PublicConfig['serviceDeskFactory'];
 }
 
+/**
+ * Carbon's floating panel is 380 px wide, 2rem from the right edge, except when Carbon recognises a phone by its user
+ * agent and goes full screen. In a narrow window without a phone's user agent (a desktop browser's phone view, some
+ * in-app browsers) the panel would start off screen: narrower than 380 + 2 × 8 px, it takes the width less 8 px each
+ * side. Wider windows get Carbon's defaults (380 px, 2rem).
+ */
+const FLOAT_LAYOUT_ON_NARROW_SCREENS = {
+  width: 'min(380px, calc(100vw - 16px))',
+  'right-position': 'max(8px, min(2rem, calc((100vw - 380px) / 2)))',
+} as const;
+
 function renderPage(config: DemoConfig, login: DemoLogin, user: DemoUser | null): void {
   $('backend').textContent = config.agentConsoleUrl
     ? 'here a local Genesys Cloud emulator stands in for it, so no Genesys org is needed.'
@@ -119,6 +130,7 @@ async function main(): Promise<void> {
     },
     serviceDeskFactory: serviceDeskFactory(config, login, user),
     serviceDesk: { allowReconnect: true },
+    layout: { customProperties: FLOAT_LAYOUT_ON_NARROW_SCREENS },
     onAfterRender: (instance: ChatInstance) => {
       if (window.__demo) window.__demo.instance = instance;
     },
