@@ -115,3 +115,26 @@ export function decodeJwt(token: string): Record<string, unknown> {
   const payload = token.split('.')[1] ?? '';
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
+
+/**
+ * One emulator for a test file (started before all tests, closed after), its faults and request log cleared
+ * before each test. Returns a getter: the emulator exists only once `beforeAll` has run.
+ */
+export function useTestEmulator(options: EmulatorOptions = {}): () => RunningEmulator {
+  let emu: RunningEmulator | undefined;
+  beforeAll(async () => {
+    emu = await startTestEmulator(options);
+  });
+  afterAll(async () => {
+    await emu?.close();
+  });
+  beforeEach(async () => {
+    await clearFaults(current());
+    await clearUpstreamLog(current());
+  });
+  const current = () => {
+    if (!emu) throw new Error('the test emulator is not running (use it inside a test)');
+    return emu;
+  };
+  return current;
+}

@@ -178,8 +178,9 @@ describe('429, 5xx and timeouts', () => {
     });
     expect(res.body).not.toMatch(/Injected|service\.unavailable|contextId/);
     expect((await upstreamCounts(emu))[OBSERVATIONS]).toBe(3);
-    // The fault is used up. The next attempt is paced by the calls spent (3 + 1, one 5 s interval each), then succeeds.
-    clock.advance(15_000);
+    // The fault is used up. The next attempt is paced by the calls spent (lookup, 3 observations attempts, wait
+    // time: one 5 s interval each), then succeeds.
+    clock.advance(20_000);
     expect((await availability(app)).statusCode).toBe(502);
     clock.advance(5_000);
     const again = await availability(app);
@@ -207,8 +208,9 @@ describe('429, 5xx and timeouts', () => {
     });
     await addFault(emu, { endpoint: SIGNED_DATA, latencyMs: 600, times: 2 });
     expect((await jwtCall(app)).json().code).toBe('UPSTREAM_TIMEOUT');
-    // Three calls spent (two timed out): the next attempt comes three intervals later.
-    clock.advance(15_000);
+    // Four calls spent (the lookup, two observations attempts that timed out, the wait time): the next attempt
+    // comes four intervals later.
+    clock.advance(20_000);
     expect((await availability(app)).statusCode).toBe(200);
     expect((await jwtCall(app)).statusCode).toBe(200);
     await app.close();

@@ -3,6 +3,7 @@ import { Errors } from '../errors';
 import type { CallOptions, GenesysPlatform, PlatformLogger } from '../genesys/platform-client';
 import { UpstreamError } from '../genesys/upstream-error';
 import { summarizeObservations, type ObservationSummary } from './observation-summary';
+import { CallBudget } from './call-budget';
 import type { QueueDirectory } from './queue-directory';
 import { pickWaitSeconds } from './wait-time';
 
@@ -38,7 +39,9 @@ interface Timed<T> {
 type Part = 'observations' | 'waitTime';
 
 interface QueueState {
-  queueId: string;
+  queueName: string;
+  /** Known once a lookup found the queue; dropped when Genesys answers 404 for it (deleted or renamed). */
+  queueId?: string;
   /** The last snapshot handed out, reused while its parts are the same (callers may cache per snapshot). */
   composed?: {
     observations: Timed<ObservationSummary>;
@@ -47,6 +50,10 @@ interface QueueState {
   };
   observations?: Timed<ObservationSummary>;
   waitTime?: Timed<number | null>;
+  /** The last lookup found no queue of that name. */
+  missing?: boolean;
+  /** Upstream requests for this queue in the last minute, lookups and retries included. */
+  budget: CallBudget;
   /** Start of the last upstream attempt (success or not). */
   lastAttemptAt: number;
   /** No new attempt before this: one interval per upstream call made, or a Retry-After. */
@@ -58,8 +65,8 @@ interface QueueState {
 /**
  * Queue statistics shared by every caller, refreshed lazily and coalesced (see README "Coalescing").
  *
- * - Cold (first ask, or nobody asked for a while): one fill fetches observations and wait time together; every
- *   concurrent caller awaits that same fill (single flight).
+ * - Cold (first ask, or nobody asked for a while): one fill looks the queue id up when it is not cached and fetches
+ *   observations and wait time together; every concurrent caller awaits that same fill (single flight).
  * - Warm: callers get the cached values at once. When the last attempt is an interval old, one background refresh
  *   makes ONE upstream call, for whichever value is older, so the two alternate and each is at most about two
  *   intervals old. Upstream calls are paced at one per interval per queue whatever the load.
@@ -67,27 +74,37 @@ interface QueueState {
  *   the caller (mapped to 502/503/504) and an unrefreshable wait time becomes null. Nothing refreshes while nobody asks.
  */
 export class AvailabilityProvider {
+  /** Keyed by queue name: the lookup is an upstream call like the others, so it is paced per queue too. */
   private readonly queues = new Map<string, QueueState>();
   private readonly now: () => number;
   /** After this long without an attempt, the cache is cold again: nobody was asking, so values are not current. */
   private readonly idleAfterMs: number;
+  /** The documented ceiling per queue: one call per interval, 12 a minute at the 5 s default. */
+  private readonly callsPerMinute: number;
 
   constructor(private readonly options: AvailabilityProviderOptions) {
     this.now = options.now ?? Date.now;
     this.idleAfterMs = 3 * options.refreshIntervalMs;
+    this.callsPerMinute = Math.max(3, Math.floor(60_000 / options.refreshIntervalMs));
   }
 
   async snapshot(queueName: string): Promise<QueueSnapshot> {
-    const queueId = await this.options.directory.resolve(queueName);
-    if (queueId === null) throw new Errors.QueueNotFound();
-    let s = this.queues.get(queueId);
+    let s = this.queues.get(queueName);
     if (!s) {
-      s = { queueId, lastAttemptAt: Number.NEGATIVE_INFINITY, nextAttemptAt: Number.NEGATIVE_INFINITY };
-      this.queues.set(queueId, s);
+      s = {
+        queueName,
+        budget: new CallBudget(this.callsPerMinute, 60_000, this.now),
+        lastAttemptAt: Number.NEGATIVE_INFINITY,
+        nextAttemptAt: Number.NEGATIVE_INFINITY,
+      };
+      this.queues.set(queueName, s);
     }
     const t = this.now();
     const cold = !s.observations || t - s.lastAttemptAt > this.idleAfterMs;
-    if (!s.inflight && t >= s.nextAttemptAt) {
+    // An attempt starts only when the minute's budget has room for its first calls (a lookup when the id is not
+    // known, and one call per value it fetches), so no attempt is left half done for lack of budget.
+    const needed = (s.queueId === undefined ? 1 : 0) + (cold ? 2 : 1);
+    if (!s.inflight && t >= s.nextAttemptAt && s.budget.room() >= needed) {
       const state = s;
       state.inflight = (cold ? this.fill(state) : this.refreshOne(state)).finally(() => {
         state.inflight = undefined;
@@ -97,12 +114,7 @@ export class AvailabilityProvider {
     // flight; everyone else is answered from the cache while it runs.
     if (s.inflight && (cold || !this.servable(s.observations, t))) await s.inflight;
 
-    if (s.lastError?.failure.kind === 'not-found') {
-      // The queue was deleted or renamed since its id was cached: look it up again next time.
-      this.queues.delete(queueId);
-      this.options.directory.forget(queueName);
-      throw new Errors.QueueNotFound();
-    }
+    if (s.missing) throw new Errors.QueueNotFound();
     return this.serve(s);
   }
 
@@ -120,9 +132,21 @@ export class AvailabilityProvider {
     const { observations, waitTime } = s;
     if (!this.servable(observations, t)) {
       if (observations && !s.lastError) return this.compose(s, observations, waitTime);
-      throw s.lastError ?? new UpstreamError('queue observations', { kind: 'unavailable' });
+      throw this.pendingError(s, t);
     }
     return this.compose(s, observations, this.servable(waitTime, t) ? waitTime : undefined);
+  }
+
+  /**
+   * The last failure, for a caller who cannot be served from the cache. A rate limit tells the time left until the
+   * next attempt, which is when an answer can change.
+   */
+  private pendingError(s: QueueState, t: number): UpstreamError {
+    const e = s.lastError;
+    if (!e) return new UpstreamError('queue observations', { kind: 'unavailable' });
+    if (e.failure.kind !== 'rate-limited') return e;
+    const retryAfterMs = Math.max(1000, s.nextAttemptAt - t);
+    return new UpstreamError(e.operation, { ...e.failure, retryAfterMs }, e.attempts);
   }
 
   private compose(
@@ -142,8 +166,8 @@ export class AvailabilityProvider {
   }
 
   /**
-   * Both values at once (cold start); the retries of the platform client apply, as a caller is waiting. The values
-   * are stored together when both calls are done, so no caller sees half a fill.
+   * The queue id (when not cached) and both values (cold start); the retries of the platform client apply, as a
+   * caller is waiting. The values are stored together when both calls are done, so no caller sees half a fill.
    */
   private async fill(s: QueueState): Promise<void> {
     const started = this.begin(s);
@@ -151,9 +175,21 @@ export class AvailabilityProvider {
     const onAttempt = () => {
       calls += 1;
     };
+    const admit = () => s.budget.take();
+    let queueId: string | null;
+    try {
+      queueId = await this.resolve(s, { onAttempt, admit });
+    } catch (e) {
+      this.end(s, started, calls, e);
+      return;
+    }
+    if (queueId === null) {
+      this.end(s, started, calls, undefined);
+      return;
+    }
     const [observations, waitTime] = await Promise.allSettled([
-      this.fetchObservations(s, { onAttempt }),
-      this.fetchWaitTime(s, { onAttempt }),
+      this.fetchObservations(queueId, { onAttempt, admit }),
+      this.fetchWaitTime(queueId, { onAttempt, admit }),
     ]);
     if (observations.status === 'fulfilled') s.observations = observations.value;
     if (waitTime.status === 'fulfilled') s.waitTime = waitTime.value;
@@ -164,6 +200,19 @@ export class AvailabilityProvider {
   /** One upstream call for the older value; no retries (the next interval is the retry, the cache covers the gap). */
   private async refreshOne(s: QueueState): Promise<void> {
     const started = this.begin(s);
+    let calls = 0;
+    const options = { retries: 0, onAttempt: () => (calls += 1), admit: () => s.budget.take() };
+    try {
+      // The id's cache entry may have expired: a lookup then counts against the same pace.
+      const queueId = await this.resolve(s, options);
+      if (queueId !== null) await this.refreshPart(s, queueId, options);
+      this.end(s, started, calls, undefined);
+    } catch (e) {
+      this.end(s, started, calls, e);
+    }
+  }
+
+  private async refreshPart(s: QueueState, queueId: string, options: CallOptions): Promise<void> {
     const t = this.now();
     // Observations first when they are about to become unservable; otherwise the missing or older value.
     const part: Part = !this.servable(s.observations, t + this.options.refreshIntervalMs)
@@ -171,15 +220,25 @@ export class AvailabilityProvider {
       : !s.waitTime || s.waitTime.at < s.observations.at
         ? 'waitTime'
         : 'observations';
-    let calls = 0;
-    const options = { retries: 0, onAttempt: () => (calls += 1) };
-    try {
-      if (part === 'observations') s.observations = await this.fetchObservations(s, options);
-      else s.waitTime = await this.fetchWaitTime(s, options);
-      this.end(s, started, calls, undefined);
-    } catch (e) {
-      this.end(s, started, calls, e);
-    }
+    if (part === 'observations') s.observations = await this.fetchObservations(queueId, options);
+    else s.waitTime = await this.fetchWaitTime(queueId, options);
+  }
+
+  /** The queue's id from the directory (cached there, single flight); null and `missing` when there is none. */
+  private async resolve(s: QueueState, callOptions: CallOptions): Promise<string | null> {
+    const queueId = await this.options.directory.resolve(s.queueName, callOptions);
+    if (queueId === null) this.forgetQueue(s, true);
+    else s.queueId = queueId;
+    return queueId;
+  }
+
+  /** The queue is gone (deleted, renamed): drop its values and id; the pace stays, so lookups are paced too. */
+  private forgetQueue(s: QueueState, missing: boolean): void {
+    s.queueId = undefined;
+    s.observations = undefined;
+    s.waitTime = undefined;
+    s.composed = undefined;
+    s.missing = missing;
   }
 
   private begin(s: QueueState): number {
@@ -192,11 +251,17 @@ export class AvailabilityProvider {
     s.nextAttemptAt = started + Math.max(1, calls) * this.options.refreshIntervalMs;
     if (error === undefined) {
       s.lastError = undefined;
+      if (s.queueId !== undefined) s.missing = false;
       return;
     }
     const upstream =
       error instanceof UpstreamError ? error : new UpstreamError('availability refresh', { kind: 'rejected' });
     s.lastError = upstream;
+    if (upstream.failure.kind === 'not-found') {
+      // The queue was deleted or renamed since its id was cached: look it up again at the next attempt.
+      this.options.directory.forget(s.queueName);
+      this.forgetQueue(s, true);
+    }
     // Genesys asked us to back off: do not come back before it says so.
     if (upstream.failure.kind === 'rate-limited')
       s.nextAttemptAt = Math.max(s.nextAttemptAt, this.now() + upstream.failure.retryAfterMs);
@@ -206,15 +271,15 @@ export class AvailabilityProvider {
     );
   }
 
-  private async fetchObservations(s: QueueState, callOptions: CallOptions): Promise<Timed<ObservationSummary>> {
+  private async fetchObservations(queueId: string, callOptions: CallOptions): Promise<Timed<ObservationSummary>> {
     const at = this.now();
-    const response = await this.options.platform.queueObservations(s.queueId, callOptions);
-    return { value: summarizeObservations(response, s.queueId, this.options.mediaType), at };
+    const response = await this.options.platform.queueObservations(queueId, callOptions);
+    return { value: summarizeObservations(response, queueId, this.options.mediaType), at };
   }
 
-  private async fetchWaitTime(s: QueueState, callOptions: CallOptions): Promise<Timed<number | null>> {
+  private async fetchWaitTime(queueId: string, callOptions: CallOptions): Promise<Timed<number | null>> {
     const at = this.now();
-    const predictions = await this.options.platform.estimatedWaitTime(s.queueId, callOptions);
+    const predictions = await this.options.platform.estimatedWaitTime(queueId, callOptions);
     return { value: pickWaitSeconds(predictions, this.options.mediaType), at };
   }
 }

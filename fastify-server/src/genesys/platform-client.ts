@@ -39,6 +39,11 @@ export interface CallOptions {
   retries?: number;
   /** Called once per upstream request the call makes (retries included), for request budgets. */
   onAttempt?: () => void;
+  /**
+   * Asked before each upstream request (retries included); false: the request is not sent and the call fails with
+   * the last failure (a caller's request budget is spent).
+   */
+  admit?: () => boolean;
 }
 
 /** The Genesys Cloud Platform API calls the middleware makes, with token handling and retries built in. */
@@ -118,7 +123,9 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
     let attempts = 0;
     let retry = 0;
     let reauthenticated = false;
+    let last: UpstreamError | undefined;
     for (;;) {
+      if (opts.admit && !opts.admit()) throw last ?? new UpstreamError(operation, { kind: 'unavailable' }, attempts);
       let token: string | undefined;
       try {
         token = await tokens.get();
@@ -144,6 +151,7 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
           continue;
         }
         if (!error.retryable || retry >= retries) throw new UpstreamError(error.operation, error.failure, attempts);
+        last = new UpstreamError(error.operation, error.failure, attempts);
         const delay =
           error.failure.kind === 'rate-limited'
             ? error.failure.retryAfterMs
