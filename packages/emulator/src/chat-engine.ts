@@ -2,7 +2,13 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { Clock } from './clock';
-import { Conversation, type EndReason, type MemberRecord, type MessageRecord } from './conversation';
+import {
+  Conversation,
+  type ConversationMedia,
+  type EndReason,
+  type MemberRecord,
+  type MessageRecord,
+} from './conversation';
 import { GenesysError, conversationStateError } from './errors';
 import {
   HEARTBEAT_FRAME,
@@ -48,6 +54,15 @@ export interface EngineEvents {
   connected: [conversation: Conversation];
   /** The guest posted a message (for the automatic agent). */
   guestMessage: [conversation: Conversation, message: MessageRecord];
+  /** A conversation ended (Web Messaging tells its guest, if the deployment says so). */
+  ended: [conversation: Conversation];
+}
+
+/** An inbound flow: a WORKFLOW member that may post a notice (with quick replies on Web Messaging), then leaves. */
+export interface InboundFlow {
+  displayName: string;
+  notice?: string;
+  quickReplies?: MessageRecord['quickReplies'];
 }
 
 export interface TransferRequest {
@@ -92,6 +107,8 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
       echoLeadMs,
       alertingMs,
       unknownQueue,
+      messagingOutOfOrderWindowMs,
+      messagingDuplicateEchoes,
     } = options;
     this.settings = {
       autoAgent: { ...autoAgent },
@@ -105,6 +122,8 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
       echoLeadMs,
       alertingMs,
       unknownQueue,
+      messagingOutOfOrderWindowMs,
+      messagingDuplicateEchoes,
     };
     // Agents are added by the server once it listens: their default avatar URL needs its address.
   }
@@ -162,15 +181,22 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
     return a;
   }
 
-  /** Chats waiting in a queue (queued or alerting), oldest first. */
-  waiting(queueId: string): Conversation[] {
+  /** Conversations waiting in a queue (queued or alerting), oldest first; of one media type, or of every one. */
+  waiting(queueId: string, media?: ConversationMedia): Conversation[] {
     return [...this.conversations.values()]
-      .filter((c) => c.queueId === queueId && (c.phase === 'queued' || c.phase === 'alerting'))
+      .filter(
+        (c) =>
+          c.queueId === queueId &&
+          (c.phase === 'queued' || c.phase === 'alerting') &&
+          (media === undefined || c.media === media),
+      )
       .sort((a, b) => (a.queuedAt ?? '').localeCompare(b.queuedAt ?? ''));
   }
 
-  interacting(queueId: string): Conversation[] {
-    return [...this.conversations.values()].filter((c) => c.queueId === queueId && c.phase === 'connected');
+  interacting(queueId: string, media?: ConversationMedia): Conversation[] {
+    return [...this.conversations.values()].filter(
+      (c) => c.queueId === queueId && c.phase === 'connected' && (media === undefined || c.media === media),
+    );
   }
 
   // ---------------------------------------------------------------- conversations
@@ -206,10 +232,24 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
   }
 
   private startRouting(c: Conversation): void {
+    this.runInboundFlow(c, this.options.deployments.find((d) => d.id === c.deploymentId)?.workflow ?? null);
+  }
+
+  /**
+   * A Web Messaging conversation starts: the guest joins, `first` records what started it (the first message), then
+   * the inbound message flow runs (a bot greeting, with quick replies if any) and routes it to its queue.
+   */
+  startMessaging(c: Conversation, flow: InboundFlow | null, first?: () => void): void {
+    c.attachedOnce = true;
+    this.register(c);
+    this.runInboundFlow(c, flow, first);
+  }
+
+  private runInboundFlow(c: Conversation, workflow: InboundFlow | null, first?: () => void): void {
     this.memberState(c, c.guest, 'CONNECTED');
     this.memberMessage(c, c.guest, 'member-join');
+    first?.();
     if (c.queueId === null) return; // accepted with an unknown queue: it never routes
-    const workflow = this.options.deployments.find((d) => d.id === c.deploymentId)?.workflow;
     if (workflow) {
       c.phase = 'workflow';
       const wf = c.addMember({
@@ -220,7 +260,8 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
       });
       this.frame(c, memberChangeFrame(c.id, wf.id, 'CONNECTED', this.clock.iso()));
       this.memberMessage(c, wf, 'member-join');
-      if (workflow.notice) this.addMessage(c, wf.id, workflow.notice, 'notice');
+      if (workflow.notice)
+        this.addMessage(c, wf.id, workflow.notice, 'notice', { quickReplies: workflow.quickReplies });
       this.memberState(c, wf, 'DISCONNECTED');
       this.memberMessage(c, wf, 'member-leave');
     }
@@ -339,6 +380,7 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
     body: string,
     bodyType: 'standard' | 'notice',
     from: 'agent' | 'acd' | 'workflow' = 'agent',
+    extra: Pick<MessageRecord, 'quickReplies' | 'attachments'> = {},
   ): MessageRecord {
     if (c.ended) throw conversationEnded();
     let sender: MemberRecord | undefined;
@@ -346,7 +388,9 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
     else if (from === 'acd') sender = c.acdMemberId ? c.members.get(c.acdMemberId) : undefined;
     else sender = [...c.members.values()].find((m) => m.role === 'WORKFLOW');
     if (!sender) throw conflict(`The chat has no ${from} member to send from.`);
-    return this.addMessage(c, sender.id, body, bodyType);
+    if ((extra.quickReplies || extra.attachments) && c.media !== 'message')
+      throw conflict('Quick replies and files are Web Messaging features; this is a guest chat.');
+    return this.addMessage(c, sender.id, body, bodyType, extra);
   }
 
   agentTyping(c: Conversation): void {
@@ -422,6 +466,7 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
     if (this.settings.closeSocketOnEnd) {
       for (const ws of c.sockets) ws.close(CLOSE_ENDED.code, CLOSE_ENDED.reason);
     }
+    this.emit('ended', c);
     this.emit('change', c.id);
   }
 
@@ -467,8 +512,16 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
     return m;
   }
 
-  private addMessage(c: Conversation, senderId: string, body: string, bodyType: BodyType): MessageRecord {
+  private addMessage(
+    c: Conversation,
+    senderId: string,
+    body: string,
+    bodyType: BodyType,
+    extra: Pick<MessageRecord, 'quickReplies' | 'attachments'> = {},
+  ): MessageRecord {
     const message: MessageRecord = { id: randomUUID(), senderId, body, bodyType, timestamp: this.clock.iso() };
+    if (extra.quickReplies && extra.quickReplies.length > 0) message.quickReplies = extra.quickReplies;
+    if (extra.attachments && extra.attachments.length > 0) message.attachments = extra.attachments;
     c.messages.push(message);
     this.frame(c, messageFrame(c.id, message));
     return message;
@@ -486,6 +539,11 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
   }
 
   private frame(c: Conversation, f: EventFrame): void {
+    if (c.deliver) {
+      c.deliver(f);
+      this.emit('frame', c.id, f);
+      return;
+    }
     if (c.sockets.size === 0 && c.attachedOnce) c.missedFrames.push(f);
     for (const ws of c.sockets) {
       this.send(ws, f);
@@ -513,6 +571,8 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
   /** Guest inactivity: runs only while an agent is connected, restarted by each guest message (§5.5). */
   private startInactivity(c: Conversation): void {
     this.stopInactivity(c);
+    // Messaging is asynchronous: a quiet customer does not end the conversation.
+    if (c.media === 'message') return;
     const t = setTimeout(() => {
       this.timers.delete(t);
       this.inactivity.delete(c.id);

@@ -2,6 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import type { ChatEngine } from './chat-engine';
 import type { Clock } from './clock';
 import type { FaultInjector } from './faults';
+import type { IdentityProviders } from './messaging/identity';
+import type { MessagingService } from './messaging/messaging-service';
 import type { ResolvedOptions } from './options';
 import type { RequestLog } from './request-log';
 import type { TokenService } from './tokens';
@@ -14,6 +16,10 @@ export interface EmulatorContext {
   clock: Clock;
   log: RequestLog;
   faults: FaultInjector;
+  /** Web Messaging sessions and their bridge to the engine. */
+  messaging: MessagingService;
+  /** Identity providers of authenticated messaging (and the built-in demo provider). */
+  identity: IdentityProviders;
 }
 
 /** The origin the caller used to reach the emulator (so `eventStreamUri` works for `localhost` and `127.0.0.1` alike). */

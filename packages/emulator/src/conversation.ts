@@ -24,13 +24,33 @@ export interface MemberRecord {
   agentId?: string;
 }
 
+/** A file in a Web Messaging message (the guest's upload, or one an agent sent). */
+export interface AttachmentRecord {
+  id: string;
+  filename: string;
+  mime: string;
+  fileSize: number;
+  mediaType: 'Image' | 'Video' | 'Audio' | 'File';
+  /** Where the emulator serves the bytes (the console shows images from it). */
+  url: string;
+}
+
 export interface MessageRecord {
   id: string;
   senderId: string;
   body: string;
   bodyType: BodyType;
   timestamp: string;
+  /** Web Messaging only: quick replies offered with an outbound message. */
+  quickReplies?: Array<{ text: string; payload: string }>;
+  /** Web Messaging only: the files of the message. */
+  attachments?: AttachmentRecord[];
+  /** Web Messaging only: the guest answered a quick reply or a button (the body is the button's text). */
+  buttonResponse?: { type: string; text: string; payload: string };
 }
+
+/** The channel a conversation came through: legacy guest chat, or Web Messaging (analytics media type `message`). */
+export type ConversationMedia = 'chat' | 'message';
 
 export type MediaRequestState = 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'TIMEDOUT' | 'CANCELLED' | 'ERRORED';
 export type MediaType = 'COBROWSE' | 'SCREENSHARE';
@@ -65,6 +85,12 @@ export class Conversation {
   /** Frames emitted while no socket was attached; replayed only when `replayOnReconnect` is on. */
   missedFrames: EventFrame[] = [];
   jwt = '';
+  media: ConversationMedia = 'chat';
+  /**
+   * Web Messaging: receives every frame instead of guest chat sockets, and turns what the guest should see into
+   * Web Messaging pushes. Absent for guest chat.
+   */
+  deliver?: (frame: EventFrame) => void;
 
   constructor(
     readonly deploymentId: string,

@@ -1,3 +1,10 @@
+import {
+  DEMO_IDENTITY_PROVIDER,
+  resolveMessengerDeployment,
+  type MessengerDeployment,
+  type MessengerDeploymentConfig,
+} from './messaging/deployment';
+
 /**
  * Emulator configuration. Everything the protocol documents leave open ("[Unknown]" in the reference) is a knob
  * here, with the reference's suggested default.
@@ -76,6 +83,13 @@ export interface RuntimeSettings {
   unknownQueue: 'reject' | 'accept-never-route';
   /** An automatic agent that accepts queued chats and answers every guest message (demos and load). */
   autoAgent: AutoAgentSettings;
+  /**
+   * Web Messaging: hold what is pushed to a session for this long and deliver it in reverse order (Genesys does not
+   * guarantee ordering; clients sort by `channel.time`). 0: in order. @default 0
+   */
+  messagingOutOfOrderWindowMs: number;
+  /** Web Messaging: send every Inbound echo twice. @default false */
+  messagingDuplicateEchoes: boolean;
 }
 
 export interface AutoAgentSettings {
@@ -110,6 +124,16 @@ export interface EmulatorOptions extends Partial<Omit<RuntimeSettings, 'autoAgen
   /** Platform API requests per minute per access token before 429. @default 300 */
   platformRateLimitPerMinute?: number;
   autoAgent?: Partial<AutoAgentSettings>;
+  /** Messenger deployments (Web Messaging). @default the two demo deployments of `DEMO` */
+  messengerDeployments?: MessengerDeploymentConfig[];
+  /** Lifetime of the history JWT of `getJwt` (seconds). @default 3600 */
+  messagingJwtLifetimeSeconds?: number;
+  /** Lifetime of the authenticated-messaging JWT of the code exchange and refresh (seconds). @default 3600 */
+  authJwtLifetimeSeconds?: number;
+  /** Longest guest text before error 4011 (characters; the real limit is undocumented). @default 4096 */
+  maxMessageLength?: number;
+  /** Sockets one session token may hold; the oldest gets ConnectionClosedEvent beyond it (real number undocumented). @default 10 */
+  maxConnectionsPerSession?: number;
   /** Fastify request logging to stdout. @default false */
   logger?: boolean;
 }
@@ -123,6 +147,12 @@ export const DEMO = {
   queueId: '3b9d2e71-4c5a-4f60-8e1d-92a7c6b5d403',
   clientId: 'emulator-client-id',
   clientSecret: 'emulator-client-secret',
+  /** Messenger deployment (Web Messaging): bot greeting, then the queue; read-only disconnect. */
+  messengerDeploymentId: '4e8a1c2b-7d3f-4a5e-9b6c-0f1e2d3c4b5a',
+  /** Messenger deployment with authenticated messaging (the built-in demo identity provider). */
+  messengerAuthDeploymentId: 'd3c2b1a0-9f8e-4d7c-8b6a-5e4f3a2b1c0d',
+  identityIssuer: DEMO_IDENTITY_PROVIDER.issuer,
+  identityAudience: DEMO_IDENTITY_PROVIDER.audience,
 } as const;
 
 export interface ResolvedOptions extends RuntimeSettings {
@@ -138,6 +168,11 @@ export interface ResolvedOptions extends RuntimeSettings {
   accessTokenLifetimeSeconds: number;
   signedDataLifetimeSeconds: number;
   platformRateLimitPerMinute: number;
+  messengerDeployments: MessengerDeployment[];
+  messagingJwtLifetimeSeconds: number;
+  authJwtLifetimeSeconds: number;
+  maxMessageLength: number;
+  maxConnectionsPerSession: number;
   logger: boolean;
 }
 
@@ -167,6 +202,29 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds ?? 86400,
     signedDataLifetimeSeconds: options.signedDataLifetimeSeconds ?? 3600,
     platformRateLimitPerMinute: options.platformRateLimitPerMinute ?? 300,
+    messengerDeployments: (
+      options.messengerDeployments ?? [
+        {
+          id: DEMO.messengerDeploymentId,
+          name: 'Demo Messenger',
+          flow: {
+            botName: 'Emulated Bot',
+            greeting: 'Hi, I am the virtual assistant. An agent will be with you shortly.',
+            queue: DEMO.queueId,
+          },
+        },
+        {
+          id: DEMO.messengerAuthDeploymentId,
+          name: 'Demo Messenger (authenticated)',
+          authentication: { enabled: true, identityProvider: { ...DEMO_IDENTITY_PROVIDER } },
+          flow: { botName: 'Emulated Bot', greeting: 'Welcome back. Finding an agent for you.', queue: DEMO.queueId },
+        },
+      ]
+    ).map(resolveMessengerDeployment),
+    messagingJwtLifetimeSeconds: options.messagingJwtLifetimeSeconds ?? 3600,
+    authJwtLifetimeSeconds: options.authJwtLifetimeSeconds ?? 3600,
+    maxMessageLength: options.maxMessageLength ?? 4096,
+    maxConnectionsPerSession: options.maxConnectionsPerSession ?? 10,
     logger: options.logger ?? false,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
     guestInactivityMs: options.guestInactivityMs ?? 15 * 60_000,
@@ -178,6 +236,8 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     echoLeadMs: options.echoLeadMs ?? 50,
     alertingMs: options.alertingMs ?? 0,
     unknownQueue: options.unknownQueue ?? 'reject',
+    messagingOutOfOrderWindowMs: options.messagingOutOfOrderWindowMs ?? 0,
+    messagingDuplicateEchoes: options.messagingDuplicateEchoes ?? false,
     autoAgent: {
       enabled: false,
       acceptDelayMs: 1000,

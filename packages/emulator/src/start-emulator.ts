@@ -15,9 +15,14 @@ import { RequestLog } from './request-log';
 import { avatarRoutes } from './routes/avatars';
 import { consoleRoutes } from './routes/console';
 import { controlRoutes } from './routes/control';
+import { messagingControlRoutes } from './routes/messaging-control';
 import { eventStreamRoutes } from './routes/event-stream';
 import { guestChatRoutes } from './routes/guest-chat';
+import { IdentityProviders } from './messaging/identity';
+import { MessagingService } from './messaging/messaging-service';
 import { platformRoutes } from './routes/platform';
+import { webMessagingRestRoutes } from './routes/web-messaging-rest';
+import { webMessagingSocketRoutes } from './routes/web-messaging';
 import { TokenService } from './tokens';
 
 export interface RunningEmulator {
@@ -33,9 +38,15 @@ export interface RunningEmulator {
   options: ResolvedOptions;
   /** In-process access for tests that need more than the control API. */
   engine: ChatEngine;
+  /** Web Messaging sessions (in-process access for tests). */
+  messaging: MessagingService;
   log: RequestLog;
   close(): Promise<void>;
 }
+
+/** Paths browsers call cross-origin: guest chat, Web Messaging history, tokens, config, uploads and downloads. */
+const GUEST_PATHS =
+  /^\/(api\/v2\/(webchat|webmessaging|webdeployments|downloads)\/|webdeployments\/v1\/|uploads\/v2\/)/;
 
 /** Paths that are the emulator's own (not "Genesys"): not logged as upstream traffic, no faults. */
 const OWN_PATHS = /^\/(control|console|avatars)(\/|$)|^\/$/;
@@ -49,7 +60,9 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Runnin
   const engine = new ChatEngine(options, clock, (agentId) => `${url}/avatars/${agentId}.svg`);
   const log = new RequestLog();
   const faults = new FaultInjector();
-  const ctx: EmulatorContext = { options, engine, tokens, clock, log, faults };
+  const messaging = new MessagingService(options, engine, clock, tokens);
+  const identity = await IdentityProviders.create(clock);
+  const ctx: EmulatorContext = { options, engine, tokens, clock, log, faults, messaging, identity };
 
   const app = Fastify({
     logger: options.logger
@@ -76,14 +89,15 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Runnin
 
   await app.register(websocket);
   await app.register(formbody);
-  // The real guest API is called cross-origin from web pages; the emulator's own control API is not.
+  // The real guest APIs are called cross-origin from web pages; the emulator's own control API is not.
   await app.register(cors, {
     delegator: (req, cb) =>
       cb(null, {
-        origin: (req.url ?? '').startsWith('/api/v2/webchat/'),
-        // DELETE (leave the chat) and PATCH (media requests) are guest operations too.
-        methods: ['GET', 'POST', 'DELETE', 'PATCH'],
-        allowedHeaders: ['authorization', 'content-type'],
+        origin: GUEST_PATHS.test(req.url ?? ''),
+        // DELETE (leave the chat, delete a token) and PATCH (media requests) are guest operations too; PUT uploads.
+        methods: ['GET', 'POST', 'DELETE', 'PATCH', 'PUT'],
+        // x-amz-tagging: the header a presigned upload URL requires.
+        allowedHeaders: ['authorization', 'content-type', 'x-amz-tagging'],
         exposedHeaders: ['inin-correlation-id'],
       }),
   });
@@ -156,7 +170,10 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Runnin
   guestChatRoutes(app, ctx);
   eventStreamRoutes(app, ctx);
   await platformRoutes(app, ctx);
+  webMessagingSocketRoutes(app, ctx);
+  webMessagingRestRoutes(app, ctx);
   controlRoutes(app, ctx);
+  messagingControlRoutes(app, ctx);
   consoleRoutes(app);
   avatarRoutes(app, engine);
   attachAutoAgent(engine);
@@ -176,9 +193,11 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Runnin
     controlUrl: `${url}/control`,
     options,
     engine,
+    messaging,
     log,
     close: () => {
       closing ??= (async () => {
+        messaging.close();
         engine.close();
         await app.close();
       })();

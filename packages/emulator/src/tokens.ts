@@ -6,6 +6,11 @@ export const GUEST_JWT_ISSUER = 'urn:purecloud:webchat';
 /** Issuer of signed-data JWTs. Genesys does not document the claims of `POST /api/v2/signeddata`; this is our choice. */
 export const SIGNED_DATA_ISSUER = 'urn:purecloud:signeddata';
 
+/** Issuer of the history JWT of `getJwt` (undocumented claims; the emulator's choice). */
+export const MESSAGING_JWT_ISSUER = 'urn:purecloud:webmessaging';
+/** Issuer of the authenticated-messaging JWT of the code exchange (undocumented claims; the emulator's choice). */
+export const MESSAGING_AUTH_ISSUER = 'urn:purecloud:webmessaging:auth';
+
 export interface GuestClaims {
   conv: string;
   did: string;
@@ -88,6 +93,23 @@ export class TokenService {
       return { ok: false, reason: 'invalid', detail: 'the token carries no signed data' };
     }
     return { ok: true, claims: { data: data as Record<string, unknown>, org } };
+  }
+
+  /** A JWT of the emulator's own key with `claims`, for `issuer`, valid `lifetimeSeconds` from the emulator's now. */
+  async signClaims(claims: Record<string, unknown>, issuer: string, lifetimeSeconds: number): Promise<string> {
+    const iat = this.clock.nowSeconds();
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
+      .setIssuer(issuer)
+      .setJti(randomUUID())
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + lifetimeSeconds)
+      .sign(this.privateKey);
+  }
+
+  /** Verifies a JWT of `signClaims` for `issuer` (signature, issuer, expiry on the emulator's clock). */
+  verifyClaims(token: string, issuer: string): Promise<VerifyResult<Record<string, unknown>>> {
+    return this.verify(token, issuer);
   }
 
   /** An opaque client-credentials access token (Genesys' are opaque too). */

@@ -29,7 +29,7 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
 
   app.get<{ Querystring: { state?: string } }>('/control/chats', async (request) => {
     const want = request.query.state;
-    const all = [...engine.conversations.values()].map((c) => chatSummary(engine, c));
+    const all = [...engine.conversations.values()].map((c) => chatSummary(ctx, c));
     return {
       entities: want
         ? all.filter(
@@ -39,20 +39,20 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
     };
   });
 
-  app.get<Id>('/control/chats/:id', async (request) => chatDetail(engine, chat(request.params.id)));
+  app.get<Id>('/control/chats/:id', async (request) => chatDetail(ctx, chat(request.params.id)));
 
   app.post<Id>('/control/chats/:id/accept', async (request) => {
     const b = body(request.body);
     const c = chat(request.params.id);
     const agentId = agentFor(engine, b);
     engine.accept(c, agentId, { connect: b['connect'] !== false });
-    return chatDetail(engine, c);
+    return chatDetail(ctx, c);
   });
 
   app.post<Id>('/control/chats/:id/connect', async (request) => {
     const c = chat(request.params.id);
     engine.connectAgent(c);
-    return chatDetail(engine, c);
+    return chatDetail(ctx, c);
   });
 
   app.post<Id>('/control/chats/:id/messages', async (request) => {
@@ -65,8 +65,28 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
     if (from !== 'agent' && from !== 'acd' && from !== 'workflow') invalid('from must be agent, acd or workflow');
     const c = chat(request.params.id);
     if (from === 'agent') requireActingAgent(engine, c, b, 'write in it');
-    const m = engine.agentMessage(c, text as string, bodyType, from);
+    const quickReplies = parseQuickReplies(b['quickReplies']);
+    const m = engine.agentMessage(c, text as string, bodyType, from, quickReplies ? { quickReplies } : {});
     return { id: m.id, timestamp: m.timestamp };
+  });
+
+  // An agent sends a file (Web Messaging): JSON with the bytes in base64, so the console needs no multipart.
+  app.post<Id>('/control/chats/:id/files', { bodyLimit: 16 * 1024 * 1024 }, async (request) => {
+    const b = body(request.body);
+    const c = chat(request.params.id);
+    if (c.media !== 'message') invalid('files are a Web Messaging feature; this is a guest chat');
+    requireActingAgent(engine, c, b, 'send a file in it');
+    if (typeof b['filename'] !== 'string' || b['filename'].trim() === '') invalid('filename is required');
+    if (typeof b['mime'] !== 'string' || !/^[\w.+-]+\/[\w.+-]+$/.test(b['mime'])) invalid('mime must be a MIME type');
+    if (typeof b['dataBase64'] !== 'string' || b['dataBase64'] === '') invalid('dataBase64 (the file) is required');
+    if (b['text'] !== undefined && typeof b['text'] !== 'string') invalid('text must be a string');
+    const bytes = Buffer.from(b['dataBase64'] as string, 'base64');
+    const m = ctx.messaging.agentFile(
+      c,
+      { filename: b['filename'] as string, mime: b['mime'] as string, bytes },
+      (b['text'] as string | undefined) ?? '',
+    );
+    return { id: m.id, timestamp: m.timestamp, attachments: m.attachments };
   });
 
   app.post<Id>('/control/chats/:id/typing', async (request) => {
@@ -109,14 +129,22 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
       ...(order ? { order: order as 'leave-first' | 'alert-first' } : {}),
       connect: b['connect'] !== false,
     });
-    return chatDetail(engine, c);
+    return chatDetail(ctx, c);
   });
 
   app.post<Id>('/control/chats/:id/end', async (request) => {
+    const b = body(request.body);
     const c = chat(request.params.id);
-    requireActingAgent(engine, c, body(request.body), 'end it');
-    engine.agentEnds(c);
-    return chatDetail(engine, c);
+    requireActingAgent(engine, c, b, 'end it');
+    const disconnect = b['disconnect'];
+    if (disconnect !== undefined) {
+      if (c.media !== 'message') invalid('disconnect applies to Web Messaging conversations only');
+      if (disconnect !== 'ReadOnly' && disconnect !== 'Send' && disconnect !== 'none')
+        invalid('disconnect must be ReadOnly, Send or none');
+    }
+    if (c.media === 'message') ctx.messaging.agentDisconnect(c, disconnect as 'ReadOnly' | 'Send' | 'none' | undefined);
+    else engine.agentEnds(c);
+    return chatDetail(ctx, c);
   });
 
   app.post<Id>('/control/chats/:id/drop-socket', async (request) => {
@@ -133,7 +161,10 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
     ) {
       invalid('code must be a close code a server may send (1000-1014 but 1004-1006, or 3000-4999)');
     }
-    const dropped = engine.dropSockets(chat(request.params.id), {
+    const c = chat(request.params.id);
+    const session = c.media === 'message' ? ctx.messaging.sessionOf(c) : undefined;
+    if (session) return { dropped: ctx.messaging.drop(session, b['closeFrame'] !== false) };
+    const dropped = engine.dropSockets(c, {
       closeFrame: b['closeFrame'] !== false,
       ...(typeof code === 'number' ? { code } : {}),
       ...(typeof b['reason'] === 'string' ? { reason: b['reason'] } : {}),
@@ -204,10 +235,15 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
             invalid(`${k} must be a number of milliseconds`);
           next[k] = v as number;
           break;
+        case 'messagingOutOfOrderWindowMs':
+          if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) invalid(`${k} must be a number of milliseconds`);
+          next[k] = v as number;
+          break;
         case 'closeSocketOnEnd':
         case 'replayOnReconnect':
         case 'duplicateEvents':
         case 'echoBeforeResponse':
+        case 'messagingDuplicateEchoes':
           if (typeof v !== 'boolean') invalid(`${k} must be true or false`);
           next[k] = v as boolean;
           break;
@@ -321,6 +357,18 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
   });
 }
 
+/** Quick replies as a list of texts or of `{text, payload}`. */
+function parseQuickReplies(v: unknown): Array<{ text: string; payload: string }> | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length === 0) invalid('quickReplies must be a non-empty list');
+  return (v as unknown[]).map((q) => {
+    if (typeof q === 'string' && q !== '') return { text: q, payload: q };
+    if (isObject(q) && typeof q['text'] === 'string' && q['text'] !== '')
+      return { text: q['text'], payload: typeof q['payload'] === 'string' ? q['payload'] : q['text'] };
+    return invalid('each quick reply is a text or {text, payload}');
+  });
+}
+
 function invalid(message: string): never {
   throw badRequest('bad.request', message);
 }
@@ -374,10 +422,14 @@ function agentView(engine: ChatEngine, a: AgentState) {
   };
 }
 
-export function chatSummary(engine: ChatEngine, c: Conversation) {
+export function chatSummary(ctx: EmulatorContext, c: Conversation) {
+  const engine = ctx.engine;
   const agent = c.agentMember;
+  const session = c.media === 'message' ? ctx.messaging.sessionOf(c) : undefined;
   return {
     id: c.id,
+    /** `chat` (guest chat) or `message` (Web Messaging). */
+    media: c.media,
     state: c.phase,
     deploymentId: c.deploymentId,
     queueId: c.queueId,
@@ -394,17 +446,27 @@ export function chatSummary(engine: ChatEngine, c: Conversation) {
       authenticatedGuest: c.guest.authenticatedGuest ?? false,
       customFields: c.guest.customFields ?? {},
       signedData: c.signedData,
-      sockets: c.sockets.size,
+      sockets: session ? session.sockets.size : c.sockets.size,
     },
+    messaging: session
+      ? {
+          sessionId: session.id,
+          readOnly: session.readOnly,
+          authenticated: session.identity !== null,
+          disconnect: session.deployment.conversationDisconnect.enabled
+            ? session.deployment.conversationDisconnect.type
+            : 'none',
+        }
+      : null,
     agent: agent
       ? { memberId: agent.id, agentId: agent.agentId ?? null, name: agent.displayName, state: agent.state }
       : null,
   };
 }
 
-function chatDetail(engine: ChatEngine, c: Conversation) {
+function chatDetail(ctx: EmulatorContext, c: Conversation) {
   return {
-    ...chatSummary(engine, c),
+    ...chatSummary(ctx, c),
     members: [...c.members.values()].map(publicMember),
     messages: c.messages.map((m) => {
       const sender = c.members.get(m.senderId);
@@ -429,7 +491,7 @@ function snapshot(ctx: EmulatorContext) {
       interacting: engine.interacting(q.id).length,
     })),
     agents: [...engine.agents.values()].map((a) => agentView(engine, a)),
-    chats: [...engine.conversations.values()].map((c) => chatSummary(engine, c)),
+    chats: [...engine.conversations.values()].map((c) => chatSummary(ctx, c)),
     settings: engine.settings,
   };
 }

@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bearerToken, type EmulatorContext } from '../context';
 import { GenesysError, badRequest, notFound } from '../errors';
+import type { ConversationMedia } from '../conversation';
 import type { QueueConfig, RoutingStatus } from '../options';
 import { TokenService } from '../tokens';
 
@@ -152,20 +153,33 @@ export async function platformRoutes(app: FastifyInstance, ctx: EmulatorContext)
       };
     });
 
+    // Each media type has its own prediction: CHAT for guest chat, MESSAGE for Web Messaging. With a conversation
+    // id, the prediction for that conversation's media type alone.
     api.get<{ Params: { queueId: string }; Querystring: { conversationId?: string } }>(
       '/api/v2/routing/queues/:queueId/estimatedwaittime',
       async (request) => {
         const queue = engine.queue(request.params.queueId);
         if (!queue) throw notFound('not.found', `The queue ${request.params.queueId} was not found.`);
-        return {
-          results: [
-            {
-              intent: 'CHAT',
-              formula: 'BEST',
-              estimatedWaitTimeSeconds: estimatedWaitSeconds(queue, request.query.conversationId),
-            },
-          ],
-        };
+        const id = request.query.conversationId;
+        const conversation = id ? engine.conversations.get(id) : undefined;
+        const media: ConversationMedia[] = conversation ? [conversation.media] : ['chat', 'message'];
+        return { results: media.map((m) => prediction(queue, m, id)) };
+      },
+    );
+
+    api.get<{ Params: { queueId: string; mediaType: string }; Querystring: { conversationId?: string } }>(
+      '/api/v2/routing/queues/:queueId/mediatypes/:mediaType/estimatedwaittime',
+      async (request) => {
+        const queue = engine.queue(request.params.queueId);
+        if (!queue) throw notFound('not.found', `The queue ${request.params.queueId} was not found.`);
+        const mediaType = request.params.mediaType.toLowerCase();
+        if (mediaType !== 'chat' && mediaType !== 'message')
+          throw badRequest(
+            'invalid.path.param.value',
+            `The emulator predicts chat and message only, not "${request.params.mediaType}".`,
+            'mediaType',
+          );
+        return { results: [prediction(queue, mediaType, request.query.conversationId)] };
       },
     );
 
@@ -200,9 +214,17 @@ export async function platformRoutes(app: FastifyInstance, ctx: EmulatorContext)
     });
   });
 
-  /** EWT from live state: waiting chats ahead of the asker times handle time over on-queue agents (longest wait with none). */
-  function estimatedWaitSeconds(queue: QueueConfig, conversationId?: string): number {
-    const waiting = engine.waiting(queue.id);
+  function prediction(queue: QueueConfig, media: ConversationMedia, conversationId?: string) {
+    return {
+      intent: media === 'chat' ? 'CHAT' : 'MESSAGE',
+      formula: 'BEST',
+      estimatedWaitTimeSeconds: estimatedWaitSeconds(queue, media, conversationId),
+    };
+  }
+
+  /** EWT from live state: conversations of the media type ahead of the asker times handle time over on-queue agents (longest wait with none). */
+  function estimatedWaitSeconds(queue: QueueConfig, media: ConversationMedia, conversationId?: string): number {
+    const waiting = engine.waiting(queue.id, media);
     const agents = [...engine.agents.values()].filter(
       (a) => a.queueIds.includes(queue.id) && engine.routingStatus(a) !== 'OFF_QUEUE',
     ).length;
@@ -277,23 +299,33 @@ export async function platformRoutes(app: FastifyInstance, ctx: EmulatorContext)
       // Conversation metrics: one group per media type.
       const convMetrics = (metrics as string[]).filter((m) => !USER_METRICS.has(m));
       if (convMetrics.length === 0) continue;
+      // Live guest chats and Web Messaging conversations each under their own media type; configured traffic of
+      // other media (and extra `message` load) beside them.
+      const live = (m: ConversationMedia) => ({
+        waiting: engine.waiting(queueId, m).length,
+        interacting: engine.interacting(queueId, m).length,
+        alerting: engine.waiting(queueId, m).filter((c) => c.phase === 'alerting').length,
+      });
       const media: Record<string, { waiting: number; interacting: number; alerting: number }> = {
-        chat: {
-          waiting: engine.waiting(queueId).length,
-          interacting: engine.interacting(queueId).length,
-          alerting: engine.waiting(queueId).filter((c) => c.phase === 'alerting').length,
-        },
+        chat: live('chat'),
+        message: live('message'),
       };
-      for (const [type, load] of Object.entries(queue.otherMedia ?? {}))
-        media[type] = { waiting: load.waiting ?? 0, interacting: load.interacting ?? 0, alerting: 0 };
+      for (const [type, load] of Object.entries(queue.otherMedia ?? {})) {
+        const base = media[type] ?? { waiting: 0, interacting: 0, alerting: 0 };
+        media[type] = {
+          waiting: base.waiting + (load.waiting ?? 0),
+          interacting: base.interacting + (load.interacting ?? 0),
+          alerting: base.alerting,
+        };
+      }
       for (const [mediaType, counts] of Object.entries(media)) {
         if (mediaTypes.size > 0 && !mediaTypes.has(mediaType)) continue;
         const data = convMetrics.map((metric) => {
           const count =
             metric === 'oWaiting' ? counts.waiting : metric === 'oInteracting' ? counts.interacting : counts.alerting;
           const entry: Record<string, unknown> = { metric, stats: { count } };
-          if (metric === 'oWaiting' && detail.has('oWaiting') && mediaType === 'chat') {
-            entry['observations'] = engine.waiting(queueId).map((c) => ({
+          if (metric === 'oWaiting' && detail.has('oWaiting') && (mediaType === 'chat' || mediaType === 'message')) {
+            entry['observations'] = engine.waiting(queueId, mediaType).map((c) => ({
               observationDate: c.queuedAt,
               conversationId: c.id,
               participantName: c.guest.displayName,

@@ -1,0 +1,1125 @@
+import { randomUUID } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import type { ChatEngine } from '../chat-engine';
+import type { Clock } from '../clock';
+import { Conversation, type AttachmentRecord, type MessageRecord } from '../conversation';
+import type { EventFrame, MessageFrame, TypingFrame } from '../frames';
+import type { ResolvedOptions } from '../options';
+import { isObject } from '../params';
+import { MESSAGING_AUTH_ISSUER, MESSAGING_JWT_ISSUER, type TokenService } from '../tokens';
+import { mimeAllowed, type DisconnectType, type MessengerDeployment } from './deployment';
+import { DOWNLOAD_URL_LIFETIME_MS, FileStore, UPLOAD_URL_LIFETIME_MS, contentMatches, mediaTypeOf } from './file-store';
+import {
+  WM_ERRORS,
+  customAttributesError,
+  errorFrame,
+  fileSizeError,
+  frame,
+  missingParameter,
+  serverId,
+  type StructuredBody,
+  type WmContent,
+  type WmFrame,
+} from './frames';
+import type { Identity } from './identity';
+import { MessagingSession, type GuestAttachment } from './session';
+
+/** A socket of the guest API: the deployment of its URL, the origin it used, and the session it is bound to. */
+export interface SocketState {
+  deployment: MessengerDeployment;
+  origin: { http: string; ws: string };
+  session: MessagingSession | null;
+}
+
+/** An error answered as a `string`-class frame with this code and text. */
+export class WmError extends Error {
+  constructor(readonly spec: readonly [number, string]) {
+    super(spec[1]);
+    this.name = 'WmError';
+  }
+}
+
+const fail = (spec: readonly [number, string]): never => {
+  throw new WmError(spec);
+};
+
+/** Unsent uploads are deleted after 15 days. */
+const ATTACHMENT_LIFETIME_MS = 15 * 24 * 3600_000;
+const MAX_FILE_NAME = 255;
+const TYPING_DURATION_MS = 5000;
+
+/**
+ * Web Messaging guest sessions and their bridge to the contact centre: requests of the guest socket, pushes to
+ * every socket of a session, conversations routed through the chat engine like chats, and the agent's side
+ * turned into Outbound messages and events.
+ */
+export class MessagingService {
+  /** Live sessions by token; a `startNew` or an expiry replaces the entry. */
+  readonly sessions = new Map<string, MessagingSession>();
+  readonly files = new FileStore();
+  /** How the next agent disconnect of a conversation reaches the guest, when the control API overrides the deployment. */
+  private readonly disconnectOverride = new Map<string, DisconnectType | 'none'>();
+  /** Refresh tokens of authenticated messaging: token -> who and for which deployment. */
+  private readonly refreshTokens = new Map<string, { identity: Identity; deploymentId: string; expiresAt: number }>();
+  /** The origin guests last used, for URLs built outside a request (agent files). */
+  private lastOrigin = { http: '', ws: '' };
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly engine: ChatEngine,
+    private readonly clock: Clock,
+    private readonly tokens: TokenService,
+  ) {
+    engine.on('ended', (c) => this.onConversationEnded(c));
+  }
+
+  deployment(id: string): MessengerDeployment | undefined {
+    return this.options.messengerDeployments.find((d) => d.id === id);
+  }
+
+  /** A session by its id or its token (the control API accepts both). */
+  find(idOrToken: string): MessagingSession | undefined {
+    return this.sessions.get(idOrToken) ?? [...this.sessions.values()].find((s) => s.id === idOrToken);
+  }
+
+  sessionOf(c: Conversation): MessagingSession | undefined {
+    return [...this.sessions.values()].find((s) => s.conversationId === c.id);
+  }
+
+  // ---------------------------------------------------------------- the socket
+
+  /** One frame from a guest socket. Every failure is answered on that socket; nothing is thrown. */
+  async handle(ws: WebSocket, state: SocketState, raw: string): Promise<void> {
+    this.lastOrigin = state.origin;
+    let request: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (!isObject(parsed)) throw new Error('not an object');
+      request = parsed;
+    } catch {
+      this.send(ws, errorFrame(...WM_ERRORS.requestFailed));
+      return;
+    }
+    const tracingId = typeof request['tracingId'] === 'string' ? request['tracingId'] : undefined;
+    try {
+      await this.dispatch(ws, state, request, tracingId);
+    } catch (e) {
+      if (e instanceof Answered) return;
+      if (e instanceof WmError) this.send(ws, errorFrame(e.spec[0], e.spec[1], tracingId));
+      else this.send(ws, errorFrame(...WM_ERRORS.unexpected, tracingId));
+    }
+  }
+
+  private async dispatch(
+    ws: WebSocket,
+    state: SocketState,
+    r: Record<string, unknown>,
+    tracingId: string | undefined,
+  ): Promise<void> {
+    const action = r['action'];
+    if (typeof action !== 'string' || action === '') fail(missingParameter('action'));
+    switch (action) {
+      case 'configureSession':
+        return this.configureSession(ws, state, r, tracingId, null);
+      case 'configureAuthenticatedSession':
+        return this.configureAuthenticated(ws, state, r, tracingId);
+      case 'echo':
+        return this.echo(ws, state, r, tracingId);
+      case 'onMessage':
+        return this.onMessage(ws, state, r, tracingId);
+      case 'getJwt':
+        return this.getJwt(ws, state, r, tracingId);
+      case 'closeSession':
+        return this.closeSession(ws, state, r, tracingId);
+      case 'onAttachment':
+        return this.onAttachment(ws, state, r, tracingId);
+      case 'getAttachment':
+        return this.getAttachment(ws, state, r, tracingId);
+      case 'deleteAttachment':
+        return this.deleteAttachment(ws, state, r, tracingId);
+      case 'getConfiguration':
+      case 'disconnectCustomer':
+      case 'resumeToken':
+        // In Genesys' schema, with no documented behaviour.
+        return fail(WM_ERRORS.featureUnavailable);
+      default:
+        return fail(WM_ERRORS.requestFailed);
+    }
+  }
+
+  private async configureSession(
+    ws: WebSocket,
+    state: SocketState,
+    r: Record<string, unknown>,
+    tracingId: string | undefined,
+    identity: Identity | null,
+  ): Promise<void> {
+    const token = requireString(r, 'token');
+    const deploymentId = requireString(r, 'deploymentId');
+    if (token.length > 2048) fail(WM_ERRORS.requestFailed);
+    const deployment = this.deployment(deploymentId);
+    if (!deployment || deploymentId !== state.deployment.id || deployment.status !== 'Active')
+      fail(WM_ERRORS.deploymentNotFound);
+    const now = this.clock.now();
+    let session = this.sessions.get(token);
+    if (session && session.expired(now)) {
+      this.forget(session);
+      session = undefined;
+    }
+    let newSession = false;
+    let clearedExistingSession = false;
+    if (session && !identity && session.identity) fail(WM_ERRORS.cannotDowngrade);
+    if (session && identity && !session.identity && r['startNew'] !== true) {
+      // Step-up: the guest session becomes authenticated and keeps its conversation.
+      if (!deployment!.authentication?.allowSessionUpgrade) fail(WM_ERRORS.featureToggle);
+    }
+    if (!session || r['startNew'] === true) {
+      if (session) this.forget(session);
+      session = new MessagingSession(token, deployment!, now);
+      this.sessions.set(token, session);
+      newSession = true;
+    }
+    if (identity) {
+      clearedExistingSession = this.signInElsewhere(session, identity);
+      const stepUp = !newSession && !session.identity;
+      session.identity = identity;
+      if (stepUp) this.pushSignIn(session, identity);
+    }
+    if (state.session && state.session !== session) state.session.sockets.delete(ws);
+    state.session = session;
+    this.bind(session, ws);
+    this.send(
+      ws,
+      frame('response', 'SessionResponse', this.sessionBody(session, newSession, clearedExistingSession), tracingId),
+    );
+    this.engine.emit('change', session.conversationId);
+  }
+
+  private async configureAuthenticated(
+    ws: WebSocket,
+    state: SocketState,
+    r: Record<string, unknown>,
+    tracingId: string | undefined,
+  ): Promise<void> {
+    const deployment = this.deployment(requireString(r, 'deploymentId'));
+    if (!deployment || deployment.id !== state.deployment.id) fail(WM_ERRORS.deploymentNotFound);
+    if (!deployment!.authentication) fail(WM_ERRORS.featureToggle);
+    const data = r['data'];
+    const code = isObject(data) ? data['code'] : undefined;
+    if (typeof code !== 'string' || code === '') fail(missingParameter('data.code'));
+    const v = await this.tokens.verifyClaims(code as string, MESSAGING_AUTH_ISSUER);
+    if (!v.ok) fail(v.reason === 'expired' ? WM_ERRORS.unauthorized : WM_ERRORS.authFailed);
+    const claims = (v as { claims: Record<string, unknown> }).claims;
+    if (claims['did'] !== deployment!.id || typeof claims['sub'] !== 'string') fail(WM_ERRORS.authFailed);
+    const identity: Identity = {
+      sub: claims['sub'] as string,
+      claims: isObject(claims['identity']) ? claims['identity'] : {},
+    };
+    return this.configureSession(ws, state, r, tracingId, identity);
+  }
+
+  private sessionBody(s: MessagingSession, newSession: boolean, clearedExistingSession: boolean) {
+    const a = s.deployment.attachments;
+    return {
+      connected: true,
+      newSession,
+      readOnly: s.readOnly,
+      maxCustomDataBytes: s.deployment.maxCustomDataBytes,
+      ...(a.enabled
+        ? {
+            allowedMedia: {
+              inbound: { fileTypes: a.allowedTypes.map((type) => ({ type })), maxFileSizeKB: a.maxFileSizeKB },
+            },
+            blockedExtensions: [...a.blockedExtensions],
+          }
+        : {}),
+      clearedExistingSession,
+      ...s.duration(),
+    };
+  }
+
+  private bind(s: MessagingSession, ws: WebSocket): void {
+    s.sockets.add(ws);
+    // Beyond the limit the oldest connection is closed, as Genesys does with "too many open sessions".
+    while (s.sockets.size > this.options.maxConnectionsPerSession) {
+      const oldest = s.sockets.values().next().value as WebSocket;
+      s.sockets.delete(oldest);
+      this.send(oldest, frame('message', 'ConnectionClosedEvent', {}));
+      oldest.close(1000, 'Connection closed');
+    }
+  }
+
+  /** The session bound to this socket for a request that carries `token`; expiry is noticed here. */
+  private session(state: SocketState, r: Record<string, unknown>, tracingId: string | undefined): MessagingSession {
+    const token = requireString(r, 'token');
+    const s = state.session;
+    if (!s) return fail(WM_ERRORS.notConfigured);
+    if (s.token !== token || this.sessions.get(token) !== s) return fail(WM_ERRORS.sessionNotFound);
+    if (s.expired(this.clock.now())) {
+      if (s.expiryNotified) return fail(WM_ERRORS.sessionExpired);
+      s.expiryNotified = true;
+      throw new ExpiredNow(tracingId);
+    }
+    return s;
+  }
+
+  private echo(ws: WebSocket, state: SocketState, r: Record<string, unknown>, tracingId: string | undefined): void {
+    let s: MessagingSession | null = null;
+    if (typeof r['token'] === 'string' && state.session) {
+      const found = this.sessionOrExpired(ws, state, r, tracingId);
+      if (!found) return;
+      s = found;
+    }
+    if (s) s.extend(this.clock.now());
+    const body: Record<string, unknown> = { text: 'ping', type: 'Text', direction: 'Inbound', id: serverId() };
+    if (s) {
+      const d = s.duration();
+      body['metadata'] = { durationSeconds: String(d.durationSeconds), expirationDate: String(d.expirationDate) };
+    }
+    this.send(ws, frame('response', 'StructuredMessage', body, tracingId));
+  }
+
+  /** `session()`, but an expiry noticed now is answered with SessionExpiredEvent and gives undefined. */
+  private sessionOrExpired(
+    ws: WebSocket,
+    state: SocketState,
+    r: Record<string, unknown>,
+    tracingId: string | undefined,
+  ): MessagingSession | undefined {
+    try {
+      return this.session(state, r, tracingId);
+    } catch (e) {
+      if (!(e instanceof ExpiredNow)) throw e;
+      this.send(ws, frame('response', 'SessionExpiredEvent', {}, tracingId));
+      return undefined;
+    }
+  }
+
+  private onMessage(
+    ws: WebSocket,
+    state: SocketState,
+    r: Record<string, unknown>,
+    tracingId: string | undefined,
+  ): void {
+    const s = this.sessionOrExpired(ws, state, r, tracingId);
+    if (!s) return;
+    const now = this.clock.now();
+    this.rateLimit(ws, s, now, tracingId);
+    const message = r['message'];
+    if (!isObject(message)) return fail(missingParameter('message'));
+    const type = message['type'];
+    if (type === 'Event') return this.onEvent(ws, s, message, tracingId);
+    if (type !== 'Text' && type !== 'Structured') return fail(WM_ERRORS.requestFailed);
+    if (s.readOnly) return fail(WM_ERRORS.readOnly);
+    const attributes = this.customAttributes(s, message, r);
+    const text = typeof message['text'] === 'string' ? message['text'] : '';
+    if (text.length > this.options.maxMessageLength) return fail(WM_ERRORS.messageTooLong);
+    const content = Array.isArray(message['content']) ? message['content'] : [];
+    const attachments: GuestAttachment[] = [];
+    let buttonResponse: MessageRecord['buttonResponse'];
+    for (const item of content) {
+      if (!isObject(item)) return fail(WM_ERRORS.requestFailed);
+      if (item['contentType'] === 'Attachment') {
+        const ref = item['attachment'];
+        const id = isObject(ref) ? ref['id'] : undefined;
+        if (typeof id !== 'string') return fail(missingParameter('attachment.id'));
+        attachments.push(this.sendableAttachment(s, id, now));
+      } else if (item['contentType'] === 'ButtonResponse') {
+        const b = item['buttonResponse'];
+        if (!isObject(b) || typeof b['text'] !== 'string') return fail(missingParameter('buttonResponse.text'));
+        buttonResponse = {
+          type: typeof b['type'] === 'string' ? b['type'] : 'QuickReply',
+          text: b['text'],
+          payload: typeof b['payload'] === 'string' ? b['payload'] : b['text'],
+        };
+      }
+    }
+    if (text === '' && attachments.length === 0 && !buttonResponse) return fail(missingParameter('message.text'));
+    s.recentSends.push(now);
+    s.extend(now);
+    for (const a of attachments) a.sent = true;
+    const records = attachments.map((a) => this.attachmentRecord(a));
+
+    const echoContent: WmContent[] = [
+      ...records.map((a) => this.attachmentContent(a, state.origin.http)),
+      ...(buttonResponse ? [{ contentType: 'ButtonResponse' as const, buttonResponse }] : []),
+    ];
+    const metadata = stringMap(message['metadata']);
+    const echo: StructuredBody = {
+      originatingEntity: '',
+      ...(text !== '' ? { text } : {}),
+      direction: 'Inbound',
+      id: serverId(),
+      channel: { time: this.clock.iso(), messageId: randomUUID() },
+      type: type,
+      ...(echoContent.length > 0 ? { content: echoContent } : {}),
+      metadata: { ...metadata, correlationId: randomUUID(), ...(s.identity ? { authenticated: 'true' } : {}) },
+    };
+    this.pushEcho(s, echo, tracingId);
+
+    const body = text !== '' ? text : (buttonResponse?.text ?? '');
+    const record = (c: Conversation) => {
+      this.applyAttributes(c, attributes);
+      const { message: m, echo: show } = this.engine.guestMessage(c, body, 'standard');
+      if (records.length > 0) m.attachments = records;
+      if (buttonResponse) m.buttonResponse = buttonResponse;
+      show();
+    };
+    const current = this.currentConversation(s);
+    if (current) record(current);
+    else this.startConversation(s, attributes, record);
+  }
+
+  private onEvent(
+    ws: WebSocket,
+    s: MessagingSession,
+    message: Record<string, unknown>,
+    tracingId: string | undefined,
+  ): void {
+    const events = Array.isArray(message['events']) ? message['events'] : [];
+    const event = events[0];
+    if (!isObject(event)) return fail(missingParameter('message.events'));
+    const now = this.clock.now();
+    if (event['eventType'] === 'Typing') {
+      if (!s.deployment.typing) return fail(WM_ERRORS.featureToggle);
+      s.recentSends.push(now);
+      const c = this.currentConversation(s);
+      // Nothing is sent back: the agent sees it.
+      if (c) this.engine.guestTyping(c).echo();
+      return;
+    }
+    if (event['eventType'] !== 'Presence') return fail(WM_ERRORS.requestFailed);
+    const presence = isObject(event['presence']) ? event['presence']['type'] : undefined;
+    if (presence === 'Join') {
+      if (s.readOnly) return fail(WM_ERRORS.readOnly);
+      const attributes = this.customAttributes(s, message, {});
+      s.recentSends.push(now);
+      s.extend(now);
+      this.pushEcho(
+        s,
+        {
+          originatingEntity: '',
+          direction: 'Inbound',
+          id: serverId(),
+          channel: { time: this.clock.iso(), messageId: randomUUID() },
+          type: 'Event',
+          events: [{ eventType: 'Presence', presence: { type: 'Join' } }],
+          metadata: { ...stringMap(message['metadata']), correlationId: randomUUID() },
+        },
+        tracingId,
+      );
+      const current = this.currentConversation(s);
+      if (current) this.applyAttributes(current, attributes);
+      else this.startConversation(s, attributes);
+      return;
+    }
+    if (presence === 'Clear') {
+      if (!s.deployment.conversationClear) return fail(WM_ERRORS.clearDisabled);
+      return this.clear(s);
+    }
+    return fail(WM_ERRORS.requestFailed);
+  }
+
+  /** 2 onMessage per second per session; a forced burst (test knob) refuses regardless. */
+  private rateLimit(ws: WebSocket, s: MessagingSession, now: number, tracingId: string | undefined): void {
+    const refuse = (retryAfter: number) => {
+      this.send(
+        ws,
+        frame(
+          'response',
+          'TooManyRequestsErrorMessage',
+          { retryAfter, errorCode: 4029, errorMessage: 'Message rate too high for this session' },
+          tracingId,
+          429,
+        ),
+      );
+      throw new Answered();
+    };
+    if (s.forcedRateLimit) {
+      const { retryAfter } = s.forcedRateLimit;
+      s.forcedRateLimit.times -= 1;
+      if (s.forcedRateLimit.times <= 0) s.forcedRateLimit = null;
+      refuse(retryAfter);
+    }
+    s.recentSends = s.recentSends.filter((t) => now - t < 1000);
+    if (s.recentSends.length >= 2) refuse(Math.max(1, Math.ceil((s.recentSends[0]! + 1000 - now) / 1000)));
+  }
+
+  /** `message.channel.metadata.customAttributes` (or the request-level `channel`, which J's schema also has). */
+  private customAttributes(
+    s: MessagingSession,
+    message: Record<string, unknown>,
+    r: Record<string, unknown>,
+  ): Record<string, string> {
+    const from = (channel: unknown) =>
+      isObject(channel) && isObject(channel['metadata']) ? channel['metadata']['customAttributes'] : undefined;
+    const attrs = from(message['channel']) ?? from(r['channel']);
+    if (attrs === undefined) return {};
+    if (!isObject(attrs) || Object.values(attrs).some((v) => typeof v !== 'string')) fail(WM_ERRORS.requestFailed);
+    const bytes = Buffer.byteLength(JSON.stringify(attrs));
+    if (bytes > s.deployment.maxCustomDataBytes) fail(customAttributesError(s.deployment.maxCustomDataBytes));
+    return attrs as Record<string, string>;
+  }
+
+  private applyAttributes(c: Conversation, attrs: Record<string, string>): void {
+    if (Object.keys(attrs).length === 0) return;
+    c.guest.customFields = { ...c.guest.customFields, ...attrs };
+    const name = guestName(attrs);
+    if (name) c.guest.displayName = name;
+    this.engine.emit('change', c.id);
+  }
+
+  private currentConversation(s: MessagingSession): Conversation | undefined {
+    const c = s.conversationId ? this.engine.conversations.get(s.conversationId) : undefined;
+    return c && !c.ended ? c : undefined;
+  }
+
+  /** A new conversation for the session: the inbound flow greets and routes it to its queue. */
+  private startConversation(
+    s: MessagingSession,
+    attrs: Record<string, string>,
+    first?: (c: Conversation) => void,
+  ): Conversation {
+    const flow = s.deployment.flow;
+    const queue = flow
+      ? (this.engine.queue(flow.queue) ?? this.engine.findQueueByName(flow.queue))
+      : this.engine.queues[0];
+    const claims = s.identity?.claims ?? null;
+    const c = new Conversation(
+      s.deployment.id,
+      queue?.id ?? null,
+      {
+        id: randomUUID(),
+        role: 'CUSTOMER',
+        displayName:
+          guestName(attrs) ??
+          (claims && typeof claims['name'] === 'string' ? claims['name'] : null) ??
+          'Web messaging guest',
+        state: 'CONNECTED',
+        joinDate: this.clock.iso(),
+        authenticatedGuest: s.identity !== null,
+        customFields: { ...s.customAttributes, ...attrs },
+      },
+      this.clock.iso(),
+      s.identity ? { sub: s.identity.sub, ...s.identity.claims } : null,
+    );
+    c.media = 'message';
+    c.deliver = (f) => this.deliver(s, c, f);
+    s.conversationId = c.id;
+    s.customAttributes = { ...s.customAttributes, ...attrs };
+    this.engine.startMessaging(
+      c,
+      flow
+        ? {
+            displayName: flow.botName ?? '',
+            ...(flow.greeting ? { notice: flow.greeting } : {}),
+            ...(flow.quickReplies?.length
+              ? { quickReplies: flow.quickReplies.map((t) => ({ text: t, payload: t })) }
+              : {}),
+          }
+        : null,
+      first ? () => first(c) : undefined,
+    );
+    return c;
+  }
+
+  // ---------------------------------------------------------------- agent side -> guest
+
+  /** A frame of the conversation: what the guest of Web Messaging sees of it (agent and bot messages, typing). */
+  private deliver(s: MessagingSession, c: Conversation, f: EventFrame): void {
+    if (this.sessions.get(s.token) !== s) return;
+    switch (f.metadata.type) {
+      case 'message': {
+        const e = (f as MessageFrame).eventBody;
+        const sender = c.members.get(e.sender.id);
+        if (!sender || sender === c.guest) return;
+        if (e.bodyType !== 'standard' && e.bodyType !== 'notice') return;
+        const m = findMessage(c, e.id);
+        if (!m) return;
+        const human = sender.role === 'AGENT';
+        const content: WmContent[] = [
+          ...(m.attachments ?? []).map((a) => this.attachmentContent(a, this.lastOrigin.http)),
+          ...(m.quickReplies ?? []).map((q) => ({ contentType: 'QuickReply' as const, quickReply: q }) as WmContent),
+        ];
+        this.pushOutbound(s, {
+          ...(m.body !== '' ? { text: m.body } : {}),
+          type: m.quickReplies ? 'Structured' : 'Text',
+          direction: 'Outbound',
+          id: serverId(),
+          // A bot without a persona has no `from` (real bot text); a named bot and agents carry their nickname.
+          channel:
+            human || sender.displayName !== ''
+              ? {
+                  time: this.clock.iso(),
+                  type: 'Private',
+                  from: {
+                    nickname: sender.displayName,
+                    ...(human && sender.avatarImageUrl ? { image: sender.avatarImageUrl } : {}),
+                  },
+                  to: {},
+                }
+              : { time: this.clock.iso(), type: 'Private' },
+          ...(content.length > 0 ? { content } : {}),
+          metadata: { correlationId: randomUUID() },
+          originatingEntity: human ? 'Human' : 'Bot',
+        });
+        return;
+      }
+      case 'typing-indicator': {
+        if ((f as TypingFrame).eventBody.sender.id === c.guest.id || !s.deployment.typing) return;
+        const id = randomUUID();
+        this.pushOutbound(s, {
+          direction: 'Outbound',
+          id,
+          channel: { time: this.clock.iso(), messageId: id },
+          type: 'Event',
+          metadata: { correlationId: randomUUID() },
+          events: [{ eventType: 'Typing', typing: { type: 'On', duration: TYPING_DURATION_MS } }],
+        });
+        return;
+      }
+      case 'member-change':
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The agent ends a messaging conversation; `disconnect` overrides the deployment's setting for this once. */
+  agentDisconnect(c: Conversation, disconnect?: DisconnectType | 'none'): void {
+    if (disconnect) this.disconnectOverride.set(c.id, disconnect);
+    try {
+      this.engine.agentEnds(c);
+    } finally {
+      this.disconnectOverride.delete(c.id);
+    }
+  }
+
+  private onConversationEnded(c: Conversation): void {
+    if (c.media !== 'message' || c.endReason === 'guest') return;
+    const s = this.sessionOf(c);
+    if (!s || this.sessions.get(s.token) !== s) return;
+    const configured = s.deployment.conversationDisconnect;
+    const mode = this.disconnectOverride.get(c.id) ?? (configured.enabled ? configured.type : 'none');
+    if (mode === 'none') return;
+    const agent = [...c.members.values()].reverse().find((m) => m.role === 'AGENT');
+    if (mode === 'ReadOnly') {
+      s.readOnly = true;
+      // The real ReadOnly frame names who ended it and carries metadata.readOnly as a string.
+      this.pushOutbound(s, {
+        type: 'Event',
+        direction: 'Outbound',
+        id: serverId(),
+        channel: {
+          time: this.clock.iso(),
+          type: 'Private',
+          from: agent ? { nickname: agent.displayName } : {},
+          to: {},
+        },
+        events: [{ eventType: 'Presence', presence: { type: 'Disconnect' } }],
+        metadata: { readOnly: 'true' },
+        originatingEntity: agent ? 'Human' : 'Bot',
+      });
+    } else {
+      const id = randomUUID();
+      this.pushOutbound(s, {
+        direction: 'Outbound',
+        id,
+        channel: { time: this.clock.iso(), messageId: id },
+        type: 'Event',
+        events: [{ eventType: 'Presence', presence: { type: 'Disconnect' } }],
+      });
+    }
+    this.engine.emit('change', c.id);
+  }
+
+  // ---------------------------------------------------------------- other requests
+
+  private async getJwt(
+    ws: WebSocket,
+    state: SocketState,
+    r: Record<string, unknown>,
+    tracingId: string | undefined,
+  ): Promise<void> {
+    const s = this.sessionOrExpired(ws, state, r, tracingId);
+    if (!s) return;
+    const lifetime = this.options.messagingJwtLifetimeSeconds;
+    const jwt = await this.tokens.signClaims({ sid: s.id, did: s.deployment.id }, MESSAGING_JWT_ISSUER, lifetime);
+    this.send(ws, frame('response', 'JwtResponse', { jwt, exp: this.clock.nowSeconds() + lifetime }, tracingId));
+  }
+
+  private closeSession(
+    ws: WebSocket,
+    state: SocketState,
+    r: Record<string, unknown>,
+    tracingId: string | undefined,
+  ): void {
+    const s = this.sessionOrExpired(ws, state, r, tracingId);
+    if (!s) return;
+    if (r['closeAllConnections'] !== false) {
+      for (const other of [...s.sockets]) {
+        if (other === ws) continue;
+        s.sockets.delete(other);
+        this.send(other, frame('message', 'ConnectionClosedEvent', {}));
+        other.close(1000, 'Connection closed');
+      }
+    }
+    s.sockets.delete(ws);
+    state.session = null;
+    this.send(
+      ws,
+      frame('response', 'SessionResponse', { connected: false, newSession: false, readOnly: s.readOnly }, tracingId),
+    );
+    this.engine.emit('change', s.conversationId);
+  }
+
+  private onAttachment(
+    ws: WebSocket,
+    state: SocketState,
+    r: Record<string, unknown>,
+    tracingId: string | undefined,
+  ): void {
+    const s = this.sessionOrExpired(ws, state, r, tracingId);
+    if (!s) return;
+    const a = s.deployment.attachments;
+    const attachmentId = typeof r['attachmentId'] === 'string' && r['attachmentId'] ? r['attachmentId'] : randomUUID();
+    const refuse = (spec: readonly [number, string]): never => {
+      // With errorsAsJson the refusal is a GenerateUrlError naming the attachment.
+      if (r['errorsAsJson'] === true) {
+        this.send(
+          ws,
+          frame(
+            'message',
+            'GenerateUrlError',
+            { attachmentId, errorCode: spec[0], errorMessage: spec[1], timestamp: this.clock.iso() },
+            tracingId,
+          ),
+        );
+        throw new Answered();
+      }
+      return fail(spec);
+    };
+    if (!a.enabled) refuse(WM_ERRORS.featureUnavailable);
+    const fileName = requireString(r, 'fileName');
+    const fileType = requireString(r, 'fileType');
+    const fileSize = r['fileSize'];
+    if (typeof fileSize !== 'number' || !Number.isFinite(fileSize) || fileSize < 0) fail(missingParameter('fileSize'));
+    if (fileName.length > MAX_FILE_NAME) refuse(WM_ERRORS.fileNameLength);
+    const lower = fileName.toLowerCase();
+    if (hasPathOrControl(fileName) || a.blockedExtensions.some((x) => lower.endsWith(x.toLowerCase())))
+      refuse(WM_ERRORS.fileName);
+    if (!mimeAllowed(a.allowedTypes, fileType)) refuse(WM_ERRORS.fileType);
+    if ((fileSize as number) > a.maxFileSizeKB * 1024) refuse(fileSizeError(a.maxFileSizeKB));
+    const now = this.clock.now();
+    const headers = {
+      'x-amz-tagging': `organizationId=${this.options.organizationId}&originPlatform=PureCloud&role=webmessaging-guest&owner=${s.id}`,
+    };
+    s.attachments.set(attachmentId, {
+      id: attachmentId,
+      fileName,
+      fileType,
+      fileSize: fileSize as number,
+      headers,
+      status: 'pending',
+      createdAt: now,
+      sent: false,
+    });
+    this.send(
+      ws,
+      frame(
+        'response',
+        'PresignedUrlResponse',
+        {
+          attachmentId,
+          headers,
+          url: this.files.uploadUrl(state.origin.http, attachmentId, fileName, now + UPLOAD_URL_LIFETIME_MS),
+        },
+        tracingId,
+      ),
+    );
+  }
+
+  private getAttachment(
+    ws: WebSocket,
+    state: SocketState,
+    r: Record<string, unknown>,
+    tracingId: string | undefined,
+  ): void {
+    const s = this.sessionOrExpired(ws, state, r, tracingId);
+    if (!s) return;
+    const a = this.uploaded(s, requireString(r, 'attachmentId'), this.clock.now());
+    this.send(
+      ws,
+      frame(
+        'response',
+        'PresignedUrlResponse',
+        {
+          attachmentId: a.id,
+          headers: {},
+          url: this.files.downloadUrl(state.origin.http, a.id, this.clock.now() + DOWNLOAD_URL_LIFETIME_MS),
+          fileName: a.fileName,
+          fileSize: a.fileSize,
+          fileType: a.fileType,
+        },
+        tracingId,
+      ),
+    );
+  }
+
+  private deleteAttachment(
+    ws: WebSocket,
+    state: SocketState,
+    r: Record<string, unknown>,
+    tracingId: string | undefined,
+  ): void {
+    const s = this.sessionOrExpired(ws, state, r, tracingId);
+    if (!s) return;
+    const id = requireString(r, 'attachmentId');
+    const a = s.attachments.get(id);
+    // A sent file belongs to the conversation now; only unsent uploads can be deleted.
+    if (!a || a.sent) return fail(WM_ERRORS.attachmentNotFound);
+    s.attachments.delete(id);
+    this.files.delete(id);
+    this.send(ws, frame('message', 'AttachmentDeletedResponse', { attachmentId: id }, tracingId));
+  }
+
+  /** An attachment an `onMessage` may reference: known (4009), not expired (4008), uploaded (4010). */
+  private sendableAttachment(s: MessagingSession, id: string, now: number): GuestAttachment {
+    const a = this.uploaded(s, id, now);
+    return a;
+  }
+
+  private uploaded(s: MessagingSession, id: string, now: number): GuestAttachment {
+    const a = s.attachments.get(id);
+    if (!a) return fail(WM_ERRORS.attachmentNotFound);
+    if (!a.sent && now - a.createdAt > ATTACHMENT_LIFETIME_MS) return fail(WM_ERRORS.attachmentExpired);
+    if (a.status !== 'uploaded') return fail(WM_ERRORS.attachmentNotUploaded);
+    return a;
+  }
+
+  private attachmentRecord(a: GuestAttachment): AttachmentRecord {
+    return {
+      id: a.id,
+      filename: a.fileName,
+      mime: a.fileType,
+      fileSize: a.fileSize,
+      mediaType: mediaTypeOf(a.fileType),
+      url: `/control/messaging/files/${encodeURIComponent(a.id)}`,
+    };
+  }
+
+  private attachmentContent(a: AttachmentRecord, httpOrigin: string): WmContent {
+    return {
+      contentType: 'Attachment',
+      attachment: {
+        id: a.id,
+        filename: a.filename,
+        mediaType: a.mediaType,
+        fileSize: a.fileSize,
+        mime: a.mime,
+        url: this.files.downloadUrl(httpOrigin, a.id, this.clock.now() + DOWNLOAD_URL_LIFETIME_MS),
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- uploads (REST)
+
+  /**
+   * The PUT to a presigned URL, after its signature and expiry were checked: the headers handed out and the
+   * Content-Type must be sent as given. Then the file is checked and the session hears of it.
+   */
+  upload(
+    attachmentId: string,
+    headers: Record<string, string | string[] | undefined>,
+    bytes: Buffer,
+  ): { status: number; error?: { code: string; message: string } } {
+    const s = [...this.sessions.values()].find((x) => x.attachments.has(attachmentId));
+    const a = s?.attachments.get(attachmentId);
+    if (!s || !a) return { status: 404, error: { code: 'NoSuchUpload', message: 'The upload does not exist.' } };
+    for (const [name, value] of Object.entries(a.headers)) {
+      if (headers[name.toLowerCase()] !== value)
+        return {
+          status: 403,
+          error: {
+            code: 'SignatureDoesNotMatch',
+            message: `The request signature we calculated does not match the signature you provided: header ${name} must be sent as handed out.`,
+          },
+        };
+    }
+    const contentType = String(headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim();
+    if (contentType.toLowerCase() !== a.fileType.toLowerCase())
+      return {
+        status: 403,
+        error: {
+          code: 'SignatureDoesNotMatch',
+          message: `The request signature we calculated does not match the signature you provided: Content-Type must be ${a.fileType}.`,
+        },
+      };
+    const timestamp = this.clock.iso();
+    const failure = s.failNextUpload;
+    const maxBytes = s.deployment.attachments.maxFileSizeKB * 1024;
+    const problem: readonly [number, string] | null = failure
+      ? [failure.errorCode, failure.errorMessage]
+      : bytes.length > maxBytes
+        ? fileSizeError(s.deployment.attachments.maxFileSizeKB)
+        : !contentMatches(a.fileType, bytes)
+          ? WM_ERRORS.fileContent
+          : null;
+    s.failNextUpload = null;
+    if (problem) {
+      a.status = 'failed';
+      this.pushAll(
+        s,
+        frame('message', 'UploadFailureEvent', {
+          attachmentId,
+          errorCode: problem[0],
+          errorMessage: problem[1],
+          timestamp,
+        }),
+      );
+      return { status: 200 };
+    }
+    a.status = 'uploaded';
+    a.fileSize = bytes.length;
+    this.files.put({ id: a.id, filename: a.fileName, mime: a.fileType, bytes });
+    this.pushAll(
+      s,
+      frame('message', 'UploadSuccessEvent', {
+        attachmentId,
+        downloadUrl: this.files.downloadUrl(this.lastOrigin.http, a.id, this.clock.now() + DOWNLOAD_URL_LIFETIME_MS),
+        timestamp,
+      }),
+    );
+    return { status: 200 };
+  }
+
+  /** An agent sends a file (control API): stored, then sent as an Outbound message with an Attachment. */
+  agentFile(c: Conversation, file: { filename: string; mime: string; bytes: Buffer }, text: string): MessageRecord {
+    if (c.media !== 'message') throw new TypeError('files are a Web Messaging feature');
+    const id = randomUUID();
+    this.files.put({ id, ...file });
+    const record: AttachmentRecord = {
+      id,
+      filename: file.filename,
+      mime: file.mime,
+      fileSize: file.bytes.length,
+      mediaType: mediaTypeOf(file.mime),
+      url: `/control/messaging/files/${encodeURIComponent(id)}`,
+    };
+    return this.engine.agentMessage(c, text, 'standard', 'agent', { attachments: [record] });
+  }
+
+  // ---------------------------------------------------------------- history, authentication (REST)
+
+  async historyFor(jwt: string): Promise<MessagingSession | 'expired' | 'invalid'> {
+    const v = await this.tokens.verifyClaims(jwt, MESSAGING_JWT_ISSUER);
+    if (!v.ok) return v.reason;
+    const s = [...this.sessions.values()].find((x) => x.id === v.claims['sid']);
+    return s ?? 'invalid';
+  }
+
+  /** The code exchange: a verified identity becomes a Genesys JWT and a refresh token. */
+  async issueAuth(identity: Identity, deploymentId: string): Promise<{ jwt: string; refreshToken: string }> {
+    const refreshToken = randomUUID() + randomUUID().replace(/-/g, '');
+    this.refreshTokens.set(refreshToken, {
+      identity,
+      deploymentId,
+      expiresAt: this.clock.now() + 30 * 24 * 3600_000,
+    });
+    return { jwt: await this.authJwt(identity, deploymentId), refreshToken };
+  }
+
+  async refresh(refreshToken: string): Promise<{ jwt: string } | null> {
+    const r = this.refreshTokens.get(refreshToken);
+    if (!r || r.expiresAt <= this.clock.now()) return null;
+    return { jwt: await this.authJwt(r.identity, r.deploymentId) };
+  }
+
+  /** `DELETE /api/v2/webdeployments/token/revoke`: every session of that customer hears LogoutEvent. */
+  async revoke(jwt: string): Promise<boolean> {
+    const v = await this.tokens.verifyClaims(jwt, MESSAGING_AUTH_ISSUER);
+    if (!v.ok) return false;
+    for (const [t, r] of this.refreshTokens) if (r.identity.sub === v.claims['sub']) this.refreshTokens.delete(t);
+    for (const s of [...this.sessions.values()]) {
+      if (s.identity?.sub !== v.claims['sub'] || s.deployment.id !== v.claims['did']) continue;
+      this.pushAll(s, frame('message', 'LogoutEvent', {}));
+      this.forget(s);
+    }
+    return true;
+  }
+
+  private authJwt(identity: Identity, deploymentId: string): Promise<string> {
+    return this.tokens.signClaims(
+      { sub: identity.sub, did: deploymentId, identity: identity.claims },
+      MESSAGING_AUTH_ISSUER,
+      this.options.authJwtLifetimeSeconds,
+    );
+  }
+
+  /** Another authenticated session of the same customer is closed (`signedIn`); true when there was one. */
+  private signInElsewhere(s: MessagingSession, identity: Identity): boolean {
+    let cleared = false;
+    for (const other of [...this.sessions.values()]) {
+      if (other === s || other.identity?.sub !== identity.sub || other.deployment.id !== s.deployment.id) continue;
+      this.closeConnections(other, 'signedIn');
+      this.forget(other);
+      cleared = true;
+    }
+    return cleared;
+  }
+
+  private pushSignIn(s: MessagingSession, identity: Identity): void {
+    const c = identity.claims;
+    this.pushOutbound(s, {
+      direction: 'Inbound',
+      id: serverId(),
+      channel: {
+        time: this.clock.iso(),
+        messageId: randomUUID(),
+        from: {
+          ...(typeof c['given_name'] === 'string' ? { firstName: c['given_name'] } : {}),
+          ...(typeof c['family_name'] === 'string' ? { lastName: c['family_name'] } : {}),
+        },
+      },
+      type: 'Event',
+      events: [{ eventType: 'Presence', presence: { type: 'SignIn' } }],
+      metadata: { correlationId: randomUUID(), authenticated: 'true' },
+      originatingEntity: '',
+    });
+  }
+
+  // ---------------------------------------------------------------- session end, test knobs
+
+  /** Presence Clear: the transcript is wiped on every device, the conversation ends, every socket is closed. */
+  private clear(s: MessagingSession): void {
+    const c = this.currentConversation(s);
+    this.pushAll(s, frame('message', 'SessionClearedEvent', {}));
+    this.closeConnections(s);
+    this.forget(s);
+    if (c) this.engine.guestLeaves(c);
+  }
+
+  /** ConnectionClosedEvent to every socket of the session (with `reason` if given), then close them. */
+  closeConnections(s: MessagingSession, reason?: string): number {
+    const sockets = [...s.sockets];
+    this.flushHeld(s);
+    for (const ws of sockets) {
+      this.send(ws, frame('message', 'ConnectionClosedEvent', reason === undefined ? {} : { reason }));
+      ws.close(1000, 'Connection closed');
+    }
+    s.sockets.clear();
+    this.engine.emit('change', s.conversationId);
+    return sockets.length;
+  }
+
+  /** Test knob: the session expires now; every socket hears SessionExpiredEvent. */
+  expire(s: MessagingSession): void {
+    s.expiresAt = this.clock.now();
+    s.expiryNotified = true;
+    this.pushAll(s, frame('response', 'SessionExpiredEvent', {}));
+  }
+
+  /** Test knob: cut the sockets, with or without a close frame. */
+  drop(s: MessagingSession, closeFrame: boolean): number {
+    const n = s.sockets.size;
+    for (const ws of s.sockets) {
+      if (closeFrame) ws.close(1011, 'Connection reset by the emulator');
+      else ws.terminate();
+    }
+    return n;
+  }
+
+  private forget(s: MessagingSession): void {
+    if (this.sessions.get(s.token) === s) this.sessions.delete(s.token);
+    if (s.heldTimer) clearTimeout(s.heldTimer);
+    s.held = [];
+  }
+
+  detach(ws: WebSocket, state: SocketState): void {
+    if (state.session?.sockets.delete(ws)) this.engine.emit('change', state.session.conversationId);
+  }
+
+  // ---------------------------------------------------------------- pushes
+
+  private pushEcho(s: MessagingSession, body: StructuredBody, tracingId: string | undefined): void {
+    s.history.push(body);
+    const f = frame('message', 'StructuredMessage', body, tracingId);
+    this.pushAll(s, f);
+    if (this.engine.settings.messagingDuplicateEchoes) this.pushAll(s, f);
+  }
+
+  private pushOutbound(s: MessagingSession, body: StructuredBody): void {
+    s.history.push(body);
+    s.extend(this.clock.now());
+    this.pushAll(s, frame('message', 'StructuredMessage', body));
+  }
+
+  /** A push to every socket of the session; within an out-of-order window, held and released in reverse. */
+  private pushAll(s: MessagingSession, f: WmFrame): void {
+    const windowMs = this.engine.settings.messagingOutOfOrderWindowMs;
+    if (windowMs <= 0) {
+      for (const ws of s.sockets) this.send(ws, f);
+      return;
+    }
+    s.held.push(f);
+    s.heldTimer ??= setTimeout(() => this.flushHeld(s), windowMs);
+  }
+
+  private flushHeld(s: MessagingSession): void {
+    if (s.heldTimer) clearTimeout(s.heldTimer);
+    s.heldTimer = null;
+    const held = s.held.reverse();
+    s.held = [];
+    for (const f of held) for (const ws of s.sockets) this.send(ws, f);
+  }
+
+  send(ws: WebSocket, f: WmFrame): void {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(f));
+  }
+
+  close(): void {
+    for (const s of this.sessions.values()) {
+      if (s.heldTimer) clearTimeout(s.heldTimer);
+      for (const ws of s.sockets) ws.terminate();
+    }
+  }
+}
+
+/** Thrown when the answer was already sent (429, GenerateUrlError): the request is over, nothing more to say. */
+export class Answered extends Error {}
+
+/** Thrown by `session()` when it notices the expiry: the caller answers SessionExpiredEvent. */
+class ExpiredNow extends Error {
+  constructor(readonly tracingId: string | undefined) {
+    super('session expired');
+  }
+}
+
+function requireString(r: Record<string, unknown>, name: string): string {
+  const v = r[name];
+  if (typeof v !== 'string' || v === '') return fail(missingParameter(name));
+  return v;
+}
+
+/** A file name with a path separator or a control character is not a file name. */
+function hasPathOrControl(name: string): boolean {
+  return [...name].some((ch) => ch === '/' || ch === '\\' || ch.charCodeAt(0) < 0x20);
+}
+
+function stringMap(v: unknown): Record<string, string> {
+  if (!isObject(v)) return {};
+  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/** A display name for the agent from the customer's attributes, if they carry one. */
+function guestName(attrs: Record<string, string>): string | null {
+  const full = [attrs['firstName'], attrs['lastName']].filter(Boolean).join(' ');
+  return attrs['name'] || attrs['displayName'] || full || null;
+}
+
+function findMessage(c: Conversation, id: string): MessageRecord | undefined {
+  for (let i = c.messages.length - 1; i >= 0; i -= 1) if (c.messages[i]!.id === id) return c.messages[i];
+  return undefined;
+}
