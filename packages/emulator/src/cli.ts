@@ -30,8 +30,10 @@ async function main(): Promise<void> {
   Platform API       ${emulator.url}/api/v2/...  and  ${emulator.url}/oauth/token   (GENESYS_API_BASE_URL=${emulator.url})
   control API        ${emulator.controlUrl}
   organization       ${o.organizationId}
-  deployments        ${o.deployments.map((d) => `${d.id}${d.requireAuth ? ' (authenticated)' : ''}`).join(', ')}
+  chat deployments   ${o.deployments.map((d) => `${d.id}${d.requireAuth ? ' (authenticated)' : ''}`).join(', ')}
   queues             ${o.queues.map((q) => `"${q.name}" ${q.id}`).join(', ')}
+  Web Messaging      ${emulator.url.replace('http', 'ws')}/v1?deploymentId=…   config ${emulator.url}/webdeployments/v1/deployments/{id}/config.json
+  Messenger          ${o.messengerDeployments.map((d) => `${d.id}${d.authentication ? ' (authenticated)' : ''}`).join(', ')}
   OAuth client       ${DEMO.clientId} / ${DEMO.clientSecret}  (emulator only)
   agents             ${[...emulator.engine.agents.values()].map((a) => a.name).join(', ')}${o.autoAgent.enabled ? ' (automatic agent on)' : ''}`);
   const stop = () => {

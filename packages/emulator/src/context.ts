@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { GenesysError } from './errors';
 import type { ChatEngine } from './chat-engine';
 import type { Clock } from './clock';
 import type { FaultInjector } from './faults';
@@ -33,4 +34,16 @@ export function bearerToken(header: string | undefined): { token: string } | { e
   if (header === undefined || header === '') return { error: 'missing' };
   const m = /^bearer\s+(\S+)\s*$/i.exec(header);
   return m?.[1] ? { token: m[1] } : { error: 'malformed' };
+}
+
+/** The Platform API's bearer token, or 401 `authentication.required` when the header carries none. */
+export function requireBearer(header: string | undefined): string {
+  const b = bearerToken(header);
+  if ('error' in b)
+    throw new GenesysError(
+      401,
+      'authentication.required',
+      'No authentication bearer token specified in authorization header.',
+    );
+  return b.token;
 }

@@ -74,14 +74,7 @@ export class TokenService {
 
   /** `POST /api/v2/signeddata`: signs whatever JSON object the caller sends, under `data`. */
   async signData(data: Record<string, unknown>, org: string, lifetimeSeconds: number): Promise<string> {
-    const iat = this.clock.nowSeconds();
-    return new SignJWT({ data, org })
-      .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
-      .setIssuer(SIGNED_DATA_ISSUER)
-      .setJti(randomUUID())
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + lifetimeSeconds)
-      .sign(this.privateKey);
+    return this.signClaims({ data, org }, SIGNED_DATA_ISSUER, lifetimeSeconds);
   }
 
   async verifySignedData(token: string): Promise<VerifyResult<{ data: Record<string, unknown>; org: string }>> {

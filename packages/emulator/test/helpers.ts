@@ -56,7 +56,7 @@ export class StreamRecorder {
   readonly raw: string[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly opened: Promise<void>;
-  private waiters: Array<() => void> = [];
+  private readonly waiters: Array<() => void> = [];
 
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
@@ -86,22 +86,8 @@ export class StreamRecorder {
   }
 
   /** Resolves once `count` frames satisfy `pred`; rejects with what was seen after `timeoutMs`. */
-  async waitFor(pred: (f: Frame) => boolean, count = 1, timeoutMs = 5000): Promise<Frame[]> {
-    const matches = () => this.frames.filter(pred);
-    if (matches().length >= count) return matches();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== check);
-        reject(new Error(`timed out waiting for ${count} frame(s); saw:\n${this.describe().join('\n')}`));
-      }, timeoutMs);
-      const check = () => {
-        if (matches().length < count) return;
-        clearTimeout(timer);
-        this.waiters = this.waiters.filter((w) => w !== check);
-        resolve(matches());
-      };
-      this.waiters.push(check);
-    });
+  waitFor(pred: (f: Frame) => boolean, count = 1, timeoutMs = 5000): Promise<Frame[]> {
+    return waitForFrames(this.frames, this.waiters, pred, count, timeoutMs, () => this.describe().join('\n'));
   }
 
   /** A readable line per event frame: "member-change <member> CONNECTED", "message <sender> standard <body>", ... */
@@ -125,6 +111,39 @@ export class StreamRecorder {
   close(): void {
     this.ws.close();
   }
+}
+
+/**
+ * Resolves once `count` of the recorded `frames` satisfy `pred` (`waiters` are called after each new frame);
+ * rejects after `timeoutMs` with `seen()`.
+ */
+export function waitForFrames<T>(
+  frames: T[],
+  waiters: Array<() => void>,
+  pred: (f: T) => boolean,
+  count: number,
+  timeoutMs: number,
+  seen: () => string,
+): Promise<T[]> {
+  const matches = () => frames.filter(pred);
+  if (matches().length >= count) return Promise.resolve(matches());
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      const i = waiters.indexOf(check);
+      if (i >= 0) waiters.splice(i, 1);
+    };
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`timed out waiting for ${count} frame(s); saw:\n${seen()}`));
+    }, timeoutMs);
+    const check = () => {
+      if (matches().length < count) return;
+      clearTimeout(timer);
+      stop();
+      resolve(matches());
+    };
+    waiters.push(check);
+  });
 }
 
 export const isMemberChange = (memberId: string, state: string) => (f: Frame) =>

@@ -399,9 +399,7 @@ describe('GET /api/v2/routing/queues/{id}/estimatedwaittime', () => {
     // One prediction per media type; for a given conversation, the one of its media type.
     const prediction = (intent: string) =>
       expect.objectContaining({ intent, formula: expect.any(String), estimatedWaitTimeSeconds: expect.any(Number) });
-    expect(r.results).toEqual(
-      opts.conversationId ? [prediction('CHAT')] : [prediction('CHAT'), prediction('MESSAGE')],
-    );
+    expect(r.results).toEqual(opts.conversationId ? [prediction('CHAT')] : [prediction('CHAT'), prediction('MESSAGE')]);
     return r.results.find((x) => x.intent === 'CHAT')!.estimatedWaitTimeSeconds;
   };
   const aht = EWT.averageHandleSeconds!;

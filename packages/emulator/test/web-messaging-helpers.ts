@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { RunningEmulator } from '../src';
+import { waitForFrames } from './helpers';
 
 /** Test helpers for Web Messaging: a guest socket that records every frame, as a raw `ws` client sees them. */
 
@@ -27,7 +28,7 @@ export class WmGuest {
   readonly frames: WmFrame[] = [];
   readonly raw: string[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
-  private waiters: Array<() => void> = [];
+  private readonly waiters: Array<() => void> = [];
 
   private constructor(
     readonly ws: WebSocket,
@@ -95,22 +96,8 @@ export class WmGuest {
   }
 
   /** Resolves once `count` frames satisfy `pred`; rejects with what was seen after `timeoutMs`. */
-  async waitFor(pred: (f: WmFrame) => boolean, count = 1, timeoutMs = 5000): Promise<WmFrame[]> {
-    const matches = () => this.frames.filter(pred);
-    if (matches().length >= count) return matches();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== check);
-        reject(new Error(`timed out waiting for ${count} frame(s); saw:\n${this.raw.join('\n')}`));
-      }, timeoutMs);
-      const check = () => {
-        if (matches().length < count) return;
-        clearTimeout(timer);
-        this.waiters = this.waiters.filter((w) => w !== check);
-        resolve(matches());
-      };
-      this.waiters.push(check);
-    });
+  waitFor(pred: (f: WmFrame) => boolean, count = 1, timeoutMs = 5000): Promise<WmFrame[]> {
+    return waitForFrames(this.frames, this.waiters, pred, count, timeoutMs, () => this.raw.join('\n'));
   }
 
   /** Outbound StructuredMessages (bot, agent, events), in arrival order. */

@@ -19,6 +19,7 @@ import {
   serverId,
   type StructuredBody,
   type WmContent,
+  type WmEvent,
   type WmFrame,
 } from './frames';
 import type { Identity } from './identity';
@@ -117,43 +118,28 @@ export class MessagingService {
     tracingId: string | undefined,
   ): Promise<void> {
     const action = r['action'];
-    if (typeof action !== 'string' || action === '') fail(missingParameter('action'));
-    switch (action) {
-      case 'configureSession':
-        return this.configureSession(ws, state, r, tracingId, null);
-      case 'configureAuthenticatedSession':
-        return this.configureAuthenticated(ws, state, r, tracingId);
-      case 'echo':
-        return this.echo(ws, state, r, tracingId);
-      case 'onMessage':
-        return this.onMessage(ws, state, r, tracingId);
-      case 'getJwt':
-        return this.getJwt(ws, state, r, tracingId);
-      case 'closeSession':
-        return this.closeSession(ws, state, r, tracingId);
-      case 'onAttachment':
-        return this.onAttachment(ws, state, r, tracingId);
-      case 'getAttachment':
-        return this.getAttachment(ws, state, r, tracingId);
-      case 'deleteAttachment':
-        return this.deleteAttachment(ws, state, r, tracingId);
-      case 'getConfiguration':
-      case 'disconnectCustomer':
-      case 'resumeToken':
-        // In Genesys' schema, with no documented behaviour.
-        return fail(WM_ERRORS.featureUnavailable);
-      default:
-        return fail(WM_ERRORS.requestFailed);
-    }
+    if (typeof action !== 'string' || action === '') return fail(missingParameter('action'));
+    const handlers: Record<string, Handler> = {
+      configureSession: (q) => this.configureSession(q, null),
+      configureAuthenticatedSession: this.configureAuthenticated,
+      echo: this.echo,
+      onMessage: this.onMessage,
+      getJwt: this.getJwt,
+      closeSession: this.closeSession,
+      onAttachment: this.onAttachment,
+      getAttachment: this.getAttachment,
+      deleteAttachment: this.deleteAttachment,
+    };
+    // getConfiguration, disconnectCustomer and resumeToken are in Genesys' schema with no documented behaviour.
+    if (action === 'getConfiguration' || action === 'disconnectCustomer' || action === 'resumeToken')
+      return fail(WM_ERRORS.featureUnavailable);
+    const handler = Object.hasOwn(handlers, action) ? handlers[action] : undefined;
+    if (!handler) return fail(WM_ERRORS.requestFailed);
+    await handler.call(this, { ws, state, r, tracingId });
   }
 
-  private async configureSession(
-    ws: WebSocket,
-    state: SocketState,
-    r: Record<string, unknown>,
-    tracingId: string | undefined,
-    identity: Identity | null,
-  ): Promise<void> {
+  private async configureSession(q: Request, identity: Identity | null): Promise<void> {
+    const { ws, state, r, tracingId } = q;
     const token = requireString(r, 'token');
     const deploymentId = requireString(r, 'deploymentId');
     if (token.length > 2048) fail(WM_ERRORS.requestFailed);
@@ -195,12 +181,8 @@ export class MessagingService {
     this.engine.emit('change', session.conversationId);
   }
 
-  private async configureAuthenticated(
-    ws: WebSocket,
-    state: SocketState,
-    r: Record<string, unknown>,
-    tracingId: string | undefined,
-  ): Promise<void> {
+  private async configureAuthenticated(q: Request): Promise<void> {
+    const { state, r } = q;
     const deployment = this.deployment(requireString(r, 'deploymentId'));
     if (!deployment || deployment.id !== state.deployment.id) fail(WM_ERRORS.deploymentNotFound);
     if (!deployment!.authentication) fail(WM_ERRORS.featureToggle);
@@ -215,7 +197,7 @@ export class MessagingService {
       sub: claims['sub'] as string,
       claims: isObject(claims['identity']) ? claims['identity'] : {},
     };
-    return this.configureSession(ws, state, r, tracingId, identity);
+    return this.configureSession(q, identity);
   }
 
   private sessionBody(s: MessagingSession, newSession: boolean, clearedExistingSession: boolean) {
@@ -263,10 +245,11 @@ export class MessagingService {
     return s;
   }
 
-  private echo(ws: WebSocket, state: SocketState, r: Record<string, unknown>, tracingId: string | undefined): void {
+  private echo(q: Request): void {
+    const { ws, state, r, tracingId } = q;
     let s: MessagingSession | null = null;
     if (typeof r['token'] === 'string' && state.session) {
-      const found = this.sessionOrExpired(ws, state, r, tracingId);
+      const found = this.sessionOrExpired(q);
       if (!found) return;
       s = found;
     }
@@ -280,12 +263,8 @@ export class MessagingService {
   }
 
   /** `session()`, but an expiry noticed now is answered with SessionExpiredEvent and gives undefined. */
-  private sessionOrExpired(
-    ws: WebSocket,
-    state: SocketState,
-    r: Record<string, unknown>,
-    tracingId: string | undefined,
-  ): MessagingSession | undefined {
+  private sessionOrExpired(q: Request): MessagingSession | undefined {
+    const { ws, state, r, tracingId } = q;
     try {
       return this.session(state, r, tracingId);
     } catch (e) {
@@ -295,13 +274,9 @@ export class MessagingService {
     }
   }
 
-  private onMessage(
-    ws: WebSocket,
-    state: SocketState,
-    r: Record<string, unknown>,
-    tracingId: string | undefined,
-  ): void {
-    const s = this.sessionOrExpired(ws, state, r, tracingId);
+  private onMessage(q: Request): void {
+    const { ws, state, r, tracingId } = q;
+    const s = this.sessionOrExpired(q);
     if (!s) return;
     const now = this.clock.now();
     this.rateLimit(ws, s, now, tracingId);
@@ -567,15 +542,15 @@ export class MessagingService {
       }
       case 'typing-indicator': {
         if ((f as TypingFrame).eventBody.sender.id === c.guest.id || !s.deployment.typing) return;
-        const id = randomUUID();
-        this.pushOutbound(s, {
-          direction: 'Outbound',
-          id,
-          channel: { time: this.clock.iso(), messageId: id },
-          type: 'Event',
-          metadata: { correlationId: randomUUID() },
-          events: [{ eventType: 'Typing', typing: { type: 'On', duration: TYPING_DURATION_MS } }],
-        });
+        this.pushOutbound(
+          s,
+          this.outboundEvent(
+            { eventType: 'Typing', typing: { type: 'On', duration: TYPING_DURATION_MS } },
+            {
+              correlationId: randomUUID(),
+            },
+          ),
+        );
         return;
       }
       case 'member-change':
@@ -583,6 +558,19 @@ export class MessagingService {
       default:
         return;
     }
+  }
+
+  /** An Outbound event in the shape of the real typing and disconnect frames (`channel.messageId` = `id`). */
+  private outboundEvent(event: WmEvent, metadata?: Record<string, string>): StructuredBody {
+    const id = randomUUID();
+    return {
+      direction: 'Outbound',
+      id,
+      channel: { time: this.clock.iso(), messageId: id },
+      type: 'Event',
+      ...(metadata ? { metadata } : {}),
+      events: [event],
+    };
   }
 
   /** The agent ends a messaging conversation; `disconnect` overrides the deployment's setting for this once. */
@@ -621,40 +609,25 @@ export class MessagingService {
         originatingEntity: agent ? 'Human' : 'Bot',
       });
     } else {
-      const id = randomUUID();
-      this.pushOutbound(s, {
-        direction: 'Outbound',
-        id,
-        channel: { time: this.clock.iso(), messageId: id },
-        type: 'Event',
-        events: [{ eventType: 'Presence', presence: { type: 'Disconnect' } }],
-      });
+      this.pushOutbound(s, this.outboundEvent({ eventType: 'Presence', presence: { type: 'Disconnect' } }));
     }
     this.engine.emit('change', c.id);
   }
 
   // ---------------------------------------------------------------- other requests
 
-  private async getJwt(
-    ws: WebSocket,
-    state: SocketState,
-    r: Record<string, unknown>,
-    tracingId: string | undefined,
-  ): Promise<void> {
-    const s = this.sessionOrExpired(ws, state, r, tracingId);
+  private async getJwt(q: Request): Promise<void> {
+    const { ws, tracingId } = q;
+    const s = this.sessionOrExpired(q);
     if (!s) return;
     const lifetime = this.options.messagingJwtLifetimeSeconds;
     const jwt = await this.tokens.signClaims({ sid: s.id, did: s.deployment.id }, MESSAGING_JWT_ISSUER, lifetime);
     this.send(ws, frame('response', 'JwtResponse', { jwt, exp: this.clock.nowSeconds() + lifetime }, tracingId));
   }
 
-  private closeSession(
-    ws: WebSocket,
-    state: SocketState,
-    r: Record<string, unknown>,
-    tracingId: string | undefined,
-  ): void {
-    const s = this.sessionOrExpired(ws, state, r, tracingId);
+  private closeSession(q: Request): void {
+    const { ws, state, r, tracingId } = q;
+    const s = this.sessionOrExpired(q);
     if (!s) return;
     if (r['closeAllConnections'] !== false) {
       for (const other of [...s.sockets]) {
@@ -673,13 +646,9 @@ export class MessagingService {
     this.engine.emit('change', s.conversationId);
   }
 
-  private onAttachment(
-    ws: WebSocket,
-    state: SocketState,
-    r: Record<string, unknown>,
-    tracingId: string | undefined,
-  ): void {
-    const s = this.sessionOrExpired(ws, state, r, tracingId);
+  private onAttachment(q: Request): void {
+    const { ws, state, r, tracingId } = q;
+    const s = this.sessionOrExpired(q);
     if (!s) return;
     const a = s.deployment.attachments;
     const attachmentId = typeof r['attachmentId'] === 'string' && r['attachmentId'] ? r['attachmentId'] : randomUUID();
@@ -739,13 +708,9 @@ export class MessagingService {
     );
   }
 
-  private getAttachment(
-    ws: WebSocket,
-    state: SocketState,
-    r: Record<string, unknown>,
-    tracingId: string | undefined,
-  ): void {
-    const s = this.sessionOrExpired(ws, state, r, tracingId);
+  private getAttachment(q: Request): void {
+    const { ws, state, r, tracingId } = q;
+    const s = this.sessionOrExpired(q);
     if (!s) return;
     const a = this.uploaded(s, requireString(r, 'attachmentId'), this.clock.now());
     this.send(
@@ -766,13 +731,9 @@ export class MessagingService {
     );
   }
 
-  private deleteAttachment(
-    ws: WebSocket,
-    state: SocketState,
-    r: Record<string, unknown>,
-    tracingId: string | undefined,
-  ): void {
-    const s = this.sessionOrExpired(ws, state, r, tracingId);
+  private deleteAttachment(q: Request): void {
+    const { ws, r, tracingId } = q;
+    const s = this.sessionOrExpired(q);
     if (!s) return;
     const id = requireString(r, 'attachmentId');
     const a = s.attachments.get(id);
@@ -1086,6 +1047,16 @@ export class MessagingService {
     }
   }
 }
+
+/** One request of a guest socket, as every action handler gets it. */
+interface Request {
+  ws: WebSocket;
+  state: SocketState;
+  r: Record<string, unknown>;
+  tracingId: string | undefined;
+}
+
+type Handler = (q: Request) => void | Promise<void>;
 
 /** Thrown when the answer was already sent (429, GenerateUrlError): the request is over, nothing more to say. */
 export class Answered extends Error {}

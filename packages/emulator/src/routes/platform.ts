@@ -1,7 +1,7 @@
 import { intParam, isObject } from '../params';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { bearerToken, type EmulatorContext } from '../context';
+import { requireBearer, type EmulatorContext } from '../context';
 import { GenesysError, badRequest, notFound } from '../errors';
 import type { ConversationMedia } from '../conversation';
 import type { QueueConfig, RoutingStatus } from '../options';
@@ -76,19 +76,13 @@ export async function platformRoutes(app: FastifyInstance, ctx: EmulatorContext)
   await app.register(async (api) => {
     api.decorateRequest('accessToken', '');
     api.addHook('onRequest', async (request: FastifyRequest) => {
-      const b = bearerToken(request.headers.authorization);
-      if ('error' in b)
-        throw new GenesysError(
-          401,
-          'authentication.required',
-          'No authentication bearer token specified in authorization header.',
-        );
-      const t = accessTokens.get(b.token);
+      const token = requireBearer(request.headers.authorization);
+      const t = accessTokens.get(token);
       if (!t || t.expiresAt <= clock.now()) {
-        if (t) accessTokens.delete(b.token);
+        if (t) accessTokens.delete(token);
         throw new GenesysError(401, 'bad.credentials', 'Invalid login credentials.');
       }
-      (request as FastifyRequest & { accessToken: string }).accessToken = b.token;
+      (request as FastifyRequest & { accessToken: string }).accessToken = token;
     });
     // Genesys counts requests per token (platform reference §5.1) and answers 429 with Retry-After (§5.2).
     await api.register(rateLimit, {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { bearerToken, callerOrigin, type EmulatorContext } from '../context';
+import { bearerToken, callerOrigin, requireBearer, type EmulatorContext } from '../context';
 import { GenesysError, badRequest, notFound } from '../errors';
 import { deploymentConfigJson } from '../messaging/deployment';
 import { intParam, isObject } from '../params';
@@ -20,14 +20,7 @@ export function webMessagingRestRoutes(app: FastifyInstance, ctx: EmulatorContex
   app.get<{ Querystring: { pageSize?: string; pageNumber?: string } }>(
     '/api/v2/webmessaging/messages',
     async (request) => {
-      const b = bearerToken(request.headers.authorization);
-      if ('error' in b)
-        throw new GenesysError(
-          401,
-          'authentication.required',
-          'No authentication bearer token specified in authorization header.',
-        );
-      const s = await messaging.historyFor(b.token);
+      const s = await messaging.historyFor(requireBearer(request.headers.authorization));
       if (s === 'expired') throw new GenesysError(401, 'credentials.expired', 'The token has expired.');
       if (s === 'invalid') throw new GenesysError(401, 'bad.credentials', 'Invalid login credentials.');
       const pageSize = intParam(request.query.pageSize, 'pageSize', 25, 1, 100);
