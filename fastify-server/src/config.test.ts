@@ -104,7 +104,7 @@ describe('loadConfig', () => {
     expect(e.problems.map((p) => p.variable).sort()).toEqual(['IDENTITY_JWT_AUDIENCE', 'IDENTITY_JWT_ISSUER']);
     expect(
       load({ IDENTITY_JWT_SECRET: secret, IDENTITY_JWT_ISSUER: 'i', IDENTITY_JWT_AUDIENCE: 'a' }).identity,
-    ).toEqual({ secret, issuer: 'i', audience: 'a' });
+    ).toEqual({ secret, issuer: 'i', audience: 'a', maxAgeMs: 3_600_000, clockToleranceMs: 5000 });
     const both = configError(() =>
       load({
         IDENTITY_JWT_SECRET: secret,
@@ -124,6 +124,23 @@ describe('loadConfig', () => {
       configError(() => load({ IDENTITY_JWT_PUBLIC_KEY: 'abc', IDENTITY_JWT_ISSUER: 'i', IDENTITY_JWT_AUDIENCE: 'a' }))
         .problems[0]?.variable,
     ).toBe('IDENTITY_JWT_PUBLIC_KEY');
+  });
+
+  it('takes the identity token lifetime cap and clock tolerance, within bounds', () => {
+    const identity = { IDENTITY_JWT_SECRET: 'x'.repeat(32), IDENTITY_JWT_ISSUER: 'i', IDENTITY_JWT_AUDIENCE: 'a' };
+    expect(
+      load({ ...identity, IDENTITY_JWT_MAX_AGE_MS: '600000', IDENTITY_JWT_CLOCK_TOLERANCE_MS: '0' }).identity,
+    ).toMatchObject({ maxAgeMs: 600_000, clockToleranceMs: 0 });
+    for (const [variable, value] of [
+      ['IDENTITY_JWT_MAX_AGE_MS', '1000'],
+      ['IDENTITY_JWT_MAX_AGE_MS', '31536000000'],
+      ['IDENTITY_JWT_CLOCK_TOLERANCE_MS', '3600000'],
+      ['IDENTITY_JWT_CLOCK_TOLERANCE_MS', '-1'],
+    ] as const) {
+      const e = configError(() => load({ ...identity, [variable]: value }));
+      expect(e.problems[0]?.variable).toBe(variable);
+      expect(e.message).toContain(variable);
+    }
   });
 
   it('derives the guest API base URL for /setup', () => {

@@ -36,6 +36,8 @@ export const EnvSchema = Type.Object({
   IDENTITY_JWT_PUBLIC_KEY: Type.Optional(Text()),
   IDENTITY_JWT_ISSUER: Type.Optional(Text()),
   IDENTITY_JWT_AUDIENCE: Type.Optional(Text()),
+  IDENTITY_JWT_MAX_AGE_MS: Integer({ default: 3_600_000, minimum: 60_000, maximum: 86_400_000 }),
+  IDENTITY_JWT_CLOCK_TOLERANCE_MS: Integer({ default: 5000, minimum: 0, maximum: 300_000 }),
   AVAILABILITY_ENABLED: Type.Boolean({ default: true }),
   AVAILABILITY_QUEUES: Type.Optional(Text()),
   AVAILABILITY_REFRESH_INTERVAL_MS: Integer({ default: 5000, minimum: 50, maximum: 600_000 }),
@@ -65,6 +67,10 @@ export interface IdentityConfig {
   publicKey?: string;
   issuer: string;
   audience: string;
+  /** Longest accepted token lifetime, from now and from its `iat`. */
+  maxAgeMs: number;
+  /** Clock skew tolerated on `exp`, `nbf` and `iat`. */
+  clockToleranceMs: number;
 }
 
 export interface AppConfig {
@@ -223,6 +229,8 @@ function shape(env: Env): AppConfig {
       ...(publicKey !== undefined ? { publicKey } : {}),
       issuer: env.IDENTITY_JWT_ISSUER ?? '',
       audience: env.IDENTITY_JWT_AUDIENCE ?? '',
+      maxAgeMs: env.IDENTITY_JWT_MAX_AGE_MS,
+      clockToleranceMs: env.IDENTITY_JWT_CLOCK_TOLERANCE_MS,
     };
   }
 

@@ -1,6 +1,7 @@
 import jwt from '@fastify/jwt';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEMO, callControl, startEmulator, type EmulatorOptions, type RunningEmulator } from 'genesys-handoff-emulator';
+import { createHmac, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import { buildApp, type AppDeps } from '../src/app';
 import { loadConfig } from '../src/config';
 
@@ -137,4 +138,43 @@ export function useTestEmulator(options: EmulatorOptions = {}): () => RunningEmu
     return emu;
   };
   return current;
+}
+
+/** The four ways a site may sign identity tokens, with what the middleware is configured with for each. */
+export type IdentityKeyMode = 'HS256' | 'RS256' | 'ES256' | 'EdDSA';
+
+/**
+ * A signer for `mode` and the IDENTITY_* variables that make the middleware verify it. Tokens are signed with
+ * node:crypto directly (no library defaults), so a test decides every claim, including leaving one out.
+ */
+export function identityKeys(mode: IdentityKeyMode): {
+  env: Record<string, string>;
+  sign: (claims: Record<string, unknown>) => string;
+} {
+  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const common = { IDENTITY_JWT_ISSUER: IDENTITY.issuer, IDENTITY_JWT_AUDIENCE: IDENTITY.audience };
+  const signed = (signature: (input: string) => Buffer) => (claims: Record<string, unknown>) => {
+    const input = `${enc({ alg: mode, typ: 'JWT' })}.${enc(claims)}`;
+    return `${input}.${signature(input).toString('base64url')}`;
+  };
+  if (mode === 'HS256')
+    return {
+      env: { ...common, IDENTITY_JWT_SECRET: IDENTITY.secret },
+      sign: signed((input) => createHmac('sha256', IDENTITY.secret).update(input).digest()),
+    };
+  const pair =
+    mode === 'RS256'
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      : mode === 'ES256'
+        ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        : generateKeyPairSync('ed25519');
+  const publicPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  return {
+    env: { ...common, IDENTITY_JWT_PUBLIC_KEY: publicPem },
+    sign: signed((input) =>
+      mode === 'EdDSA'
+        ? cryptoSign(null, Buffer.from(input), pair.privateKey)
+        : cryptoSign('sha256', Buffer.from(input), { key: pair.privateKey, dsaEncoding: 'ieee-p1363' }),
+    ),
+  };
 }
