@@ -102,6 +102,23 @@
       .toUpperCase();
   }
 
+  /** Web Messaging conversations are marked, so the agent knows the customer may come back later (asynchronous). */
+  function mediaBadge(c) {
+    return c.media === 'message'
+      ? h(
+          'span',
+          { class: 'badge badge-media', 'data-testid': 'media-badge', title: 'Genesys Web Messaging' },
+          'Messaging',
+        )
+      : null;
+  }
+
+  /** Why a conversation ended, in the words of its channel (a messaging customer ends by clearing it). */
+  function endReasonText(c) {
+    if (c.media === 'message' && c.endReason === 'guest') return 'Customer cleared the conversation';
+    return END_REASONS[c.endReason] || 'Ended';
+  }
+
   function guestAvatar(name) {
     return h('span', { class: 'avatar avatar-guest', 'aria-hidden': 'true' }, initials(name));
   }
@@ -238,7 +255,7 @@
       case 'connected':
         return `Connected with ${c.agent ? c.agent.name : 'an agent'}`;
       case 'ended':
-        return `Ended · ${END_REASONS[c.endReason] || 'Ended'}`;
+        return `Ended · ${endReasonText(c)}`;
       default:
         return c.state;
     }
@@ -306,6 +323,7 @@
             { class: 'card-head' },
             guestAvatar(name),
             h('span', { class: 'card-name', 'data-testid': 'queue-item-name' }, name),
+            mediaBadge(c),
             c.guest.authenticatedGuest
               ? h(
                   'span',
@@ -397,7 +415,7 @@
         h(
           'span',
           { class: 'chat-item-main' },
-          h('span', { class: 'chat-item-name' }, name),
+          h('span', { class: 'chat-item-name' }, name, c.media === 'message' ? ' ' : null, mediaBadge(c)),
           h('span', { class: 'chat-item-sub', 'data-testid': `${testid}-sub` }, sub),
         ),
         side,
@@ -446,7 +464,7 @@
         chatItem(
           c,
           'ended-item',
-          END_REASONS[c.endReason] || 'Ended',
+          endReasonText(c),
           h('span', { class: 'chat-item-side' }, h('span', { class: 'muted' }, clockTime(c.endedAt))),
         ),
       ),
@@ -507,6 +525,8 @@
     const title = $('conv-title');
     title.replaceChildren(
       name,
+      c.media === 'message' ? ' ' : '',
+      mediaBadge(c) || '',
       c.guest.authenticatedGuest ? h('span', { class: 'badge badge-auth' }, 'Authenticated') : '',
     );
     const stateLine = $('conv-state');
@@ -545,6 +565,9 @@
     const send = $('send');
     input.disabled = !connected;
     send.disabled = !connected;
+    // Quick replies and files exist on Web Messaging only.
+    $('wm-tools').hidden = !(connected && c.media === 'message');
+    $('file-input').disabled = !connected;
     $('composer').hidden = c.state === 'ended';
     const hint = $('composer-hint');
     hint.hidden = connected;
@@ -564,7 +587,7 @@
           'span',
           {},
           c.state === 'ended'
-            ? `This chat has ended (${END_REASONS[c.endReason] || 'ended'}).`
+            ? `This chat has ended (${endReasonText(c)}).`
             : c.state === 'queued'
               ? 'The guest is waiting in queue: accept the chat to reply.'
               : c.state === 'alerting'
@@ -685,7 +708,7 @@
           'li',
           { class: 'notice', 'data-testid': 'notice', 'data-role': role, 'data-message-id': m.id },
           h('span', { class: 'notice-from' }, name),
-          h('span', { class: 'notice-body' }, m.body),
+          h('span', { class: 'notice-body' }, m.body, quickRepliesNode(m)),
           h('time', { datetime: m.timestamp }, clockTime(m.timestamp)),
         );
       default: {
@@ -713,11 +736,51 @@
               ' ',
               h('time', { datetime: m.timestamp }, clockTime(m.timestamp)),
             ),
-            h('p', { class: 'bubble', 'data-testid': 'message-body' }, m.body),
+            m.body
+              ? h(
+                  'p',
+                  { class: 'bubble', 'data-testid': 'message-body' },
+                  m.body,
+                  m.buttonResponse ? h('span', { class: 'muted' }, ' (quick reply)') : null,
+                )
+              : null,
+            attachmentsNode(m),
+            quickRepliesNode(m),
           ),
         );
       }
     }
+  }
+
+  /** A message's files: images shown as images, anything else as a link; both open the file in a new tab. */
+  function attachmentsNode(m) {
+    if (!m.attachments || m.attachments.length === 0) return null;
+    return h(
+      'ul',
+      { class: 'attachments', 'data-testid': 'attachments' },
+      m.attachments.map((a) =>
+        h(
+          'li',
+          { class: 'attachment', 'data-testid': 'attachment', 'data-media-type': a.mediaType },
+          h(
+            'a',
+            { href: a.url, target: '_blank', rel: 'noopener', title: `${a.filename} (${a.mime})` },
+            a.mediaType === 'Image'
+              ? h('img', { src: a.url, alt: a.filename, class: 'attachment-image', 'data-testid': 'attachment-image' })
+              : h('span', { class: 'attachment-file' }, `📎 ${a.filename}`),
+          ),
+        ),
+      ),
+    );
+  }
+
+  function quickRepliesNode(m) {
+    if (!m.quickReplies || m.quickReplies.length === 0) return null;
+    return h(
+      'ul',
+      { class: 'chips quick-replies', 'aria-label': 'Quick replies offered', 'data-testid': 'quick-replies' },
+      m.quickReplies.map((q) => h('li', { class: 'chip' }, q.text)),
+    );
   }
 
   function renderTyping() {
@@ -986,6 +1049,11 @@
       if (!c) return;
       endDialog.setAttribute('data-chat-id', c.id);
       $('end-dialog-title').textContent = `End the chat with ${c.guest.displayName || 'the guest'}?`;
+      // Web Messaging: what the customer is told follows the deployment, and the agent may choose otherwise.
+      const messaging = c.media === 'message' && c.messaging;
+      $('end-dialog-disconnect').hidden = !messaging;
+      $('end-dialog-text').hidden = Boolean(messaging);
+      if (messaging) $('disconnect-type').value = c.messaging.disconnect;
       endDialog.showModal();
     });
     endDialog.addEventListener('close', () => {
@@ -993,9 +1061,20 @@
       if (endDialog.returnValue !== 'end' || !chatId) return;
       void act(
         'end the chat',
-        () => api('POST', `/control/chats/${encodeURIComponent(chatId)}/end`, { agentId: state.actingAgentId }),
+        () => {
+          const c = chatById(chatId);
+          const body = { agentId: state.actingAgentId };
+          if (c && c.media === 'message') body.disconnect = $('disconnect-type').value;
+          return api('POST', `/control/chats/${encodeURIComponent(chatId)}/end`, body);
+        },
         $('end-chat'),
       );
+    });
+
+    $('file-input').addEventListener('change', (e) => {
+      const file = e.target.files && e.target.files[0];
+      e.target.value = '';
+      sendFile(file);
     });
 
     const input = $('message-input');
@@ -1027,18 +1106,55 @@
       void act(
         'send the message',
         async () => {
+          const c = chatById(chatId);
+          const quick = c && c.media === 'message' ? parseQuickReplies($('quick-replies').value) : [];
           await api('POST', `/control/chats/${encodeURIComponent(chatId)}/messages`, {
             body,
             agentId: state.actingAgentId,
+            ...(quick.length > 0 ? { quickReplies: quick } : {}),
           });
           // Only now: a failed send keeps the text for another try.
           if (state.selectedChatId === chatId && input.value.trim() === body) input.value = '';
+          if (quick.length > 0) $('quick-replies').value = '';
           state.typingSentAt.delete(chatId);
           await loadDetail();
         },
         $('send'),
       );
     });
+  }
+
+  /** "Yes, No, Maybe later" → ['Yes', 'No', 'Maybe later']. */
+  function parseQuickReplies(text) {
+    return text
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
+  }
+
+  /** Sends the chosen file as the agent (Web Messaging), read in the browser and posted as base64 JSON. */
+  function sendFile(file) {
+    const chatId = state.selectedChatId;
+    if (!chatId || !file) return;
+    void act(
+      `send ${file.name}`,
+      async () => {
+        const dataBase64 = await new Promise((resolve, reject) => {
+          const reader = new FileReader();
+          reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+          reader.onerror = () => reject(reader.error || new Error('the file could not be read'));
+          reader.readAsDataURL(file);
+        });
+        await api('POST', `/control/chats/${encodeURIComponent(chatId)}/files`, {
+          agentId: state.actingAgentId,
+          filename: file.name,
+          mime: file.type || 'application/octet-stream',
+          dataBase64,
+        });
+        await loadDetail();
+      },
+      $('file-label'),
+    );
   }
 
   function accept(chatId, button) {
