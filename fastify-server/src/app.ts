@@ -7,6 +7,9 @@ import { Errors, withRetryAfter } from './errors';
 import { loggerOptions } from './logger';
 import errorHandler from './plugins/error-handler';
 import genesys from './plugins/genesys';
+import metrics from './plugins/metrics';
+import sharedState from './plugins/shared-state';
+import { sharedRateLimitStore } from './shared/rate-limit-store';
 import securityHeaders from './plugins/security-headers';
 import identity from './plugins/identity';
 import { availabilityRoute } from './routes/availability';
@@ -55,11 +58,17 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   // may use without a CORS preflight.
   app.removeContentTypeParser('text/plain');
 
+  // ---- what the external plugins build on: metrics, and Redis when configured
+  await app.register(metrics, { config });
+  await app.register(sharedState, { config });
+
   // ---- external plugins
   await app.register(securityHeaders);
   await app.register(cors, corsOptions(config.allowedOrigins));
   await app.register(rateLimit, {
     global: true,
+    // Counted in Redis across every instance when REDIS_URL is set, in this instance's memory otherwise.
+    ...(app.sharedState ? { store: sharedRateLimitStore(app.sharedState, app.sharedState.key('rate-limit:')) } : {}),
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.windowMs,
     // The default key is request.ip, which honours TRUST_PROXY: behind a proxy each client gets its own bucket.

@@ -78,6 +78,12 @@ describe('loadConfig', () => {
     ['ALLOWED_ORIGINS', 'shop.example.com'],
     ['ALLOWED_ORIGINS', '*'],
     ['TRUST_PROXY', 'some proxies'],
+    ['METRICS_PORT', '3000'],
+    ['METRICS_PORT', 'metrics'],
+    ['REDIS_URL', 'http://redis:6379'],
+    ['REDIS_URL', 'redis-host:6379'],
+    ['REDIS_COMMAND_TIMEOUT_MS', '0'],
+    ['REDIS_KEY_PREFIX', 'has spaces'],
   ])('names the bad variable %s=%s', (name, value) => {
     const e = configError(() => load({ [name]: value }));
     expect(e.problems.map((p) => p.variable)).toEqual([name]);
@@ -88,6 +94,23 @@ describe('loadConfig', () => {
     const e = configError(() => load({ IDENTITY_JWT_SECRET: 'too-short-secret' }));
     expect(e.problems[0]?.variable).toBe('IDENTITY_JWT_SECRET');
     expect(e.message).not.toContain('too-short-secret');
+  });
+
+  it('has no metrics listener and no Redis unless asked; reads both when set', () => {
+    expect(load({})).toMatchObject({ metrics: null, redis: null });
+    const c = load({ METRICS_PORT: '9464', REDIS_URL: 'rediss://user:pw@redis.internal:6380/2' });
+    expect(c.metrics).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(c.redis).toEqual({
+      url: 'rediss://user:pw@redis.internal:6380/2',
+      keyPrefix: 'genesys-handoff:',
+      commandTimeoutMs: 250,
+    });
+  });
+
+  it('never echoes REDIS_URL, which may carry a password', () => {
+    const e = configError(() => load({ REDIS_URL: 'http://:hunter2-password@redis:6379' }));
+    expect(e.problems[0]?.variable).toBe('REDIS_URL');
+    expect(e.message).not.toContain('hunter2');
   });
 
   it('allows "*" origins only with the explicit development flag', () => {

@@ -51,12 +51,23 @@ export const EnvSchema = Type.Object({
   BODY_LIMIT_BYTES: Integer({ default: 4096, minimum: 256, maximum: 1_048_576 }),
   READINESS_CACHE_MS: Integer({ default: 10_000, minimum: 0, maximum: 600_000 }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  METRICS_PORT: Type.Optional(Integer({ minimum: 0, maximum: 65535 })),
+  METRICS_HOST: Text({ default: '127.0.0.1' }),
+  REDIS_URL: Type.Optional(Text({ maxLength: 2048 })),
+  REDIS_KEY_PREFIX: Text({ default: 'genesys-handoff:', maxLength: 128, pattern: '^[A-Za-z0-9:_.-]+$' }),
+  REDIS_COMMAND_TIMEOUT_MS: Integer({ default: 250, minimum: 10, maximum: 10_000 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
 
 /** Variables whose values never appear in an error message or a log line. */
-const SECRET_VARIABLES = new Set(['GENESYS_CLIENT_SECRET', 'IDENTITY_JWT_SECRET', 'IDENTITY_JWT_PUBLIC_KEY']);
+// REDIS_URL may carry the Redis password.
+const SECRET_VARIABLES = new Set([
+  'GENESYS_CLIENT_SECRET',
+  'IDENTITY_JWT_SECRET',
+  'IDENTITY_JWT_PUBLIC_KEY',
+  'REDIS_URL',
+]);
 
 export type MediaType = 'chat' | 'message';
 
@@ -114,6 +125,19 @@ export interface AppConfig {
   };
   rateLimit: { max: number; windowMs: number; jwtMax: number; jwtWindowMs: number };
   readinessCacheMs: number;
+  /** null: no metrics listener (nothing is collected per request). */
+  metrics: { host: string; port: number } | null;
+  /** null: every instance keeps its state in its own memory (one instance, `pnpm dev`). */
+  redis: RedisConfig | null;
+}
+
+export interface RedisConfig {
+  /** `redis://` or `rediss://` (TLS), optionally with user, password and database number. A secret. */
+  url: string;
+  /** Prefix of every key; the organization id follows it, so several orgs may share one Redis. */
+  keyPrefix: string;
+  /** A command not answered in this time counts as Redis being unavailable; the instance answers from memory. */
+  commandTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -247,6 +271,10 @@ function shape(env: Env): AppConfig {
     );
   }
 
+  const redisUrl = env.REDIS_URL === undefined ? null : parseRedisUrl(env.REDIS_URL, problem);
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT)
+    problem('METRICS_PORT', `must differ from PORT (${env.PORT}): metrics stay off the public port`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     server: {
@@ -288,7 +316,27 @@ function shape(env: Env): AppConfig {
       jwtWindowMs: env.JWT_RATE_LIMIT_WINDOW_MS,
     },
     readinessCacheMs: env.READINESS_CACHE_MS,
+    metrics: env.METRICS_PORT === undefined ? null : { host: env.METRICS_HOST, port: env.METRICS_PORT },
+    redis:
+      redisUrl === null
+        ? null
+        : { url: redisUrl, keyPrefix: env.REDIS_KEY_PREFIX, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS },
   };
+}
+
+/** The URL as given, after checking its shape; the message never shows it (it may hold a password). */
+function parseRedisUrl(value: string, problem: (v: string, m: string) => void): string | null {
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    problem('REDIS_URL', 'must be a redis:// or rediss:// URL such as redis://:password@redis:6379/0 (value hidden)');
+    return null;
+  }
+  return value;
 }
 
 function splitList(value: string): string[] {

@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
 import { ConfigError, loadConfig, type AppConfig } from './config';
+import { listenMetrics, type MetricsServer } from './metrics/metrics-server';
 
 /**
  * Production entry point (`node dist/server.js`): configuration, server timeouts, graceful shutdown, listen.
@@ -29,13 +30,19 @@ async function main(): Promise<void> {
     },
   });
 
+  let metricsServer: MetricsServer | undefined;
   closeWithGrace({ delay: 10_000, logger: app.log }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an unexpected error');
     else app.log.info({ signal }, 'shutting down');
     await app.close();
+    await metricsServer?.close();
   });
 
   await app.listen({ host: config.server.host, port: config.server.port });
+  if (config.metrics) {
+    metricsServer = await listenMetrics(app.metrics, config.metrics);
+    app.log.info({ url: metricsServer.url }, 'metrics listening');
+  }
   if (config.allowedOrigins === '*')
     app.log.warn('ALLOWED_ORIGINS is "*": any web site may call this server (development only)');
   if (config.allowedOrigins.length === 0)

@@ -118,6 +118,16 @@ export class AvailabilityProvider {
     return this.serve(s);
   }
 
+  /** Age of the oldest cached value of each queue that has one (metrics). */
+  *cacheAges(): Iterable<{ queue: string; ageSeconds: number }> {
+    const t = this.now();
+    for (const s of this.queues.values()) {
+      if (!s.observations) continue;
+      const oldest = Math.min(s.observations.at, s.waitTime?.at ?? s.observations.at);
+      yield { queue: s.queueName, ageSeconds: Math.max(0, t - oldest) / 1000 };
+    }
+  }
+
   /** Resolves when no refresh is running (graceful shutdown, tests). */
   async idle(): Promise<void> {
     await Promise.all([...this.queues.values()].map((s) => s.inflight));

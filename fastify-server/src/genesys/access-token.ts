@@ -1,3 +1,5 @@
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { tokenFingerprint, type SharedTokenStore, type StoredToken } from '../shared/shared-token';
 import { toUpstreamError, type UpstreamError } from './upstream-error';
 
 export interface TokenGrant {
@@ -15,6 +17,19 @@ export interface AccessTokenOptions {
   maxRefreshMarginMs?: number;
   /** After a rejected login (bad credentials), fail fast for this long instead of hammering the login endpoint. @default 5000 */
   failureCooldownMs?: number;
+  /**
+   * The fleet's token in Redis: one instance logs in for all, the others take its token; a 401 drops it for all.
+   * Absent (no `REDIS_URL`), or whenever Redis is unusable: this instance logs in for itself.
+   */
+  shared?: SharedTokenStore;
+  /** Installs a token another instance obtained in the SDK client (the login installs its own). */
+  install?: (token: string) => void;
+  /** Longest wait for another instance's login before logging in ourselves (it died or hangs). @default 10000 */
+  sharedLoginWaitMs?: number;
+  /** How often a waiting instance looks for the token another one is fetching. @default 50 */
+  sharedPollMs?: number;
+  /** Told of every token taken into use and every failed login (metrics). */
+  onRenewal?: (source: 'login' | 'shared', outcome: 'ok' | 'failed') => void;
 }
 
 interface Current {
@@ -25,7 +40,9 @@ interface Current {
 
 /**
  * The process's one client-credentials token (platform reference §1.2): fetched lazily, shared, renewed ahead of
- * expiry without making callers wait, renewed after a 401, and never fetched twice at once (single flight).
+ * expiry without making callers wait, renewed after a 401, and never fetched twice at once (single flight). With a
+ * shared store the same holds for the whole fleet: a new token is taken from Redis when another instance has one,
+ * and only the instance that claims the renewal logs in.
  */
 export class AccessTokenManager {
   private current: Current | undefined;
@@ -34,13 +51,25 @@ export class AccessTokenManager {
   private readonly now: () => number;
   private readonly maxMarginMs: number;
   private readonly cooldownMs: number;
+  /** The last token Genesys refused: never taken from the shared store again. */
+  private refused: string | undefined;
   /** Logins performed (for logs and tests). */
   logins = 0;
+  /** Tokens dropped after a 401, here or at another instance (for logs and tests). */
+  dropped = 0;
 
   constructor(private readonly options: AccessTokenOptions) {
     this.now = options.now ?? Date.now;
     this.maxMarginMs = options.maxRefreshMarginMs ?? 300_000;
     this.cooldownMs = options.failureCooldownMs ?? 5000;
+    // Another instance got a 401 for the token we hold too: stop using it before Genesys refuses us as well.
+    options.shared?.onInvalidated((fingerprint) => {
+      if (this.current && tokenFingerprint(this.current.token) === fingerprint) {
+        this.refused = this.current.token;
+        this.current = undefined;
+        this.dropped += 1;
+      }
+    });
   }
 
   /** A token that is valid now (by our clock). */
@@ -61,40 +90,77 @@ export class AccessTokenManager {
    * raced a renewal must not throw away the new token (and cause a second login).
    */
   invalidate(token: string): void {
-    if (this.current?.token === token) this.current = undefined;
+    if (this.current?.token === token) {
+      this.current = undefined;
+      this.dropped += 1;
+    }
+    this.refused = token;
+    // Every instance drops it (compare-and-delete in Redis, then a message); our own renewal skips it meanwhile.
+    this.options.shared?.invalidate(token).catch(() => undefined);
   }
 
   private renew(): Promise<string> {
     if (this.inflight) return this.inflight;
     if (this.failure && this.now() < this.failure.until) return Promise.reject(this.failure.error);
+    const renewal: Promise<string> = this.obtain().finally(() => {
+      if (this.inflight === renewal) this.inflight = undefined;
+    });
+    this.inflight = renewal;
+    return renewal;
+  }
+
+  /** The fleet's token when another instance has a fresh one, else a login (claimed for the fleet when possible). */
+  private async obtain(): Promise<string> {
+    const shared = this.options.shared;
+    if (shared) {
+      const waitMs = this.options.sharedLoginWaitMs ?? 10_000;
+      const giveUpAt = this.now() + waitMs;
+      for (;;) {
+        const stored = await shared.read();
+        if (stored === undefined) break;
+        if (stored && stored.token !== this.refused && this.now() < stored.refreshAt) return this.adopt(stored);
+        const claimed = await shared.claimRenewal(waitMs);
+        if (claimed === undefined) break;
+        if (claimed) return this.login(shared);
+        // Another instance is logging in: wait for its token, but not longer than a login may take.
+        if (this.now() >= giveUpAt) break;
+        await sleepFor(this.options.sharedPollMs ?? 50);
+      }
+    }
+    return this.login(undefined);
+  }
+
+  private adopt(stored: StoredToken): string {
+    this.options.install?.(stored.token);
+    this.current = { token: stored.token, refreshAt: stored.refreshAt, expiresAt: stored.expiresAt };
+    this.failure = undefined;
+    this.options.onRenewal?.('shared', 'ok');
+    return stored.token;
+  }
+
+  /** Logs in; with `shared`, this instance holds the fleet's claim and stores the token for the others. */
+  private async login(shared: SharedTokenStore | undefined): Promise<string> {
     const started = this.now();
     this.logins += 1;
-    const login: Promise<string> = Promise.resolve()
-      .then(() => this.options.login())
-      .then(
-        (grant) => {
-          const lifetime = Math.max(0, grant.expiresInMs);
-          const margin = Math.min(this.maxMarginMs, lifetime * 0.1);
-          this.current = {
-            token: grant.accessToken,
-            expiresAt: started + lifetime,
-            refreshAt: started + lifetime - margin,
-          };
-          this.failure = undefined;
-          return grant.accessToken;
-        },
-        (raw: unknown) => {
-          const error = toUpstreamError(raw, 'login');
-          // Wrong credentials do not fix themselves; transient failures are retried by the caller's retry loop.
-          if (error.failure.kind === 'unauthorized' || error.failure.kind === 'rejected')
-            this.failure = { error, until: this.now() + this.cooldownMs };
-          throw error;
-        },
-      )
-      .finally(() => {
-        if (this.inflight === login) this.inflight = undefined;
-      });
-    this.inflight = login;
-    return login;
+    let grant: TokenGrant;
+    try {
+      grant = await this.options.login();
+    } catch (raw) {
+      this.options.onRenewal?.('login', 'failed');
+      await shared?.releaseRenewal();
+      const error = toUpstreamError(raw, 'login');
+      // Wrong credentials do not fix themselves; transient failures are retried by the caller's retry loop.
+      if (error.failure.kind === 'unauthorized' || error.failure.kind === 'rejected')
+        this.failure = { error, until: this.now() + this.cooldownMs };
+      throw error;
+    }
+    const lifetime = Math.max(0, grant.expiresInMs);
+    const margin = Math.min(this.maxMarginMs, lifetime * 0.1);
+    this.current = { token: grant.accessToken, expiresAt: started + lifetime, refreshAt: started + lifetime - margin };
+    this.failure = undefined;
+    this.options.onRenewal?.('login', 'ok');
+    // Stored even when Redis was unusable at the start of the renewal: it may be back, and the token is good.
+    await this.options.shared?.write(this.current);
+    return grant.accessToken;
   }
 }

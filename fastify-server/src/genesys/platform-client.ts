@@ -1,5 +1,7 @@
 import platformClient from 'purecloud-platform-client-v2';
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import type { Metrics } from '../metrics/metrics';
+import type { SharedTokenStore } from '../shared/shared-token';
 import { AccessTokenManager } from './access-token';
 import { backoffDelay } from './backoff';
 import { UpstreamError, toUpstreamError } from './upstream-error';
@@ -32,6 +34,10 @@ export interface PlatformOptions {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Counts upstream requests, Retry-After waits and token renewals. */
+  metrics?: Pick<Metrics, 'upstreamRequest' | 'retryAfterWait' | 'tokenRenewal'>;
+  /** The fleet's token in Redis (`REDIS_URL`); absent: this process logs in for itself. */
+  sharedToken?: SharedTokenStore;
 }
 
 export interface CallOptions {
@@ -106,10 +112,25 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
   const analytics = new platformClient.AnalyticsApi(client);
   const tokensApi = new platformClient.TokensApi(client);
 
+  const metrics = options.metrics;
   const tokens = new AccessTokenManager({
     ...(options.now ? { now: options.now } : {}),
+    ...(options.sharedToken ? { shared: options.sharedToken } : {}),
+    // A login may take one request timeout; an instance waiting for another's login waits no longer than that.
+    sharedLoginWaitMs: options.requestTimeoutMs + 1000,
+    install: (token) => client.setAccessToken(token),
+    onRenewal: (source, outcome) => metrics?.tokenRenewal(source, outcome),
     login: async () => {
-      const auth = await client.loginClientCredentialsGrant(options.clientId, options.clientSecret);
+      const auth = await client.loginClientCredentialsGrant(options.clientId, options.clientSecret).then(
+        (a) => {
+          metrics?.upstreamRequest('login', 'ok');
+          return a;
+        },
+        (raw: unknown) => {
+          metrics?.upstreamRequest('login', toUpstreamError(raw, 'login').failure.kind);
+          throw raw;
+        },
+      );
       logger.info(
         { expiresAt: new Date(auth.tokenExpiryTime ?? 0).toISOString() },
         'obtained a Genesys Cloud access token',
@@ -132,10 +153,12 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
         attempts += 1;
         opts.onAttempt?.();
         const response = (await send()) as Extended<T>;
+        metrics?.upstreamRequest(operation, 'ok');
         return response.body;
       } catch (raw) {
         const loginFailed = raw instanceof UpstreamError && raw.operation === 'login';
         const error = loginFailed ? raw : toUpstreamError(raw, operation, attempts);
+        if (!loginFailed) metrics?.upstreamRequest(operation, error.failure.kind);
         // A 401 with a token our clock thinks valid: it was revoked or expired early (e.g. an idle timeout, §1.1).
         // Log in again once and repeat the call; a second 401 is a real permission problem.
         if (
@@ -158,6 +181,7 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
             : backoffDelay(retry + 1, { initialMs: options.retryBaseDelayMs, maxMs: 5000 }, options.random);
         if (delay > options.maxRetryWaitMs) throw new UpstreamError(error.operation, error.failure, attempts);
         retry += 1;
+        if (error.failure.kind === 'rate-limited') metrics?.retryAfterWait('request', delay);
         logger.warn({ ...error.toLog(), retry, delayMs: delay }, 'Genesys Cloud call failed; retrying');
         await sleep(delay);
       }

@@ -4,6 +4,7 @@ import { AvailabilityProvider } from '../availability/availability-provider';
 import { QueueDirectory } from '../availability/queue-directory';
 import { createGenesysPlatform, type GenesysPlatform } from '../genesys/platform-client';
 import { ReadinessProbe } from '../genesys/readiness-probe';
+import { redisTokenStore } from '../shared/shared-token';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,7 +25,13 @@ export default fp<GenesysPluginOptions>(
   async (app, { config, now }) => {
     const logger = app.log.child({ component: 'genesys' });
     const clock = now ?? Date.now;
-    const platform = createGenesysPlatform({ ...config.genesys, logger, now: clock });
+    const platform = createGenesysPlatform({
+      ...config.genesys,
+      logger,
+      now: clock,
+      metrics: app.metrics,
+      ...(app.sharedState ? { sharedToken: redisTokenStore(app.sharedState, config.genesys.clientId) } : {}),
+    });
     const directory = new QueueDirectory({ platform, ttlMs: config.availability.queueIdCacheTtlMs, now: clock });
     app.decorate('genesys', platform);
     app.decorate(
@@ -39,11 +46,12 @@ export default fp<GenesysPluginOptions>(
         now: clock,
       }),
     );
+    app.metrics.cacheAgeSource = () => app.availability.cacheAges();
     app.decorate('readiness', new ReadinessProbe(platform, config.readinessCacheMs, clock));
     // A refresh started by the last requests finishes (it is bounded by the request timeout) before we exit.
     app.addHook('onClose', async () => {
       await app.availability.idle();
     });
   },
-  { name: 'genesys' },
+  { name: 'genesys', dependencies: ['metrics', 'shared-state'] },
 );

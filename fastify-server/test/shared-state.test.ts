@@ -1,0 +1,186 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  SITE,
+  TOKEN,
+  TOKENS_ME,
+  advanceEmulatorClock,
+  clearUpstreamLog,
+  startTestEmulator,
+  testApp,
+  upstreamCounts,
+  type RunningEmulator,
+} from './helpers';
+import { startRedis, type TestRedis } from './redis-server';
+
+/**
+ * Several instances of the middleware in one process, sharing one real Redis (`redis-server` on a free port) and
+ * one emulator over loopback, as replicas behind a load balancer do. Upstream calls are counted at the emulator.
+ */
+
+let emu: RunningEmulator;
+let redis: TestRedis;
+const apps: FastifyInstance[] = [];
+
+beforeAll(async () => {
+  [emu, redis] = await Promise.all([startTestEmulator(), startRedis()]);
+});
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((a) => a.close()));
+  await redis.start().catch(() => undefined);
+});
+afterAll(async () => {
+  await redis?.stop();
+  await emu?.close();
+});
+
+/** `count` instances sharing Redis under a key prefix of their own (so tests do not see each other's keys). */
+async function fleet(count: number, env: Record<string, string> = {}): Promise<FastifyInstance[]> {
+  const prefix = `test-${Math.random().toString(36).slice(2)}:`;
+  const started = await Promise.all(
+    Array.from({ length: count }, () =>
+      testApp(emu, { REDIS_URL: redis.url, REDIS_KEY_PREFIX: prefix, READINESS_CACHE_MS: '0', ...env }),
+    ),
+  );
+  apps.push(...started);
+  return started;
+}
+
+const readyz = async (app: FastifyInstance) => (await app.inject({ method: 'GET', url: '/readyz' })).json();
+
+/** Polls `check` (bounded): for what another instance learns through Redis pub/sub, which has no completion event. */
+async function eventually(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`never: ${what}`);
+}
+
+describe('the OAuth token', () => {
+  it('is fetched once for three instances asking at the same time', async () => {
+    const three = await fleet(3);
+    await clearUpstreamLog(emu);
+    const answers = await Promise.all(three.flatMap((a) => [readyz(a), readyz(a)]));
+    expect(answers).toEqual(Array(6).fill({ status: 'ready', redis: 'connected' }));
+    expect((await upstreamCounts(emu))[TOKEN]).toBe(1);
+    expect(three.map((a) => a.genesys.tokens.logins).sort()).toEqual([0, 0, 1]);
+  });
+
+  it('is dropped by every instance when Genesys refuses it to one, and renewed once for all', async () => {
+    const three = await fleet(3);
+    await Promise.all(three.map(readyz));
+    await clearUpstreamLog(emu);
+    // Every token the emulator issued expires: the next call with it is a 401.
+    await advanceEmulatorClock(emu, 2 * 86_400_000);
+    const [a, b, c] = three as [FastifyInstance, FastifyInstance, FastifyInstance];
+
+    expect(await readyz(a)).toEqual({ status: 'ready', redis: 'connected' });
+    // The others hear of it through Redis and drop the token before using it.
+    await eventually(() => b.genesys.tokens.dropped === 1 && c.genesys.tokens.dropped === 1, 'b and c dropped it');
+    expect(await Promise.all([readyz(b), readyz(c)])).toEqual(Array(2).fill({ status: 'ready', redis: 'connected' }));
+
+    const log = (await (
+      await fetch(`${emu.controlUrl}/requests?endpoint=${encodeURIComponent(TOKENS_ME)}`)
+    ).json()) as {
+      entries: Array<{ status: number }>;
+    };
+    // One refusal (a's), one login for the fleet, then three successful calls.
+    expect(log.entries.map((e) => e.status)).toEqual([401, 200, 200, 200]);
+    expect((await upstreamCounts(emu))[TOKEN]).toBe(1);
+  });
+});
+
+describe('rate limits', () => {
+  it('are counted across instances', async () => {
+    const two = await fleet(2, { RATE_LIMIT_MAX: '5' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const app = two[i % 2]!;
+      statuses.push((await app.inject({ method: 'GET', url: '/setup', headers: { origin: SITE } })).statusCode);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+});
+
+describe('when Redis fails', () => {
+  /** Requests from `apps` in rounds of 20 until `done` resolves (or 400 rounds); every status seen. */
+  async function load(instances: FastifyInstance[], done: Promise<unknown>): Promise<number[]> {
+    let finished = false;
+    void done.finally(() => (finished = true));
+    const statuses: number[] = [];
+    for (let round = 0; round < 400 && !finished; round += 1) {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          instances[i % instances.length]!.inject(
+            i % 2
+              ? { method: 'POST', url: '/availability', payload: { queue_name: 'Chat Queue' } }
+              : { method: 'GET', url: '/setup' },
+          ),
+        ),
+      );
+      statuses.push(...answers.map((r) => r.statusCode));
+    }
+    return statuses;
+  }
+
+  it('keeps answering from memory while Redis is stopped, reports it, and shares again once it is back', async () => {
+    const two = await fleet(2, { RATE_LIMIT_MAX: '100000' });
+    const [a, b] = two as [FastifyInstance, FastifyInstance];
+    // Both on the fleet's token before the outage.
+    await Promise.all(two.map(readyz));
+    const outage = (async () => {
+      await new Promise((r) => setTimeout(r, 100));
+      await redis.stop();
+      await eventually(async () => (await readyz(a)).redis === 'disconnected', 'a sees Redis gone');
+      expect(await readyz(b)).toEqual({ status: 'ready', redis: 'disconnected' });
+      await new Promise((r) => setTimeout(r, 200));
+      await redis.start();
+      await eventually(
+        async () => (await readyz(a)).redis === 'connected' && (await readyz(b)).redis === 'connected',
+        'both see Redis back',
+      );
+    })();
+    const statuses = await load(two, outage);
+    await outage;
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+
+    // Shared again, pub/sub included: the next login (after Genesys refuses the token) is one for both instances.
+    await clearUpstreamLog(emu);
+    await advanceEmulatorClock(emu, 2 * 86_400_000);
+    expect(await readyz(a)).toEqual({ status: 'ready', redis: 'connected' });
+    await eventually(() => b.genesys.tokens.dropped >= 1, 'b dropped the refused token');
+    expect(await readyz(b)).toEqual({ status: 'ready', redis: 'connected' });
+    expect((await upstreamCounts(emu))[TOKEN]).toBe(1);
+  });
+
+  it('answers from memory while Redis hangs (accepts connections, never answers) and shares again after', async () => {
+    const [a] = (await fleet(1)) as [FastifyInstance];
+    const fallbacks = async () =>
+      Number(/shared_state_fallbacks_total\{use="rate-limit"\} (\d+)/.exec((await a.metrics.render()).body)?.[1] ?? 0);
+    redis.freeze();
+    try {
+      // The first command waits for the command timeout and fails over; the next ones do not wait at all.
+      const answers = await Promise.all(Array.from({ length: 10 }, () => a.inject({ method: 'GET', url: '/setup' })));
+      expect(answers.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+      expect(await readyz(a)).toEqual({ status: 'ready', redis: 'degraded' });
+      expect((await a.metrics.render()).body).toContain('redis_state{state="degraded"} 1');
+      expect(await fallbacks()).toBeGreaterThanOrEqual(10);
+    } finally {
+      redis.thaw();
+    }
+    await eventually(async () => (await readyz(a)).redis === 'connected', 'a sees Redis answer again');
+    const before = await fallbacks();
+    expect((await a.inject({ method: 'GET', url: '/setup' })).statusCode).toBe(200);
+    expect(await fallbacks()).toBe(before);
+  });
+
+  it('starts without Redis, answers, and shares once Redis comes up', async () => {
+    await redis.stop();
+    const [a] = (await fleet(1)) as [FastifyInstance];
+    expect((await a.inject({ method: 'GET', url: '/setup' })).statusCode).toBe(200);
+    expect(await readyz(a)).toEqual({ status: 'ready', redis: 'disconnected' });
+    await redis.start();
+    await eventually(async () => (await readyz(a)).redis === 'connected', 'a connects');
+  });
+});
