@@ -12,6 +12,7 @@ export interface TestRedis {
   port: number;
   stop(): Promise<void>;
   start(): Promise<void>;
+  running(): boolean;
   freeze(): void;
   thaw(): void;
 }
@@ -86,6 +87,7 @@ export async function startRedis(): Promise<TestRedis> {
     port,
     stop,
     start,
+    running,
     freeze: () => child?.kill('SIGSTOP'),
     thaw: () => child?.kill('SIGCONT'),
   };
