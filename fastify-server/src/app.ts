@@ -124,6 +124,6 @@ function corsOptions(allowed: AppConfig['allowedOrigins']): FastifyCorsOptions {
 /** A hop count means "trust that many proxies in front of us" (what proxy-addr does with a number). */
 function trustProxy(
   value: AppConfig['server']['trustProxy'],
-): boolean | string[] | ((address: string, hop: number) => boolean) {
+): false | string[] | ((address: string, hop: number) => boolean) {
   return typeof value === 'number' ? (_address, hop) => hop < value : value;
 }

@@ -88,7 +88,7 @@ export interface AppConfig {
   server: {
     host: string;
     port: number;
-    trustProxy: boolean | number | string[];
+    trustProxy: false | number | string[];
     bodyLimitBytes: number;
     logLevel: Env['LOG_LEVEL'];
   };
@@ -394,10 +394,18 @@ function parseOrigins(value: string, allowAny: boolean, problem: (v: string, m: 
   return origins;
 }
 
-function parseTrustProxy(value: string, problem: (v: string, m: string) => void): boolean | number | string[] {
+function parseTrustProxy(value: string, problem: (v: string, m: string) => void): false | number | string[] {
   const v = value.trim().toLowerCase();
   if (v === 'false' || v === '') return false;
-  if (v === 'true') return true;
+  // Trusting every hop lets each client write its own address into X-Forwarded-For and get a fresh rate-limit
+  // bucket per request; only the hops we know are ours may be believed.
+  if (v === 'true') {
+    problem(
+      'TRUST_PROXY',
+      'may not be "true" (every client could choose its own address and pass the rate limits); set the hop count of your proxies (1 behind one load balancer) or their addresses/CIDRs',
+    );
+    return false;
+  }
   if (/^\d+$/.test(v)) return Number(v);
   const list = splitList(value);
   if (
@@ -408,7 +416,7 @@ function parseTrustProxy(value: string, problem: (v: string, m: string) => void)
     return list;
   problem(
     'TRUST_PROXY',
-    `must be false, true, a hop count, or a comma-separated list of proxy addresses/CIDRs (got "${value}")`,
+    `must be false, a hop count, or a comma-separated list of proxy addresses/CIDRs (got "${value}")`,
   );
   return false;
 }

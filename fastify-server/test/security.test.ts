@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { SITE, startTestEmulator, testApp, type RunningEmulator } from './helpers';
+import { loadConfig } from '../src/config';
+import { SITE, startTestEmulator, testApp, testEnv, type RunningEmulator } from './helpers';
 
 /** Secure defaults: CORS allow-list, security headers, per-address rate limits (proxy-aware only when told). */
 
@@ -131,5 +132,35 @@ describe('rate limits', () => {
     ];
     expect(clients.map((r) => r.statusCode)).toEqual([200, 200, 200]);
     await trusting.close();
+  });
+
+  it.each(['1', '10.0.0.0/8'])(
+    'keeps one bucket for a client that rotates X-Forwarded-For behind a trusted proxy (TRUST_PROXY=%s)',
+    async (trust) => {
+      const app = await testApp(emu, { RATE_LIMIT_MAX: '3', TRUST_PROXY: trust });
+      try {
+        // The client at 203.0.113.7 sends a new forged X-Forwarded-For each time; the proxy (10.0.0.5) appends the
+        // address it really saw, as proxies do.
+        const statuses: number[] = [];
+        for (let i = 0; i < 8; i += 1) {
+          const res = await app.inject({
+            method: 'GET',
+            url: '/setup',
+            remoteAddress: '10.0.0.5',
+            headers: { 'x-forwarded-for': `198.51.100.${i + 1}, 192.0.2.${i + 1}, 203.0.113.7` },
+          });
+          statuses.push(res.statusCode);
+        }
+        expect(statuses).toEqual([200, 200, 200, 429, 429, 429, 429, 429]);
+      } finally {
+        await app.close();
+      }
+    },
+  );
+
+  it('refuses TRUST_PROXY=true at boot: it would let any client choose its address for the rate limits', () => {
+    expect(() => loadConfig({ env: testEnv(emu, { TRUST_PROXY: 'true' }), dotenv: false })).toThrow(
+      /TRUST_PROXY.*hop count/s,
+    );
   });
 });
