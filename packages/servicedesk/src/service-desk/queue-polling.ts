@@ -20,14 +20,20 @@ export interface QueuePolling {
 export function pollQueue(p: QueuePolling): Subscription {
   return p.waiting$
     .pipe(
-      switchMap((waiting) => (waiting ? timer(0, p.refreshMs) : EMPTY)),
-      concatMap(() =>
-        from(p.ask()).pipe(
-          catchError((e: unknown) => {
-            p.logger.debug?.('Queue position is unknown for now', e);
-            return EMPTY;
-          }),
-        ),
+      // An answer still on its way when an agent joins is dropped with its poll (switchMap): it is out of date.
+      switchMap((waiting) =>
+        waiting
+          ? timer(0, p.refreshMs).pipe(
+              concatMap(() =>
+                from(p.ask()).pipe(
+                  catchError((e: unknown) => {
+                    p.logger.debug?.('Queue position is unknown for now', e);
+                    return EMPTY;
+                  }),
+                ),
+              ),
+            )
+          : EMPTY,
       ),
     )
     .subscribe((a) =>

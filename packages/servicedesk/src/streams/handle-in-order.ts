@@ -1,5 +1,5 @@
-import { Observable, isObservable, type OperatorFunction, type Subscription } from 'rxjs';
-import { stepSubscriber } from './step-subscriber';
+import { isObservable, type OperatorFunction, type Subscription } from 'rxjs';
+import { perSubscription } from './per-subscription';
 
 export interface InOrderHandler<T> {
   /**
@@ -15,110 +15,98 @@ export interface InOrderHandler<T> {
   idle?: () => void;
 }
 
-function isThenable(r: unknown): r is PromiseLike<unknown> {
-  // A native promise (what hosts return) first: one prototype check instead of a property lookup.
-  if (r instanceof Promise) return true;
-  return (
-    r !== null &&
-    (typeof r === 'object' || typeof r === 'function') &&
-    typeof (r as { then?: unknown }).then === 'function'
-  );
-}
+const isPromiseLike = (r: unknown): r is PromiseLike<unknown> =>
+  r !== null &&
+  (typeof r === 'object' || typeof r === 'function') &&
+  typeof (r as { then?: unknown }).then === 'function';
 
 /**
  * Handles the values of the source one at a time and in order, with a handler that may return a promise (or an
- * observable): what
- * `concatMap(v => defer(() => from(handle(v))).pipe(catchError(...)))` does, without an inner subscription, a
- * promise and a microtask for every value. A value whose handler returns synchronously costs one call; while a
- * returned promise is pending, later values wait in a queue that is drained in a loop. A failing handler never stops
- * the stream. Emits nothing; completes when the source has completed and every value was handled; a source error
- * is passed on at once (as `concatMap` does). Unsubscribing drops whatever still waits.
+ * observable): what `concatMap(v => defer(() => from(handle(v))).pipe(catchError(...)))` does. Not `concatMap`: it
+ * drains a backlog of values whose inner observables complete at once by recursion, one stack frame per value, so a
+ * few hundred values queued behind one pending promise overflow the stack (see lookupMembers). Here the backlog is a
+ * loop. A value whose handler returns synchronously is handled at once; while a returned promise is pending, later
+ * values wait in a queue. A failing handler never stops the stream. Emits nothing; completes when the source has
+ * completed and every value was handled; a source error is passed on at once (as `concatMap` does). Unsubscribing
+ * drops whatever still waits.
  */
 export function handleInOrder<T>(h: InOrderHandler<T>): OperatorFunction<T, never> {
-  return (source) =>
-    new Observable<never>((subscriber) => {
-      const queue: T[] = [];
-      let head = 0;
-      let pending = false;
-      let draining = false;
-      let sourceDone = false;
+  return perSubscription<T, never>((out, guard) => {
+    const queue: T[] = [];
+    let head = 0;
+    /** A value's promise or observable has not settled yet: the values behind it wait. */
+    let pending = false;
+    let draining = false;
+    let sourceDone = false;
+    let inner: Subscription | undefined;
 
-      // One value is pending at a time: its settle handlers are made once, not for every value.
-      let current: T | undefined;
-      const resolved = () => {
-        if (!subscriber.closed) h.handled?.(current as T);
-        pending = false;
-        drain();
-      };
-      const rejected = (e: unknown) => {
-        if (!subscriber.closed) h.failed(current as T, e);
-        pending = false;
-        drain();
-      };
-      let inner: Subscription | undefined;
-      const run = (value: T) => {
-        let r: unknown;
-        try {
-          r = h.handle(value);
-        } catch (e) {
-          h.failed(value, e);
-          return;
+    const resolved = (value: T) => {
+      pending = false;
+      if (!out.closed) h.handled?.(value);
+      drain();
+    };
+    const rejected = (value: T, e: unknown) => {
+      pending = false;
+      if (!out.closed) h.failed(value, e);
+      drain();
+    };
+    const run = (value: T) => {
+      let r: unknown;
+      try {
+        r = h.handle(value);
+      } catch (e) {
+        h.failed(value, e);
+        return;
+      }
+      if (isPromiseLike(r)) {
+        pending = true;
+        r.then(
+          guard(() => resolved(value)),
+          guard((e: unknown) => rejected(value, e)),
+        );
+      } else if (isObservable(r)) {
+        pending = true;
+        inner = r.subscribe({
+          complete: guard(() => resolved(value)),
+          error: guard((e: unknown) => rejected(value, e)),
+        });
+      } else {
+        h.handled?.(value);
+      }
+    };
+    /** Handles what is queued, until the queue is empty or a value is pending; then tells `idle`. */
+    const drain = () => {
+      if (draining) return; // a handler gave the source a value: the loop below takes it
+      draining = true;
+      try {
+        while (!pending && head < queue.length && !out.closed) {
+          const value = queue[head] as T;
+          queue[head++] = undefined as T; // handled values are not kept
+          run(value);
         }
-        if (isThenable(r)) {
-          pending = true;
-          current = value;
-          r.then(resolved, rejected);
-        } else if (isObservable(r)) {
-          pending = true;
-          current = value;
-          inner = r.subscribe({ error: rejected, complete: resolved });
-        } else {
-          h.handled?.(value);
-        }
-      };
-      /** Handles `value` first when `now` (it did not need to wait), then what is queued, until empty or pending. */
-      const drain = (now = false, value?: T) => {
-        if (draining || subscriber.closed) return;
-        draining = true;
-        try {
-          if (now) run(value as T);
-          while (!pending && head < queue.length && !subscriber.closed) {
-            const next = queue[head] as T;
-            queue[head++] = undefined as T;
-            run(next);
-          }
-        } finally {
-          draining = false;
-        }
-        if (pending || subscriber.closed) return;
-        if (head > 0) {
-          queue.length = 0;
-          head = 0;
-        }
-        h.idle?.();
-        if (sourceDone) subscriber.complete();
-      };
+      } finally {
+        draining = false;
+      }
+      if (pending || out.closed) return;
+      queue.length = 0;
+      head = 0;
+      h.idle?.();
+      if (sourceDone) out.complete();
+    };
 
-      const sub = source.subscribe(
-        stepSubscriber<T>(subscriber, {
-          next: (value) => {
-            // Nothing waits and nothing is being handled: this value goes first, without a trip through the queue.
-            if (!pending && !draining && head === queue.length) drain(true, value);
-            else {
-              queue.push(value);
-              drain();
-            }
-          },
-          complete: () => {
-            sourceDone = true;
-            drain();
-          },
-        }),
-      );
-      return () => {
+    return {
+      next: (value) => {
+        queue.push(value);
+        drain();
+      },
+      complete: () => {
+        sourceDone = true;
+        drain();
+      },
+      finalize: () => {
         inner?.unsubscribe();
-        sub.unsubscribe();
         queue.length = 0;
-      };
-    });
+      },
+    };
+  });
 }

@@ -1,12 +1,11 @@
 import {
-  Observable,
   TimeoutError,
   asyncScheduler,
   type MonoTypeOperatorFunction,
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
-import { stepSubscriber } from './step-subscriber';
+import { perSubscription } from './per-subscription';
 
 export interface HeartbeatWatchdogConfig {
   /**
@@ -28,9 +27,9 @@ export interface HeartbeatWatchdogConfig {
  * `timeout({ each })` for a busy stream: errors with rxjs's `TimeoutError` once no value came for `timeoutMs`. A value
  * is only counted: one timer looks every `timeoutMs / checksPerTimeout` whether the count moved, and the silence
  * counts from the first look after the last value. So a silence shorter than `timeoutMs` never errors the stream, and
- * one of `timeoutMs` plus one look's period always does (for the transport's 75 s: at some point from 75 to 84 s). (`timeout` replaces its timer on every
- * value, one timer set and cleared per frame; noting the time of every value instead cost a clock read per frame, a
- * measurable part of the client's whole per-frame cost, bench/client-pipeline.ts.)
+ * one of `timeoutMs` plus one look's period always does (for the transport's 75 s: at some point from 75 to 84 s).
+ * Not `timeout` itself: it sets and clears a timer for every value, and this runs for every frame of the socket
+ * (BENCHMARKS.md, "Event pipeline: history").
  */
 export function heartbeatWatchdog<T>(config: HeartbeatWatchdogConfig): MonoTypeOperatorFunction<T> {
   const scheduler = config.scheduler ?? asyncScheduler;
@@ -41,43 +40,35 @@ export function heartbeatWatchdog<T>(config: HeartbeatWatchdogConfig): MonoTypeO
     );
   }
   const period = config.timeoutMs / checks;
-  return (source) =>
-    new Observable<T>((subscriber) => {
-      let seen = 0;
-      let seenAtLastLook = 0;
-      /** When the silence began, as far as the looks can tell. */
-      let silentSince = scheduler.now();
-      let lastValue: T | null = null;
-      let timer: Subscription | undefined;
-      const look = () => {
-        const now = scheduler.now();
-        if (seen !== seenAtLastLook) {
-          seenAtLastLook = seen;
-          silentSince = now;
-        } else if (now - silentSince >= config.timeoutMs) {
-          // As `timeout` does: let go of the source (the dead socket) first, then report.
-          sub.unsubscribe();
-          subscriber.error(new TimeoutError({ meta: null, lastValue, seen }));
-          return;
-        }
-        timer = scheduler.schedule(look, period);
-      };
-      const completeAs = config.completeAs;
-      const sub = source.subscribe(
-        stepSubscriber<T>(subscriber, {
-          next: (v) => {
-            seen++;
-            lastValue = v;
-            subscriber.next(v);
-          },
-          ...(completeAs ? { complete: () => subscriber.error(completeAs()) } : {}),
-        }),
-      );
-      // Scheduled after subscribing, as `timeout` does: a value due at the very moment of a look comes first.
-      if (!subscriber.closed) timer = scheduler.schedule(look, period);
-      return () => {
-        timer?.unsubscribe();
-        sub.unsubscribe();
-      };
+  const completeAs = config.completeAs;
+  return perSubscription<T, T>((out, guard) => {
+    let seen = 0;
+    let seenAtLastLook = 0;
+    /** When the silence began, as far as the looks can tell. */
+    let silentSince = scheduler.now();
+    let lastValue: T | null = null;
+    let timer: Subscription | undefined;
+    const look = guard(() => {
+      const now = scheduler.now();
+      if (seen !== seenAtLastLook) {
+        seenAtLastLook = seen;
+        silentSince = now;
+      } else if (now - silentSince >= config.timeoutMs) {
+        out.error(new TimeoutError({ meta: null, lastValue, seen }));
+        return;
+      }
+      timer = scheduler.schedule(look, period);
     });
+    return {
+      next: (v) => {
+        seen++;
+        lastValue = v;
+        out.next(v);
+      },
+      ...(completeAs ? { complete: () => out.error(completeAs()) } : {}),
+      // After subscribing, as `timeout` does: a value due at the very moment of a look comes first.
+      subscribed: () => (timer = scheduler.schedule(look, period)),
+      finalize: () => timer?.unsubscribe(),
+    };
+  });
 }

@@ -10,14 +10,15 @@ export interface StepHandlers<T> {
 
 /**
  * The subscriber an operator subscribes to its source with: every value goes to `next` in one call, and a throw from
- * it errors the destination (as a throwing `map` does); errors and completion pass on to the destination unless
- * handled here. It is added to the destination, so unsubscribing downstream lets go of the source.
+ * it (or from the error or completion handler) errors the destination, as a throwing `map` does; errors and
+ * completion pass on to the destination unless handled here. It is added to the destination, so unsubscribing
+ * downstream lets go of the source.
  *
  * Why not `source.subscribe({ next, error, complete })`: RxJS wraps such an observer in a `SafeSubscriber` and a
- * consumer observer, two more calls and a `try` for every value, and every frame of a chat passes through several
- * operators (bench/client-pipeline.ts: about 30 ns a step; RxJS's own operators subscribe with a subscriber of this
- * kind, its internal `OperatorSubscriber`). This extends RxJS's exported `Subscriber`, whose constructor RxJS marks
- * as an implementation detail to be made internal in v8; the client pins RxJS 7.8.2.
+ * consumer observer, two more calls for every value at every step, and a throw from the observer goes to RxJS's
+ * unhandled-error reporter while the stream goes on. RxJS's own operators subscribe with a subscriber of this kind
+ * (its internal `OperatorSubscriber`). This extends RxJS's exported `Subscriber`, whose constructor RxJS marks as an
+ * implementation detail to be made internal in v8; the client pins RxJS 7.8.2.
  */
 class StepSubscriber<T> extends Subscriber<T> {
   private readonly step: (value: T) => void;
@@ -43,6 +44,8 @@ class StepSubscriber<T> extends Subscriber<T> {
     if (!this.onError) return super._error(err);
     try {
       this.onError(err);
+    } catch (thrown) {
+      this.destination.error(thrown);
     } finally {
       this.unsubscribe();
     }
@@ -52,6 +55,8 @@ class StepSubscriber<T> extends Subscriber<T> {
     if (!this.onComplete) return super._complete();
     try {
       this.onComplete();
+    } catch (thrown) {
+      this.destination.error(thrown);
     } finally {
       this.unsubscribe();
     }

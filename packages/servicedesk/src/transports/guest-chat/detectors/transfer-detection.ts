@@ -1,5 +1,6 @@
-import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { AgentInfo, ChatEventOf } from '../../../chat-event';
+import { perSubscription } from '../../../streams/per-subscription';
 import { agentInfo } from './agent-info';
 import type { MemberEvent, MemberInfo } from './types';
 
@@ -26,82 +27,72 @@ const isAgent = (m: MemberInfo) => m.role === 'AGENT';
 export function transferDetection(config: TransferDetectionConfig = {}): OperatorFunction<MemberEvent, Out> {
   const graceMs = config.graceMs ?? 1500;
   const scheduler = config.scheduler ?? asyncScheduler;
-  return (source) =>
-    new Observable<Out>((subscriber) => {
-      let hadAgent = false;
-      let transferAnnounced = false;
-      let pending: { agent: AgentInfo; timer: Subscription } | undefined;
+  return perSubscription<MemberEvent, Out>((out, guard) => {
+    let hadAgent = false;
+    let transferAnnounced = false;
+    /** An agent's departure held back for `graceMs`, to see what follows. */
+    let pending: { agent: AgentInfo; timer: Subscription } | undefined;
+    const dropPending = () => {
+      pending?.timer.unsubscribe();
+      pending = undefined;
+    };
+    const flushPending = () => {
+      if (!pending) return;
+      const { agent } = pending;
+      dropPending();
+      out.next({ type: 'agentLeft', agent });
+    };
+    const announceTransfer = (to?: AgentInfo) => {
+      if (transferAnnounced) return;
+      transferAnnounced = true;
+      out.next(to ? { type: 'transferStarted', to } : { type: 'transferStarted' });
+    };
 
-      const flushPending = () => {
-        if (!pending) return;
-        pending.timer.unsubscribe();
-        subscriber.next({ type: 'agentLeft', agent: pending.agent });
-        pending = undefined;
-      };
-      const announceTransfer = (to?: AgentInfo) => {
-        if (transferAnnounced) return;
-        transferAnnounced = true;
-        subscriber.next(to ? { type: 'transferStarted', to } : { type: 'transferStarted' });
-      };
-
-      const sub = source.subscribe({
-        next: (e) => {
-          if (e.self) {
-            // The guest left: the chat is over. A departure held back was the agent ending it, not a transfer.
-            if (e.change === 'left') {
-              pending?.timer.unsubscribe();
-              pending = undefined;
-            }
-            return;
+    return {
+      next: (e) => {
+        if (e.self) {
+          // The guest left: the chat is over. A departure held back was the agent ending it, not a transfer.
+          if (e.change === 'left') dropPending();
+          return;
+        }
+        const m = e.member;
+        if (m.role === 'ACD') {
+          if (e.change !== 'joined') return;
+          if (hadAgent) {
+            announceTransfer();
+            flushPending();
           }
-          const m = e.member;
-          if (m.role === 'ACD') {
-            if (e.change !== 'joined') return;
-            if (hadAgent) {
-              announceTransfer();
-              flushPending();
-            }
-            subscriber.next({ type: 'queued' });
-            return;
+          out.next({ type: 'queued' });
+          return;
+        }
+        if (!isAgent(m)) return;
+        const agent = agentInfo(m);
+        if (e.change === 'alerting' || e.change === 'joined') {
+          if (hadAgent) {
+            announceTransfer(agent);
+            flushPending();
           }
-          if (!isAgent(m)) return;
-          const agent = agentInfo(m);
-          if (e.change === 'alerting' || e.change === 'joined') {
-            if (hadAgent) {
-              announceTransfer(agent);
-              flushPending();
-            }
-            if (e.change === 'joined') {
-              subscriber.next({ type: 'agentJoined', agent });
-              hadAgent = true;
-              transferAnnounced = false;
-            }
-            return;
+          if (e.change === 'joined') {
+            out.next({ type: 'agentJoined', agent });
+            hadAgent = true;
+            transferAnnounced = false;
           }
-          // An agent left.
-          if (!hadAgent) return; // an alerted agent who never answered
-          if (transferAnnounced) {
-            subscriber.next({ type: 'agentLeft', agent });
-            return;
-          }
-          pending?.timer.unsubscribe();
-          pending = {
-            agent,
-            timer: scheduler.schedule(() => {
-              pending = undefined;
-              subscriber.next({ type: 'agentLeft', agent });
-            }, graceMs),
-          };
-        },
-        error: (err) => subscriber.error(err),
-        complete: () => {
-          pending?.timer.unsubscribe();
-          subscriber.complete();
-        },
-      });
-      return () => {
-        pending?.timer.unsubscribe();
-        sub.unsubscribe();
-      };
-    });
+          return;
+        }
+        // An agent left.
+        if (!hadAgent) return; // an alerted agent who never answered
+        if (transferAnnounced) {
+          out.next({ type: 'agentLeft', agent });
+          return;
+        }
+        dropPending();
+        pending = { agent, timer: scheduler.schedule(guard(flushPending), graceMs) };
+      },
+      complete: () => {
+        dropPending();
+        out.complete();
+      },
+      finalize: dropPending,
+    };
+  });
 }
