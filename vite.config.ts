@@ -86,7 +86,7 @@ export default defineConfig(({ mode }) => {
     build: {
       outDir: resolve(demo, 'dist'),
       emptyOutDir: true,
-      // React + Carbon AI Chat is one ~3.4 MB entry chunk (reference webchat-hosts.md §3.4); that is expected.
+      // React + Carbon AI Chat is one ~3.4 MB entry chunk (docs/webchat-hosts.md, "Browser tests"); that is expected.
       chunkSizeWarningLimit: 4000,
       rolldownOptions: {
         input: { main: resolve(demo, 'index.html'), 'watsonx-embed': resolve(demo, 'watsonx-embed.html') },

@@ -113,7 +113,7 @@ function buildReplay(n: number): { frames: string[]; mix: Record<string, number>
     kind: string,
   ) => push(kind, messageFrame(conversationId, { id: randomUUID(), senderId, body, bodyType, timestamp: ts() }));
 
-  // The opening of a routed chat (protocol reference §5.2 rows 1–6).
+  // The opening of a routed chat (docs/guest-chat-protocol.md).
   member(ids.guest, 'CONNECTED');
   message(ids.guest, '', 'member-join', 'member-join/leave message');
   member(ids.workflow, 'CONNECTED');
@@ -129,7 +129,7 @@ function buildReplay(n: number): { frames: string[]; mix: Record<string, number>
   member(ids.acd, 'DISCONNECTED');
   message(ids.acd, '', 'member-leave', 'member-join/leave message');
 
-  // The conversation; the last three frames end it (the agent ends the chat, §5.2 row 9a).
+  // The conversation; the last three frames end it (the agent ends the chat).
   while (frames.length < n - 3) {
     const r = rnd();
     if (r < 0.58) message(ids.agent, text(), 'standard', 'agent message');
@@ -424,8 +424,8 @@ async function measure(frames: readonly string[], log: (line: string) => void): 
 const RESULT_LINE = 'BENCH_RESULT ';
 
 /**
- * Each process measures in its own JIT state: the same code gave per-process medians of C − D from 1.8x to 2.1x A on
- * this machine. So the rounds are measured in `PROCESSES` fresh processes, one after the other, and pooled.
+ * Each process measures in its own JIT state, and the same code gives noticeably different figures from one process to
+ * the next. So the rounds are measured in `PROCESSES` fresh processes, one after the other, and pooled.
  */
 function measureInProcesses(): Measured[] {
   const results: Measured[] = [];
@@ -574,7 +574,13 @@ the shipped path net of delivery (C − D) **${verdict(ratioNet <= TARGET)}** at
 Where the time goes (same rounds; each step minus the one before; steps that differ by less than about 150 ns are within
 run-to-run noise; the history of these figures and what was tried is in "Event pipeline: history" below):
 
-${tSteps}`,
+${tSteps}
+
+What is still above a bare \`JSON.parse\`, and why: a promise per event is what Carbon's callbacks return, and the desk must
+wait for it (Carbon 1.9.1's \`agentJoined\` and \`sendMessageToUser\` await their own work before they add the message, so
+without waiting a message could overtake the join notice); every concern is a separate RxJS operator on a shared stream,
+as the design asks (one file each, marble-tested), each step a few calls of RxJS's subscriber chain; \`rxjs/webSocket\` and
+\`share\` pass every frame through a \`Subject\`.`,
   );
   console.log('BENCHMARKS.md updated (Browser client / Event pipeline).');
 }

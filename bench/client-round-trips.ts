@@ -5,7 +5,7 @@
  *   pnpm bench:client:round-trips
  *
  * The emulator and the real middleware run in a child process; the emulator starts routing a chat when its guest
- * socket attaches (protocol reference §4.1). Every request of the client is timed on the client side (the
+ * socket attaches (docs/guest-chat-protocol.md, "Event stream"). Every request of the client is timed on the client side (the
  * middleware's fetch wrapped, the SDK's HTTP through `node:diagnostics_channel`, the WebSocket from construction to
  * `open`) and cross-checked with the emulator's own request log (`GET /control/requests`). The first chat of a page
  * fetches `/setup`; the second, measured, has it cached. Availability is off (the factory's default).

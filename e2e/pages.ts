@@ -5,7 +5,7 @@ import type { Tab } from './suite';
 
 /**
  * The customer's side: the demo page with Carbon AI Chat 1.9.1, through the locators that work across its shadow
- * roots (reference webchat-hosts.md §3.2). Message texts are matched inside `main_panel` only: an aria-live
+ * roots (docs/webchat-hosts.md, "Browser tests"). Message texts are matched inside `main_panel` only: an aria-live
  * announcer repeats them elsewhere on the page.
  */
 export class CustomerPage {

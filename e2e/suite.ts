@@ -10,7 +10,7 @@ import { ARTIFACTS, startDemoStack, type DemoStack } from './stack';
  * screenshot and the console log of every page it opened, plus the preview server's output, in `test-artifacts/`.
  */
 
-/** Debian's Chromium, headless, with nothing that phones home (reference webchat-hosts.md §3.1). */
+/** Debian's Chromium, headless, with nothing that phones home (docs/webchat-hosts.md, "Browser tests"). */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

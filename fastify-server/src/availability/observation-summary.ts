@@ -1,7 +1,7 @@
 import type { QueueObservationResponse } from '../genesys/platform-client';
 import type { MediaType } from '../config';
 
-/** What the middleware needs from one queue observation query (platform reference §3.3). */
+/** What the middleware needs from one queue observation query (docs/platform-api.md, "Queue observations"). */
 export interface ObservationSummary {
   /** Agents on queue: `oOnQueueUsers` summed over every routing status except NOT_RESPONDING. */
   onQueueAgents: number;
@@ -49,7 +49,7 @@ export function summarizeObservations(
     for (const datum of Array.isArray(result?.data) ? result.data : []) {
       if (!datum || typeof datum !== 'object') continue;
       const n = count(datum.stats);
-      // User metrics come in the group without a media type, one entry per routing status (reference §3.2).
+      // User metrics come in the group without a media type, one entry per routing status (docs/platform-api.md, "Queue observations").
       if (datum.metric === 'oOnQueueUsers' && groupMedia === undefined) {
         const status = typeof datum.qualifier === 'string' ? datum.qualifier : 'UNKNOWN';
         agentsByStatus[status] = (agentsByStatus[status] ?? 0) + n;
@@ -73,7 +73,7 @@ export function summarizeObservations(
     }
   }
 
-  // Routing order: higher priority first, then the longest waiting (reference §3.3). This ignores skills and
+  // Routing order: higher priority first, then the longest waiting (docs/platform-api.md, "Queue observations"). This ignores skills and
   // bullseye rings, so it is an estimate of the place, as Genesys itself offers none.
   entries.sort((a, b) => b.priority - a.priority || a.observedAt - b.observedAt || a.index - b.index);
   const positions = new Map<string, number>();

@@ -10,7 +10,7 @@ export interface QueueDirectoryOptions {
 }
 
 /**
- * Queue name → id, looked up once and cached (queues are rarely renamed; platform reference §5.3). Concurrent
+ * Queue name → id, looked up once and cached (queues are rarely renamed; docs/platform-api.md, "Queues"). Concurrent
  * lookups of one name share a single upstream search.
  */
 export class QueueDirectory {

@@ -5,7 +5,7 @@ const INTENT: Record<MediaType, string> = { chat: 'CHAT', message: 'MESSAGE' };
 
 /**
  * The estimated wait in seconds for our media type: the prediction whose intent matches it, else the one for ALL,
- * else the first (platform reference §2.2). Null when Genesys gives no usable estimate; never a made-up 0.
+ * else the first (docs/platform-api.md, "Queues"). Null when Genesys gives no usable estimate; never a made-up 0.
  */
 export function pickWaitSeconds(predictions: WaitTimePredictions | undefined, mediaType: MediaType): number | null {
   const results = (Array.isArray(predictions?.results) ? predictions.results : []).filter(

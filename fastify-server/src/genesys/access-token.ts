@@ -39,7 +39,7 @@ interface Current {
 }
 
 /**
- * The process's one client-credentials token (platform reference §1.2): fetched lazily, shared, renewed ahead of
+ * The process's one client-credentials token (docs/platform-api.md, "OAuth client credentials"): fetched lazily, shared, renewed ahead of
  * expiry without making callers wait, renewed after a 401, and never fetched twice at once (single flight). With a
  * shared store the same holds for the whole fleet: a new token is taken from Redis when another instance has one,
  * and only the instance that claims the renewal logs in.

@@ -58,7 +58,7 @@ export interface GenesysPlatform {
   findQueueIdByName(name: string, options?: CallOptions): Promise<string | null>;
   queueObservations(queueId: string, options?: CallOptions): Promise<QueueObservationResponse>;
   estimatedWaitTime(queueId: string, options?: CallOptions): Promise<WaitTimePredictions>;
-  /** `POST /api/v2/signeddata` (not in SDK 262; sent through `callApi`, platform reference §4). */
+  /** `POST /api/v2/signeddata` (not in SDK 262; sent through `callApi`, docs/platform-api.md, "Signed data"). */
   signData(data: Record<string, unknown>, options?: CallOptions): Promise<string>;
   tokenInfo(options?: CallOptions): Promise<TokenInfo>;
   readonly tokens: AccessTokenManager;
@@ -74,7 +74,7 @@ const PAGE_SIZE = 100;
 /** A name filter that matches more than this many pages is not a queue name. */
 const MAX_PAGES = 50;
 
-/** `setGateway` takes host, protocol and port separately and must not see a scheme in `host` (reference §1.5). */
+/** `setGateway` takes host, protocol and port separately and must not see a scheme in `host` (docs/platform-api.md, "The SDK"). */
 export function gatewayFor(url: URL): {
   host: string;
   protocol: string;
@@ -96,7 +96,7 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
   const { logger } = options;
   const sleep = options.sleep ?? ((ms: number) => sleepFor(ms).then(() => undefined));
 
-  // A client of our own, never the SDK's process-wide singleton (reference §1.7).
+  // A client of our own, never the SDK's process-wide singleton (docs/platform-api.md, "The SDK").
   const client = new platformClient.ApiClientClass();
   // Ignore ~/.genesyscloudjavascript/config and stop watching it: a file edit must not re-point a running server.
   client.config.live_reload_config = false;
@@ -105,7 +105,7 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
   client.getHttpClient().setTimeout(options.requestTimeoutMs);
   if (options.apiBaseUrl) client.setGateway(gatewayFor(options.apiBaseUrl));
   else client.setEnvironment(options.environment);
-  // Status and headers on success and failure: the only way to read Retry-After (reference §1.6).
+  // Status and headers on success and failure: the only way to read Retry-After (docs/platform-api.md, "The SDK").
   client.setReturnExtendedResponses(true);
 
   const routing = new platformClient.RoutingApi(client);
@@ -159,7 +159,7 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
         const loginFailed = raw instanceof UpstreamError && raw.operation === 'login';
         const error = loginFailed ? raw : toUpstreamError(raw, operation, attempts);
         if (!loginFailed) metrics?.upstreamRequest(operation, error.failure.kind);
-        // A 401 with a token our clock thinks valid: it was revoked or expired early (e.g. an idle timeout, §1.1).
+        // A 401 with a token our clock thinks valid: it was revoked or expired early (e.g. an idle timeout).
         // Log in again once and repeat the call; a second 401 is a real permission problem.
         if (
           !loginFailed &&
@@ -209,7 +209,7 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
 
     queueObservations(queueId, opts) {
       // Filter on the queue only and pick media types here: whether a mediaType predicate also filters the user
-      // metrics is not documented (reference §3.1). detailMetrics gives the waiting conversations for positions.
+      // metrics is not documented (docs/platform-api.md, "Queue observations"). detailMetrics gives the waiting conversations for positions.
       const query: platformClient.Models.QueueObservationQuery = {
         filter: {
           type: 'or',

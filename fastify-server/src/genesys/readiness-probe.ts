@@ -4,7 +4,7 @@ import { UpstreamError } from './upstream-error';
 export type Readiness = { ready: true; checkedAt: number } | { ready: false; checkedAt: number; error: UpstreamError };
 
 /**
- * "Genesys reachable with a valid token": `GET /api/v2/tokens/me` (needs no permission, reference §6), cached for
+ * "Genesys reachable with a valid token": `GET /api/v2/tokens/me` (needs no permission, docs/platform-api.md, "Health"), cached for
  * a while and shared by concurrent probes, so orchestrator probes cost a bounded number of upstream calls.
  */
 export class ReadinessProbe {

@@ -1,6 +1,6 @@
 /**
- * One typed failure for everything a Genesys call can reject with. The SDK rejects in three shapes (platform
- * reference §1.2, §1.6): an extended error response `{status, headers, body, error}`, a raw AxiosError (login,
+ * One typed failure for everything a Genesys call can reject with. The SDK rejects in three shapes
+ * (docs/platform-api.md, "The SDK"): an extended error response `{status, headers, body, error}`, a raw AxiosError (login,
  * timeouts, refused connections), or a plain string (a missing required argument). Only the facts needed to decide
  * and to log are kept: never the body, the request headers (they carry the token) or the raw error.
  */
@@ -104,7 +104,7 @@ function header(headers: HeaderBag, name: string): string | undefined {
   return value === undefined || value === null ? undefined : String(value);
 }
 
-/** Retry-After (seconds or an HTTP date), else `inin-ratelimit-reset` (seconds), else 1 s (platform reference §5.2). */
+/** Retry-After (seconds or an HTTP date), else `inin-ratelimit-reset` (seconds), else 1 s (docs/platform-api.md, "Limits and 429"). */
 export function retryAfterMs(headers: HeaderBag, now = Date.now()): number {
   const retryAfter = header(headers, 'retry-after');
   if (retryAfter !== undefined) {

@@ -41,7 +41,7 @@ function guestName(): string {
 
 /**
  * One factory for the page's lifetime: Carbon calls it once, and a new factory would end a running agent chat
- * (reference webchat-hosts.md §1.2). Logging in or out therefore reloads the page; a running agent chat is picked
+ * (docs/webchat-hosts.md, "The service desk factory"). Logging in or out therefore reloads the page; a running agent chat is picked
  * up again through the service desk's `reconnect`.
  */
 function serviceDeskFactory(

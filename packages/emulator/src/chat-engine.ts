@@ -28,7 +28,7 @@ import type {
   TransferOrder,
 } from './options';
 
-/** Close code and reason Genesys uses when a chat has ended (protocol reference R11). */
+/** Close code and reason Genesys uses when a chat has ended (docs/guest-chat-protocol.md, "Errors, close codes and tokens"). */
 export const CLOSE_ENDED = { code: 1001, reason: 'The conversation is ended' } as const;
 
 export interface AgentState {
@@ -75,7 +75,7 @@ export interface TransferRequest {
 }
 
 /**
- * The emulated contact centre: conversations, their life as in §5.2 of the protocol reference, agents and queues.
+ * The emulated contact centre: conversations, their life as docs/guest-chat-protocol.md describes it, agents and queues.
  * Routes call into it; it writes frames to the guest sockets and tells listeners what changed.
  */
 export class ChatEngine extends EventEmitter<EngineEvents> {
@@ -369,7 +369,7 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
     return member;
   }
 
-  /** The agent switches focus or holds: Genesys repeats CONNECTED with a new CorrelationId (pitfall 5, sample R3). */
+  /** The agent switches focus or holds: Genesys repeats CONNECTED with a new CorrelationId (docs/guest-chat-protocol.md, "Repeated CONNECTED"). */
   focus(c: Conversation): void {
     const member = this.requireConnectedAgent(c);
     this.frame(c, memberChangeFrame(c.id, member.id, 'CONNECTED', this.clock.iso()));
@@ -398,7 +398,7 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
     this.frame(c, typingFrame(c.id, { id: randomUUID(), senderId: member.id, timestamp: this.clock.iso() }));
   }
 
-  /** Transfer to another agent or back to a queue (§5.2 row 9b); the guest stays CONNECTED throughout. */
+  /** Transfer to another agent or back to a queue (docs/guest-chat-protocol.md, "Transfers"); the guest stays CONNECTED throughout. */
   transfer(c: Conversation, t: TransferRequest): void {
     const old = this.requireConnectedAgent(c);
     const order = t.order ?? this.settings.transferOrder;
@@ -428,7 +428,7 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
     if (member.agentId) this.agents.get(member.agentId)?.conversations.delete(c.id);
   }
 
-  /** The agent ends the chat (§5.2 row 9a): agent leaves, then the guest is disconnected. */
+  /** The agent ends the chat: agent leaves, then the guest is disconnected. */
   agentEnds(c: Conversation): void {
     const member = c.agentMember;
     if (c.ended) throw conversationEnded();
@@ -436,7 +436,7 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
     this.end(c, 'agent');
   }
 
-  /** The guest DELETEs its own member (§5.2 row 9c). */
+  /** The guest DELETEs its own member. */
   guestLeaves(c: Conversation): void {
     if (c.ended) throw conversationEnded();
     this.end(c, 'guest');
@@ -488,7 +488,7 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
     return n;
   }
 
-  /** An agent invites the guest to co-browse or share a screen (legacy media request; §3.8). */
+  /** An agent invites the guest to co-browse or share a screen (legacy media request). */
   createMediaRequest(c: Conversation, types: Array<'COBROWSE' | 'SCREENSHARE'>): string {
     const member = this.requireConnectedAgent(c);
     const id = randomUUID();
@@ -568,7 +568,7 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
     this.heartbeats.delete(ws);
   }
 
-  /** Guest inactivity: runs only while an agent is connected, restarted by each guest message (§5.5). */
+  /** Guest inactivity: runs only while an agent is connected, restarted by each guest message (docs/guest-chat-protocol.md, "How a chat ends"). */
   private startInactivity(c: Conversation): void {
     this.stopInactivity(c);
     // Messaging is asynchronous: a quiet customer does not end the conversation.

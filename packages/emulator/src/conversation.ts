@@ -72,7 +72,7 @@ export class Conversation {
   readonly mediaRequests: MediaRequestRecord[] = [];
   readonly sockets = new Set<WebSocket>();
   phase: ChatPhase = 'created';
-  /** Set once the first socket attached: routing starts then and only then (protocol pitfall 1). */
+  /** Set once the first socket attached: routing starts then and only then (docs/guest-chat-protocol.md, "Event stream"). */
   attachedOnce = false;
   queuedAt?: string;
   connectedAt?: string;

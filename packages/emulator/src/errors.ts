@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-/** The Genesys `ErrorBody` (guest chat swagger; real sample R8 of the protocol reference). */
+/** The Genesys `ErrorBody` (guest chat swagger; docs/guest-chat-protocol.md, "Errors, close codes and tokens"). */
 export interface ErrorBody {
   message: string;
   code: string;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-/** Wire shapes of the guest event stream (protocol reference §4.2, §4.3, §4.6; real samples R1–R3). */
+/** Wire shapes of the guest event stream (docs/guest-chat-protocol.md, "Event stream"). */
 
 export type MemberState = 'ALERTING' | 'CONNECTED' | 'DISCONNECTED';
 export type MemberRole = 'CUSTOMER' | 'AGENT' | 'ACD' | 'WORKFLOW';
@@ -36,7 +36,7 @@ export interface TypingFrame {
 
 export type EventFrame = MemberChangeFrame | MessageFrame | TypingFrame;
 
-/** The heartbeat has its own smaller envelope: no `version`, no `metadata` (pitfall 8). */
+/** The heartbeat has its own smaller envelope: no `version`, no `metadata`. */
 export const HEARTBEAT_FRAME = JSON.stringify({
   topicName: 'channel.metadata',
   eventBody: { message: 'WebSocket Heartbeat' },

@@ -6,8 +6,8 @@ import {
 } from './messaging/deployment';
 
 /**
- * Emulator configuration. Everything the protocol documents leave open ("[Unknown]" in the reference) is a knob
- * here, with the reference's suggested default.
+ * Emulator configuration. Where Genesys' behaviour is not known (the order of a transfer's frames, the heartbeat
+ * interval, what an unknown queue does), it is a knob here, with the likely behaviour as its default.
  */
 
 export interface DeploymentConfig {

@@ -78,7 +78,7 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Runnin
       : false,
     // The event stream path carries a whole JWT.
     routerOptions: { maxParamLength: 8192 },
-    // Genesys' request.bytes.max (platform reference §5.1).
+    // Genesys' request.bytes.max (docs/platform-api.md, "Limits and 429").
     bodyLimit: 512_000,
     genReqId: () => randomUUID(),
     // Closing the emulator ends every connection at once. With Fastify's default ('idle'), a keep-alive connection

@@ -35,7 +35,7 @@ export class TokenService {
     return new TokenService(privateKey, publicKey, randomUUID(), clock);
   }
 
-  /** A guest chat JWT with the payload shape of the real samples (protocol reference R15). */
+  /** A guest chat JWT with the payload shape of the real samples (docs/guest-chat-protocol.md, "Errors, close codes and tokens"). */
   async mintGuestJwt(c: {
     conv: string;
     did: string;

@@ -11,7 +11,7 @@ import {
   sleep,
 } from './helpers';
 
-/** The guest event stream and the conversation's life (protocol reference §4, §5.2), seen from the guest's socket. */
+/** The guest event stream and the conversation's life (docs/guest-chat-protocol.md, "Event stream"), seen from the guest's socket. */
 
 let emu: RunningEmulator;
 beforeAll(async () => {
@@ -59,7 +59,7 @@ function names(e: RunningEmulator, conversationId: string): Record<string, strin
 const agents = () => [...emu.engine.agents.values()];
 
 describe('frames', () => {
-  test('every frame has the §4.2 envelope: string version "2", metadata.CorrelationId, ISO timestamps with ms; member-change has no eventBody.id', async () => {
+  test('every frame has the guest chat envelope: string version "2", metadata.CorrelationId, ISO timestamps with ms; member-change has no eventBody.id', async () => {
     const c = await chat();
     await c.api.postWebchatGuestConversationMemberTyping(c.conversationId, c.memberId);
     await c.stream.waitFor((f) => f.metadata?.type === 'typing-indicator');
@@ -108,7 +108,7 @@ describe('frames', () => {
   });
 });
 
-describe('conversation life (§5.2)', () => {
+describe('conversation life', () => {
   test('routing starts only once the socket is attached', async () => {
     const { client, api } = guestSdk(emu.url);
     const r = await api.postWebchatGuestConversations(createRequest(emu) as never);
@@ -354,7 +354,7 @@ describe('conversation life (§5.2)', () => {
   });
 });
 
-describe('sockets and reconnects (§4.7)', () => {
+describe('sockets and reconnects', () => {
   test('drop without a close frame: nothing is replayed on reconnect, history fills the gap', async () => {
     const c = await chat();
     await control(emu, 'POST', `/chats/${c.conversationId}/accept`, {});

@@ -2,7 +2,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { startEmulator, type RunningEmulator } from '../src';
 import { StreamRecorder, control, createRequest, guestSdk, isMessageFrom, queuedChat, rejection } from './helpers';
 
-/** The guest chat REST API (protocol reference §3), driven with the real purecloud-guest-chat-client SDK. */
+/** The guest chat REST API (docs/guest-chat-protocol.md, "REST"), driven with the real purecloud-guest-chat-client SDK. */
 
 let emu: RunningEmulator;
 beforeAll(async () => {
@@ -174,7 +174,7 @@ describe('create', () => {
     }
   });
 
-  test('with unknownQueue "accept-never-route", a queue id is accepted at create but the chat never routes (reference R7/R8)', async () => {
+  test('with unknownQueue "accept-never-route", a queue id is accepted at create but the chat never routes ', async () => {
     const e2 = await startEmulator({ port: 0, unknownQueue: 'accept-never-route' });
     try {
       const { client, api } = guestSdk(e2.url);
@@ -199,7 +199,7 @@ describe('create', () => {
 });
 
 describe('authorization', () => {
-  test('the published SDK corrupts its own Authorization header after create (§9a); the emulator refuses it with 401', async () => {
+  test('the published SDK corrupts its own Authorization header after create; the emulator refuses it with 401', async () => {
     const { client, api } = guestSdk(emu.url, { workaround: false });
     const r = await api.postWebchatGuestConversations(createRequest(emu) as never);
     client.setJwt(r.jwt!);

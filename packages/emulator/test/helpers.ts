@@ -11,7 +11,7 @@ type GuestClient = typeof guestChat.ApiClient;
  * A fresh guest chat SDK client for `baseUrl`. The SDK's module export is a singleton; its constructor makes an
  * independent client, so several guests can live in one test process.
  *
- * `workaround: true` applies the fix for the SDK defect of protocol reference §9a (the SDK writes "[REDACTED]" into
+ * `workaround: true` applies the fix for the SDK defect (docs/guest-chat-protocol.md, "The SDK's redacted header") (the SDK writes "[REDACTED]" into
  * its shared default headers after the unauthenticated create call): every call gets a default-header object of
  * its own, so the redaction lands on a throwaway copy.
  */

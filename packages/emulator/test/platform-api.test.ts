@@ -4,7 +4,7 @@ import { control, createRequest, guestSdk, isMemberChange, queuedChat, rejection
 
 /**
  * The Platform API subset driven by the real `purecloud-platform-client-v2` SDK through `setGateway`, as the middleware
- * will use it (platform reference §1-§5). Each block owns its queues and agents, so the blocks do not see each
+ * will use it (docs/platform-api.md). Each block owns its queues and agents, so the blocks do not see each
  * other's chats.
  */
 
@@ -12,7 +12,7 @@ type ObservationResponse = platformClient.Models.QueueObservationQueryResponse;
 type ObservationQuery = platformClient.Models.QueueObservationQuery;
 type ErrorBody = Awaited<ReturnType<typeof rejection>> & { details: unknown[]; errors: unknown[] };
 
-/** What an SDK call resolves or rejects with under `setReturnExtendedResponses(true)` (reference §1.6). */
+/** What an SDK call resolves or rejects with under `setReturnExtendedResponses(true)` (docs/platform-api.md, "The SDK"). */
 interface Extended<T> {
   status: number;
   headers: Record<string, string>;
@@ -26,7 +26,7 @@ const EWT: QueueConfig = { id: 'b6f1e0c2-0001-4000-8000-00000000e001', name: 'EW
 const OBS: QueueConfig = {
   id: 'b6f1e0c2-0002-4000-8000-00000000e002',
   name: 'Obs Queue',
-  // Non-chat load in the same queue, reported in groups of their own (reference §3.2).
+  // Non-chat load in the same queue, reported in groups of their own (docs/platform-api.md, "Queue observations").
   otherMedia: { voice: { waiting: 3, interacting: 2 }, message: { waiting: 4, interacting: 1 } },
 };
 const EMPTY: QueueConfig = { id: 'b6f1e0c2-0003-4000-8000-00000000e003', name: 'Empty Queue' };
@@ -68,7 +68,7 @@ afterAll(async () => {
   await Promise.all([emu?.close(), limited?.close()]);
 });
 
-/** A fresh SDK client (never the singleton) pointed at an emulator, as reference §8 wires it. */
+/** A fresh SDK client (never the singleton) pointed at an emulator, as the middleware wires it. */
 function sdk(target: RunningEmulator, opts: { extended?: boolean } = {}) {
   const client = new platformClient.ApiClientClass();
   client.config.live_reload_config = false;
@@ -115,7 +115,7 @@ async function extendedRejection(p: Promise<unknown>): Promise<Extended<ErrorBod
   throw new Error('expected the call to fail, it succeeded');
 }
 
-/** Login failures are the raw AxiosError (reference §1.2). */
+/** Login failures are the raw AxiosError (docs/platform-api.md, "OAuth client credentials"). */
 async function loginFailure(
   p: Promise<unknown>,
 ): Promise<{ isAxiosError: boolean; response: { status: number; data: Record<string, unknown> } }> {
@@ -156,7 +156,7 @@ describe('OAuth client credentials', () => {
     const before = Date.now();
     const auth = await s.login();
     expect(auth.accessToken).toEqual(expect.any(String));
-    // The SDK turns expires_in into tokenExpiryTime = now + expires_in * 1000 (reference §1.2).
+    // The SDK turns expires_in into tokenExpiryTime = now + expires_in * 1000 (docs/platform-api.md, "OAuth client credentials").
     const lifetimeMs = (auth.tokenExpiryTime ?? 0) - before;
     expect(emu.options.accessTokenLifetimeSeconds).not.toBe(86400);
     expect(lifetimeMs).toBeGreaterThanOrEqual(emu.options.accessTokenLifetimeSeconds * 1000);
@@ -223,7 +223,7 @@ describe('OAuth client credentials', () => {
     await s.tokens.getTokensMe(); // not yet
     await advanceClock(6000);
     expect(await rejection(s.tokens.getTokensMe())).toEqual(errorBody(401, 'bad.credentials'));
-    // The SDK does not re-login for client credentials (reference §1.2): the caller does.
+    // The SDK does not re-login for client credentials (docs/platform-api.md, "OAuth client credentials"): the caller does.
     expect(await rejection(s.routing.getRoutingQueues({}))).toEqual(errorBody(401, 'bad.credentials'));
     await s.login();
     expect((await s.tokens.getTokensMe()).organization?.id).toBe(emu.options.organizationId);
@@ -276,7 +276,7 @@ describe('GET /api/v2/routing/queues', () => {
     expect(first).toMatchObject({ pageSize: 25, pageNumber: 1, total, pageCount: Math.ceil(total / 25) });
     expect(first.entities).toHaveLength(25);
     expect(first.previousUri).toBeUndefined();
-    // Default page size 25: this is what IBM's getQueueID sees (reference §3.4 item 4).
+    // Default page size 25: this is what IBM's getQueueID sees (the reference middleware's lookup).
     expect(names(first)).not.toContain(SUPPORT_FR.name);
 
     const seen: string[] = [];
@@ -349,7 +349,7 @@ describe('GET /api/v2/routing/queues', () => {
   });
 
   test('id repeated, as the API documents "multi" parameters, works as well; a repeated name is 400, not 500', async () => {
-    // Raw HTTP: SDK 262 always comma-joins (reference §1.5), but other clients repeat the parameter.
+    // Raw HTTP: SDK 262 always comma-joins (docs/platform-api.md, "The SDK"), but other clients repeat the parameter.
     const { accessToken } = await sdk(emu).login();
     const get = async (qs: string) => {
       const res = await fetch(`${emu.url}/api/v2/routing/queues?${qs}`, {
@@ -565,7 +565,7 @@ describe('POST /api/v2/analytics/queues/observations/query', () => {
     expect(count(data(r, OBS.id, 'voice'), 'oWaiting')).toEqual([OBS.otherMedia!['voice']!.waiting]);
   });
 
-  test('the clauses filter of reference §3.1', async () => {
+  test('the clauses filter of an observation query', async () => {
     const r = await query({
       filter: {
         type: 'and',

@@ -7,7 +7,7 @@ type StreamRequest = FastifyRequest<{ Params: { token: string } }> & { verified?
 
 /**
  * The guest event stream: `eventStreamUri` is `ws://<emulator>/chat/jwt/<jwt>` (the 2022 form of the real URI).
- * Close codes as observed (reference R11): 4100 for a token that does not open a live conversation, 1001 for an
+ * Close codes as observed (docs/guest-chat-protocol.md, "Errors, close codes and tokens"): 4100 for a token that does not open a live conversation, 1001 for an
  * ended one. The client never needs to send anything; what it sends is ignored.
  */
 export function eventStreamRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
@@ -41,7 +41,7 @@ export function eventStreamRoutes(app: FastifyInstance, ctx: EmulatorContext): v
         return;
       }
       if (conv.ended) {
-        // Reconnecting to an ended chat: accepted, then closed at once (reference §4.7, pitfall 23).
+        // Reconnecting to an ended chat: accepted, then closed at once (docs/guest-chat-protocol.md, "Reconnecting and reloads").
         socket.close(CLOSE_ENDED.code, CLOSE_ENDED.reason);
         record(CLOSE_ENDED.code);
         return;

@@ -7,7 +7,7 @@ import { GenesysError, badRequest, notFound } from '../errors';
 import type { BodyType } from '../frames';
 import type { GuestClaims } from '../tokens';
 
-/** The 11 guest chat endpoints of the protocol reference §3, with the swagger's status and error codes. */
+/** The 11 guest chat endpoints (docs/guest-chat-protocol.md, "REST"), with the swagger's status and error codes. */
 
 const BASE = '/api/v2/webchat/guest/conversations';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -211,7 +211,7 @@ export function guestChatRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
       lifetimeSeconds: options.guestJwtLifetimeSeconds,
     });
     engine.register(conv);
-    // Real responses carry only the member id, no role (pitfall 3).
+    // Real responses carry only the member id, no role.
     return reply.send({
       id: conv.id,
       jwt: conv.jwt,

@@ -8,7 +8,7 @@ import type { QueueConfig, RoutingStatus } from '../options';
 import { TokenService } from '../tokens';
 
 /**
- * The Platform API subset a chat middleware uses (platform reference §0): client-credentials OAuth, queues,
+ * The Platform API subset a chat middleware uses (docs/platform-api.md): client-credentials OAuth, queues,
  * estimated wait time, queue observations, signed data and tokens/me, with per-token rate limits.
  */
 
@@ -84,7 +84,7 @@ export async function platformRoutes(app: FastifyInstance, ctx: EmulatorContext)
       }
       (request as FastifyRequest & { accessToken: string }).accessToken = token;
     });
-    // Genesys counts requests per token (platform reference §5.1) and answers 429 with Retry-After (§5.2).
+    // Genesys counts requests per token and answers 429 with Retry-After (docs/platform-api.md, "Limits and 429").
     await api.register(rateLimit, {
       max: options.platformRateLimitPerMinute,
       timeWindow: 60_000,
@@ -271,7 +271,7 @@ export async function platformRoutes(app: FastifyInstance, ctx: EmulatorContext)
     for (const queueId of queueIds) {
       const queue = engine.queue(queueId);
       if (!queue) continue;
-      // User metrics: one group without mediaType, one entry per routing status that has anyone (platform reference §3.2).
+      // User metrics: one group without mediaType, one entry per routing status that has anyone (docs/platform-api.md, "Queue observations").
       const userMetrics = (metrics as string[]).filter((m) => USER_METRICS.has(m));
       if (userMetrics.length > 0) {
         const members = [...engine.agents.values()].filter((a) => a.queueIds.includes(queueId));
@@ -352,7 +352,7 @@ function queueEntity(q: QueueConfig) {
   };
 }
 
-/** Queue name filter: case-insensitive, with leading and trailing `*` wildcards (platform reference §2.1). */
+/** Queue name filter: case-insensitive, with leading and trailing `*` wildcards (docs/platform-api.md, "Queues"). */
 function nameMatcher(pattern: string): (name: string) => boolean {
   const p = pattern.toLowerCase();
   const starts = p.endsWith('*');
@@ -386,7 +386,7 @@ function single(q: Query, name: string): string | undefined {
   return v;
 }
 
-/** A list parameter, repeated (`id=a&id=b`, "multi" in the API docs) or comma-joined (`id=a,b`, what SDK 262 sends: reference §1.5). */
+/** A list parameter, repeated (`id=a&id=b`, "multi" in the API docs) or comma-joined (`id=a,b`, what SDK 262 sends: docs/platform-api.md, "The SDK"). */
 function list(q: Query, name: string): string[] {
   const v = q[name];
   return (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => x.split(',')).filter((x) => x !== '');
