@@ -138,9 +138,11 @@ test('the classic script defines window.WebChatServiceDeskFactory, and a chat ru
   const chat = await chatOf(stack, 'Browser Guest');
   expect(chat.guest.customFields).toMatchObject({ sessionHistoryKey: 'browser-key', topic: 'refunds' });
   const agent = [...stack.emu.engine.agents.values()][0]!;
+  const calls = async () => page.evaluate(() => (window as unknown as { __calls: unknown[][] }).__calls);
+  // The queue position is shown while the customer waits (an answer still on its way when the agent joins is dropped).
+  await eventually(async () => (await calls()).some((c) => c[0] === 'updateAgentAvailability'));
   await control(stack, 'POST', `/chats/${chat.id}/accept`, { agentId: agent.id });
   await control(stack, 'POST', `/chats/${chat.id}/messages`, { body: 'Hello from the agent' });
-  const calls = async () => page.evaluate(() => (window as unknown as { __calls: unknown[][] }).__calls);
   await eventually(async () =>
     (await calls()).some((c) => c[0] === 'sendMessageToUser' && c[1] === 'Hello from the agent'),
   );
