@@ -315,7 +315,7 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
     return { typing, echo: () => c.ended || this.frame(c, typingFrame(c.id, typing)) };
   }
 
-  /** The guest can post once its socket attached and until the chat ends (real samples R5 and R8). */
+  /** The guest can post once its socket attached and until the chat ends (docs/guest-chat-protocol.md, "Errors, close codes and tokens"). */
   requireActive(c: Conversation): void {
     if (c.ended) throw conversationEnded();
     if (!c.attachedOnce || c.queueId === null) {

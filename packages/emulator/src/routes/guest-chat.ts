@@ -470,7 +470,7 @@ function guestBodyType(v: unknown): BodyType {
 }
 
 function conversationRef(conversationId: string) {
-  // The conversation's selfUri is the platform path, the message's the guest path (real sample R5).
+  // The conversation's selfUri is the platform path, the message's the guest path (as in real answers).
   return { id: conversationId, selfUri: `/api/v2/conversations/${conversationId}` };
 }
 

@@ -1,5 +1,5 @@
 /**
- * The parts of the two hosts' service-desk contracts we use (reference webchat-hosts.md §1.3, §2.1), declared
+ * The parts of the two hosts' service-desk contracts we use (docs/webchat-hosts.md), declared
  * here so the bundle never pulls in a host library at run time.
  */
 
