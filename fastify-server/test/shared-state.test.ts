@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../src/app';
 import {
+  OBSERVATIONS,
+  QUEUES,
   SITE,
   TOKEN,
+  WAIT_TIME,
+  addFault,
+  clearFaults,
+  manualClock,
   TOKENS_ME,
   advanceEmulatorClock,
   clearUpstreamLog,
@@ -38,18 +45,22 @@ afterAll(async () => {
  * connected to it unless Redis is down. The command timeout is generous: on a loaded CI machine a 250 ms answer
  * is no sign of a slow Redis (the test of a hanging Redis sets its own).
  */
-async function fleet(count: number, env: Record<string, string> = {}): Promise<FastifyInstance[]> {
+async function fleet(count: number, env: Record<string, string> = {}, deps: AppDeps = {}): Promise<FastifyInstance[]> {
   const prefix = `test-${Math.random().toString(36).slice(2)}:`;
   const started = await Promise.all(
     Array.from({ length: count }, () =>
-      testApp(emu, {
-        REDIS_URL: redis.url,
-        REDIS_KEY_PREFIX: prefix,
-        READINESS_CACHE_MS: '0',
-        REDIS_COMMAND_TIMEOUT_MS: '5000',
-        LOG_LEVEL: process.env['DBG_LOG'] ?? 'silent',
-        ...env,
-      }),
+      testApp(
+        emu,
+        {
+          REDIS_URL: redis.url,
+          REDIS_KEY_PREFIX: prefix,
+          READINESS_CACHE_MS: '0',
+          REDIS_COMMAND_TIMEOUT_MS: '5000',
+          LOG_LEVEL: process.env['DBG_LOG'] ?? 'silent',
+          ...env,
+        },
+        deps,
+      ),
     ),
   );
   apps.push(...started);
@@ -100,6 +111,65 @@ describe('the OAuth token', () => {
     // One refusal (a's), one login for the fleet, then three successful calls.
     expect(log.entries.map((e) => e.status)).toEqual([401, 200, 200, 200]);
     expect((await upstreamCounts(emu))[TOKEN]).toBe(1);
+  });
+});
+
+describe('queue availability', () => {
+  const ask = (app: FastifyInstance) =>
+    app.inject({ method: 'POST', url: '/availability', payload: { queue_name: 'Chat Queue' } });
+
+  it.each([2, 3])(
+    'is refreshed once per interval for %i instances together, as for one (a simulated minute)',
+    async (count) => {
+      // One clock for the fleet, moved by hand: the lease compares the instances' times, Redis keeps them.
+      const clock = manualClock();
+      const instances = await fleet(count, { RATE_LIMIT_MAX: '100000' }, { now: clock.now });
+      await clearUpstreamLog(emu);
+      const statuses: number[] = [];
+      for (let step = 0; step < 240; step += 1) {
+        const answers = await Promise.all(instances.map(ask));
+        statuses.push(...answers.map((r) => r.statusCode));
+        await Promise.all(instances.map((a) => a.availability.idle()));
+        clock.advance(250);
+      }
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
+      const counts = await upstreamCounts(emu);
+      // One lookup for the fleet, and the documented 12 calls a minute per queue at the 5 s default in all.
+      expect(counts[QUEUES]).toBe(1);
+      expect((counts[QUEUES] ?? 0) + (counts[OBSERVATIONS] ?? 0) + (counts[WAIT_TIME] ?? 0)).toBeLessThanOrEqual(12);
+      expect(counts[OBSERVATIONS]).toBeGreaterThanOrEqual(4);
+      // Every instance serves fresh values: each at most two intervals old at the holder, and another instance takes
+      // the holder's snapshot at most one interval later.
+      const updated = await Promise.all(instances.map(async (a) => (await ask(a)).json().updatedAt as string));
+      for (const at of updated) expect(clock.now() - Date.parse(at)).toBeLessThanOrEqual(3 * 5000);
+    },
+  );
+
+  it('is refreshed by another instance one interval after the lease holder died mid-refresh', async () => {
+    const clock = manualClock();
+    const [a, b] = (await fleet(
+      2,
+      { GENESYS_REQUEST_TIMEOUT_MS: '3000', GENESYS_MAX_RETRIES: '0' },
+      { now: clock.now },
+    )) as [FastifyInstance, FastifyInstance];
+    expect((await ask(a)).statusCode).toBe(200);
+    const filled = (await ask(a)).json().updatedAt as string;
+    // The fill made three calls (lookup, observations, wait time): the next attempt is three intervals later.
+    clock.advance(3 * 5000);
+    await clearUpstreamLog(emu);
+    // a takes the lease and its refresh hangs: a holder that never comes back.
+    await addFault(emu, { endpoint: '/api/v2/', latencyMs: 4000, times: 1 });
+    expect((await ask(a)).json().updatedAt).toBe(filled);
+    // b, which never asked, gets a's snapshot at once instead of waiting for the hung refresh.
+    expect((await ask(b)).json().updatedAt).toBe(filled);
+    // One interval later the lease is open again: b refreshes for the fleet, with the hung call still in flight.
+    clock.advance(5000);
+    expect((await ask(b)).statusCode).toBe(200);
+    await b.availability.idle();
+    const fresh = (await ask(b)).json().updatedAt as string;
+    expect(fresh).not.toBe(filled);
+    expect((await upstreamCounts(emu))[OBSERVATIONS] ?? 0).toBe(1);
+    await clearFaults(emu);
   });
 });
 

@@ -2,6 +2,7 @@ import type { MediaType } from '../config';
 import { Errors } from '../errors';
 import type { CallOptions, GenesysPlatform, PlatformLogger } from '../genesys/platform-client';
 import { UpstreamError } from '../genesys/upstream-error';
+import type { AvailabilityLease, SharedQueueState } from '../shared/availability-lease';
 import { summarizeObservations, type ObservationSummary } from './observation-summary';
 import { CallBudget } from './call-budget';
 import type { QueueDirectory } from './queue-directory';
@@ -20,6 +21,14 @@ export interface AvailabilityProviderOptions {
   maxStalenessMs: number;
   logger: PlatformLogger;
   now?: () => number;
+  /**
+   * Several instances (`REDIS_URL`): the same pacing for the whole fleet. An attempt first takes the queue's lease;
+   * the instance that gets it calls Genesys and stores the snapshot, the others take that snapshot. Absent, or
+   * while Redis is unusable: this instance paces itself alone.
+   */
+  lease?: AvailabilityLease;
+  /** Longest a caller with nothing to serve waits for another instance's refresh before calling itself. @default 10000 */
+  leaseWaitMs?: number;
 }
 
 /** What `/availability` is computed from. */
@@ -106,7 +115,8 @@ export class AvailabilityProvider {
     const needed = (s.queueId === undefined ? 1 : 0) + (cold ? 2 : 1);
     if (!s.inflight && t >= s.nextAttemptAt && s.budget.room() >= needed) {
       const state = s;
-      state.inflight = (cold ? this.fill(state) : this.refreshOne(state)).finally(() => {
+      const lease = this.options.lease;
+      state.inflight = (lease ? this.leased(state, lease) : this.attempt(state, cold)).finally(() => {
         state.inflight = undefined;
       });
     }
@@ -116,6 +126,78 @@ export class AvailabilityProvider {
 
     if (s.missing) throw new Errors.QueueNotFound();
     return this.serve(s);
+  }
+
+  private attempt(s: QueueState, cold: boolean): Promise<void> {
+    return cold ? this.fill(s) : this.refreshOne(s);
+  }
+
+  private isCold(s: QueueState, t: number): boolean {
+    return !s.observations || t - s.lastAttemptAt > this.idleAfterMs;
+  }
+
+  /**
+   * An attempt under the fleet's lease: with the lease, the usual fill or refresh, then the result stored for the
+   * others; without it, the snapshot another instance stored, and the next look when its lease ends. A caller with
+   * nothing servable waits for that instance's result, but never longer than its lease (it then takes the lease
+   * itself) nor than `leaseWaitMs`.
+   */
+  private async leased(s: QueueState, lease: AvailabilityLease): Promise<void> {
+    const interval = this.options.refreshIntervalMs;
+    const pollMs = Math.min(250, Math.max(10, Math.floor(interval / 10)));
+    const maxPolls = Math.ceil((this.options.leaseWaitMs ?? 10_000) / pollMs);
+    let firstSeen: number | undefined;
+    for (let polls = 0; ; polls += 1) {
+      const t = this.now();
+      const got = await lease.acquire(s.queueName, t, t + interval);
+      if (got === undefined) return this.attempt(s, this.isCold(s, t));
+      if (got.state) this.adopt(s, got.state);
+      if (got.acquired) {
+        await this.attempt(s, this.isCold(s, this.now()));
+        await lease.publish(s.queueName, this.toShared(s));
+        return;
+      }
+      s.nextAttemptAt = Math.max(s.nextAttemptAt, got.until);
+      firstSeen ??= got.state?.lastAttemptAt ?? Number.NEGATIVE_INFINITY;
+      const finished = (got.state?.lastAttemptAt ?? Number.NEGATIVE_INFINITY) !== firstSeen;
+      if (this.servable(s.observations, this.now()) || s.missing || finished) return;
+      if (polls >= maxPolls) return this.attempt(s, this.isCold(s, this.now()));
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  /** Takes whatever another instance fetched more recently than this one. */
+  private adopt(s: QueueState, shared: SharedQueueState): void {
+    const o = shared.observations;
+    if (o && (!s.observations || o.at > s.observations.at))
+      s.observations = { at: o.at, value: { ...o.value, positions: new Map(o.value.positions) } };
+    const w = shared.waitTime;
+    if (w && (!s.waitTime || w.at > s.waitTime.at)) s.waitTime = { at: w.at, value: w.value };
+    if (shared.lastAttemptAt > s.lastAttemptAt) {
+      s.lastAttemptAt = shared.lastAttemptAt;
+      const e = shared.lastError;
+      s.lastError = e ? new UpstreamError(e.operation, e.failure, e.attempts) : undefined;
+      if (shared.missing) this.forgetQueue(s, true);
+      else if (shared.queueId !== undefined) {
+        s.missing = false;
+        s.queueId = shared.queueId;
+        this.options.directory.remember(s.queueName, shared.queueId);
+      }
+    }
+  }
+
+  private toShared(s: QueueState): SharedQueueState {
+    const o = s.observations;
+    const e = s.lastError;
+    return {
+      ...(o ? { observations: { at: o.at, value: { ...o.value, positions: [...o.value.positions] } } } : {}),
+      ...(s.waitTime ? { waitTime: s.waitTime } : {}),
+      ...(s.queueId !== undefined ? { queueId: s.queueId } : {}),
+      ...(s.missing ? { missing: true } : {}),
+      lastAttemptAt: s.lastAttemptAt,
+      nextAttemptAt: s.nextAttemptAt,
+      ...(e ? { lastError: { operation: e.operation, failure: e.failure, attempts: e.attempts } } : {}),
+    };
   }
 
   /** Age of the oldest cached value of each queue that has one (metrics). */

@@ -41,6 +41,11 @@ export class QueueDirectory {
     return lookup;
   }
 
+  /** Takes an id another instance looked up (shared state), as if this one had. */
+  remember(name: string, id: string): void {
+    this.cache.set(name, { id, expiresAt: this.now() + this.options.ttlMs });
+  }
+
   /** Drops a cached answer (the queue answered 404: deleted or renamed). */
   forget(name: string): void {
     this.cache.delete(name);

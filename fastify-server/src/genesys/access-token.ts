@@ -118,16 +118,28 @@ export class AccessTokenManager {
       for (;;) {
         const stored = await shared.read();
         if (stored === undefined) break;
-        if (stored && stored.token !== this.refused && this.now() < stored.refreshAt) return this.adopt(stored);
+        if (this.fresh(stored)) return this.adopt(stored);
         const claimed = await shared.claimRenewal(waitMs);
         if (claimed === undefined) break;
-        if (claimed) return this.login(shared);
+        if (claimed) {
+          // Another instance may have stored its token and let go of the claim between our read and our claim.
+          const again = await shared.read();
+          if (again && this.fresh(again)) {
+            await shared.releaseRenewal();
+            return this.adopt(again);
+          }
+          return this.login(shared);
+        }
         // Another instance is logging in: wait for its token, but not longer than a login may take.
         if (this.now() >= giveUpAt) break;
         await sleepFor(this.options.sharedPollMs ?? 50);
       }
     }
     return this.login(undefined);
+  }
+
+  private fresh(stored: StoredToken | null): stored is StoredToken {
+    return stored !== null && stored.token !== this.refused && this.now() < stored.refreshAt;
   }
 
   private adopt(stored: StoredToken): string {

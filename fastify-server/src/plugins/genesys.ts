@@ -4,6 +4,7 @@ import { AvailabilityProvider } from '../availability/availability-provider';
 import { QueueDirectory } from '../availability/queue-directory';
 import { createGenesysPlatform, type GenesysPlatform } from '../genesys/platform-client';
 import { ReadinessProbe } from '../genesys/readiness-probe';
+import { redisAvailabilityLease } from '../shared/availability-lease';
 import { redisTokenStore } from '../shared/shared-token';
 
 declare module 'fastify' {
@@ -44,6 +45,16 @@ export default fp<GenesysPluginOptions>(
         maxStalenessMs: config.availability.maxStalenessMs,
         logger,
         now: clock,
+        ...(app.sharedState
+          ? {
+              // Kept in Redis longer than any value may be served, then dropped by Redis itself.
+              lease: redisAvailabilityLease(
+                app.sharedState,
+                config.availability.maxStalenessMs + 3 * config.availability.refreshIntervalMs + 60_000,
+              ),
+              leaseWaitMs: config.genesys.requestTimeoutMs + config.availability.refreshIntervalMs,
+            }
+          : {}),
       }),
     );
     app.metrics.cacheAgeSource = () => app.availability.cacheAges();
