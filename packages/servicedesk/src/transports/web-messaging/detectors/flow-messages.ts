@@ -1,0 +1,16 @@
+import type { OperatorFunction } from 'rxjs';
+import type { ChatEventOf } from '../../../chat-event';
+import { perSubscription } from '../../../streams/per-subscription';
+import { isSaying, type Resolved } from './types';
+
+/**
+ * What the inbound flow says (bot greetings, "finding an agent"): Outbound messages not written by an agent, shown
+ * as system messages of the flow, as guest chat shows its workflow notices. The customer's own echoes are never shown.
+ */
+export function flowMessages(): OperatorFunction<Resolved, ChatEventOf<'systemMessage'>> {
+  return perSubscription<Resolved, ChatEventOf<'systemMessage'>>((out) => ({ message: m }) => {
+    if (m.direction !== 'Outbound' || m.originatingEntity === 'Human' || m.replayed) return;
+    if (!isSaying(m) || m.text === '') return;
+    out.next({ type: 'systemMessage', id: m.id, role: 'WORKFLOW', text: m.text, timestamp: m.time ?? '' });
+  });
+}

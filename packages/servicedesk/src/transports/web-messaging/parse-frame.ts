@@ -1,0 +1,187 @@
+import type {
+  Attachment,
+  InvalidFrame,
+  OriginatingEntity,
+  PresenceType,
+  QuickReply,
+  Sender,
+  WmEvent,
+  WmFrame,
+  WmMessage,
+} from './frames';
+
+/**
+ * The tracingId of our heartbeat `echo`: its answer is recognised by it and goes no further than the socket's
+ * watchdog (Genesys' own transport uses a constant the same way).
+ */
+export const HEARTBEAT_TRACING_ID = 'genesys-handoff-heartbeat';
+
+const invalid = (reason: string): InvalidFrame => ({ kind: 'invalid', reason });
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const records = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
+
+/** Typing lasts this long when Genesys gives no `duration` (as Genesys' own transport assumes). */
+const DEFAULT_TYPING_MS = 5000;
+const PRESENCE: readonly PresenceType[] = ['Join', 'Disconnect', 'Clear', 'SignIn'];
+
+function parseEvent(e: Record<string, unknown>): WmEvent | undefined {
+  if (e['eventType'] === 'Typing') {
+    const typing = isRecord(e['typing']) ? e['typing'] : {};
+    return { eventType: 'Typing', durationMs: num(typing['duration']) ?? DEFAULT_TYPING_MS };
+  }
+  if (e['eventType'] === 'Presence' && isRecord(e['presence'])) {
+    const type = e['presence']['type'];
+    if (PRESENCE.includes(type as PresenceType)) return { eventType: 'Presence', presence: type as PresenceType };
+  }
+  // CoBrowse, Video, Reactions, other presence types: not for a chat window.
+  return undefined;
+}
+
+function parseSender(v: unknown): Sender | undefined {
+  if (!isRecord(v)) return undefined;
+  const nickname = str(v['nickname']);
+  const image = str(v['image']);
+  if (!nickname && !image) return undefined;
+  return { ...(nickname ? { nickname } : {}), ...(image ? { image } : {}) };
+}
+
+function parseContent(content: unknown): { quickReplies: QuickReply[]; attachments: Attachment[] } {
+  const quickReplies: QuickReply[] = [];
+  const attachments: Attachment[] = [];
+  for (const c of records(content)) {
+    const q = c['quickReply'];
+    const a = c['attachment'];
+    if (c['contentType'] === 'QuickReply' && isRecord(q) && str(q['text'])) {
+      quickReplies.push({ text: q['text'] as string, payload: str(q['payload']) ?? (q['text'] as string) });
+    } else if (c['contentType'] === 'Attachment' && isRecord(a) && str(a['id']) && str(a['url'])) {
+      const mime = str(a['mime']);
+      const fileSize = num(a['fileSize']);
+      attachments.push({
+        id: a['id'] as string,
+        url: a['url'] as string,
+        filename: str(a['filename']) ?? 'file',
+        mediaType: str(a['mediaType']) ?? 'File',
+        ...(mime ? { mime } : {}),
+        ...(fileSize !== undefined ? { fileSize } : {}),
+      });
+    }
+    // Cards, carousels, pickers, forms and unknown content types are ignored.
+  }
+  return { quickReplies, attachments };
+}
+
+/**
+ * A `StructuredMessage` body (pushed, echoed, or a history entity): a message, or why it is not one. Unknown event
+ * and content types are dropped from it; an event message left with no known event is not a message.
+ */
+export function parseMessage(body: unknown): WmMessage | InvalidFrame {
+  if (!isRecord(body)) return invalid('StructuredMessage without a body');
+  const id = str(body['id']);
+  const direction = body['direction'];
+  const type = body['type'];
+  if (!id) return invalid('StructuredMessage without id');
+  if (direction !== 'Inbound' && direction !== 'Outbound') return invalid(`unknown direction ${String(direction)}`);
+  if (type !== 'Text' && type !== 'Structured' && type !== 'Event')
+    return invalid(`unknown message type ${String(type)}`);
+  const channel = isRecord(body['channel']) ? body['channel'] : {};
+  const events = records(body['events'])
+    .map(parseEvent)
+    .filter((e): e is WmEvent => e !== undefined);
+  if (type === 'Event' && events.length === 0) return invalid('an event message with no event the client knows');
+  const entity = body['originatingEntity'];
+  const metadata = isRecord(body['metadata']) ? body['metadata'] : {};
+  return {
+    id,
+    direction,
+    type,
+    text: typeof body['text'] === 'string' ? body['text'] : '',
+    time: str(channel['time']),
+    originatingEntity: entity === 'Human' || entity === 'Bot' ? (entity as OriginatingEntity) : '',
+    from: parseSender(channel['from']),
+    events,
+    ...parseContent(body['content']),
+    readOnly: metadata['readOnly'] === 'true',
+  };
+}
+
+/**
+ * Parses one socket message. Never throws: anything that is not a frame we understand comes back as
+ * `{ kind: 'invalid', reason }` so the caller can log and drop it. Dispatches on `class` (the same class comes as a
+ * `response` and as a pushed `message`), then on the body.
+ */
+export function parseFrame(data: unknown): WmFrame | InvalidFrame {
+  if (typeof data !== 'string') return invalid('the message is not text');
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return invalid('the message is not JSON');
+  }
+  if (!isRecord(json)) return invalid('the message is not a JSON object');
+  const cls = json['class'];
+  const body = json['body'];
+  const code = num(json['code']) ?? 0;
+  const tracingId = str(json['tracingId']);
+  const b = isRecord(body) ? body : {};
+  switch (cls) {
+    case 'SessionResponse':
+      if (!isRecord(body)) return invalid('SessionResponse without a body');
+      return {
+        kind: 'session',
+        connected: b['connected'] === true,
+        newSession: b['newSession'] === true,
+        readOnly: b['readOnly'] === true,
+        maxCustomDataBytes: num(b['maxCustomDataBytes']),
+        tracingId,
+      };
+    case 'StructuredMessage': {
+      if (tracingId === HEARTBEAT_TRACING_ID) return { kind: 'pong' };
+      const message = parseMessage(body);
+      return 'kind' in message ? message : { kind: 'message', message, tracingId };
+    }
+    case 'JwtResponse': {
+      const jwt = str(b['jwt']);
+      const exp = num(b['exp']);
+      if (!jwt || exp === undefined) return invalid('JwtResponse without jwt or exp');
+      return { kind: 'jwt', jwt, exp, tracingId };
+    }
+    case 'string':
+      return { kind: 'error', code, text: typeof body === 'string' ? body : '', retryAfter: undefined, tracingId };
+    case 'TooManyRequestsErrorMessage':
+      return {
+        kind: 'error',
+        code: code || 429,
+        text: str(b['errorMessage']) ?? 'Message rate too high for this session',
+        retryAfter: num(b['retryAfter']),
+        tracingId,
+      };
+    case 'Error':
+      return {
+        kind: 'error',
+        code: code || 5000,
+        text: typeof body === 'string' ? body : (str(b['message']) ?? str(b['errorMessage']) ?? 'Request failed.'),
+        retryAfter: undefined,
+        tracingId,
+      };
+    case 'ConnectionClosedEvent':
+      return { kind: 'connection-closed', reason: str(b['reason']) };
+    case 'SessionExpiredEvent':
+      return { kind: 'session-expired' };
+    case 'SessionClearedEvent':
+      return { kind: 'session-cleared' };
+    case 'LogoutEvent':
+      return { kind: 'logout' };
+    case 'PresignedUrlResponse':
+    case 'UploadSuccessEvent':
+    case 'UploadFailureEvent':
+    case 'GenerateUrlError':
+    case 'AttachmentDeletedResponse':
+    case 'GetConfigurationResponse':
+    case 'ResumeTokenResponse':
+      return { kind: 'unused', class: cls };
+    default:
+      return invalid(`unknown class ${String(cls)}`);
+  }
+}
