@@ -6,6 +6,7 @@ import { GenesysServiceDesk } from './service-desk/genesys-service-desk';
 import type { PageEvents } from './service-desk/resume-point';
 import { DEFAULT_STRINGS } from './service-desk/strings';
 import { guestChatTransportFor } from './transports/guest-chat/guest-chat-setup';
+import { webMessagingTransportFor } from './transports/web-messaging/wm-setup';
 
 export type ServiceDeskFactory = (
   parameters: ServiceDeskFactoryParameters,
@@ -25,17 +26,37 @@ function browserWindow(): PageEvents | undefined {
  * `/setup`) per factory.
  */
 export function createGenesysServiceDeskFactory(options: GenesysServiceDeskOptions): ServiceDeskFactory {
-  if (!options || typeof options.serverBaseUrl !== 'string' || options.serverBaseUrl === '') {
-    throw new TypeError('createGenesysServiceDeskFactory: serverBaseUrl (the middleware origin) is required');
+  if (!options) throw new TypeError('createGenesysServiceDeskFactory: options are required');
+  const channel = options.channel;
+  if (channel !== undefined && channel !== 'web-messaging' && channel !== 'guest-chat') {
+    throw new TypeError(
+      `createGenesysServiceDeskFactory: channel must be 'web-messaging' or 'guest-chat', not '${String(channel)}'`,
+    );
+  }
+  // Web Messaging with its deployment and region named needs no middleware; everything else asks it.
+  const standalone = channel === 'web-messaging' && !!options.deploymentId && !!options.genesysEnvironment;
+  const serverBaseUrl = options.serverBaseUrl;
+  if (!standalone && (typeof serverBaseUrl !== 'string' || serverBaseUrl === '')) {
+    throw new TypeError(
+      'createGenesysServiceDeskFactory: serverBaseUrl (the middleware origin) is required, unless channel is ' +
+        "'web-messaging' with a deploymentId and a genesysEnvironment",
+    );
   }
   const host = options.host ?? 'carbon';
   if (host !== 'watsonx' && host !== 'carbon')
     throw new TypeError(`createGenesysServiceDeskFactory: host must be 'watsonx' or 'carbon', not '${String(host)}'`);
   const fetchImpl = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
-  const middleware = new MiddlewareClient(options.serverBaseUrl, fetchImpl);
+  const middleware = serverBaseUrl ? new MiddlewareClient(serverBaseUrl, fetchImpl) : undefined;
   const logger = options.logger ?? {};
   // The factory is where a channel is chosen: the desk and the host adapters know only the transport interface.
-  const transport = guestChatTransportFor(options, middleware, logger);
+  const guestChat = middleware ? guestChatTransportFor(options, middleware, logger) : undefined;
+  const webMessaging = webMessagingTransportFor(options, middleware && (() => middleware.getSetup()), logger);
+  const transport = async () => {
+    const chosen = channel ?? (await middleware?.getSetup())?.channel ?? 'guest-chat';
+    if (chosen === 'web-messaging') return webMessaging();
+    if (!guestChat) throw new TypeError('guest chat needs the middleware (serverBaseUrl)');
+    return guestChat();
+  };
 
   const build = (parameters: ServiceDeskFactoryParameters) =>
     new GenesysServiceDesk({
@@ -44,7 +65,7 @@ export function createGenesysServiceDeskFactory(options: GenesysServiceDeskOptio
       adapter: host === 'watsonx' ? watsonxAdapter : carbonAdapter,
       callback: parameters.callback,
       authenticatedChat: options.authenticatedChat ?? false,
-      availability: options.availability ?? false,
+      availability: (options.availability ?? false) && middleware !== undefined,
       getIdentityToken: options.getIdentityToken,
       userProfile: options.userProfile,
       customFields: options.customFields,

@@ -8,6 +8,8 @@ export interface SetupValues {
   queue_target: string;
   environment?: string;
   guest_api_base_url?: string | null;
+  /** The channel chats use; absent from older middlewares (guest chat then). */
+  channel?: 'web-messaging' | 'guest-chat';
   features?: { authenticated_chat?: boolean; availability?: boolean };
 }
 

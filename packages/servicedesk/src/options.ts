@@ -7,11 +7,24 @@ import type { WebSocketCtor } from './transports/chat-transport';
 
 /** Options of `createGenesysServiceDeskFactory` (names fixed by the public contract: docs/architecture.md, "Public contracts"). */
 export interface GenesysServiceDeskOptions {
-  /** The middleware (fastify-server) origin, e.g. `https://chat-middleware.example.com`. */
-  serverBaseUrl: string;
   /**
-   * Origin of the Genesys guest chat API. @default the middleware's `guest_api_base_url`, else
-   * `https://api.<genesysEnvironment>`
+   * The middleware (fastify-server) origin, e.g. `https://chat-middleware.example.com`. Required, except with
+   * `channel: 'web-messaging'`, a `deploymentId` and a `genesysEnvironment` (then availability is off).
+   */
+  serverBaseUrl?: string;
+  /** The Genesys channel. @default what the middleware's `/setup` says (`channel`), else 'guest-chat' */
+  channel?: 'web-messaging' | 'guest-chat';
+  /** Web Messaging: the Messenger deployment. @default the middleware's `deployment_id` */
+  deploymentId?: string;
+  /**
+   * Web Messaging: the guest socket's origin. @default the deployment's configured endpoint, else
+   * `wss://webmessaging.<genesysEnvironment>`
+   */
+  webMessagingUrl?: string;
+  /**
+   * Origin of the Genesys guest REST API (guest chat; Web Messaging's history and deployment configuration). @default
+   * the middleware's `guest_api_base_url`, else `https://api.<genesysEnvironment>` (Web Messaging's configuration:
+   * `https://api-cdn.<genesysEnvironment>`)
    */
   genesysApiBaseUrl?: string;
   /** Genesys region domain. @default the middleware's `environment`, else `mypurecloud.com` */

@@ -277,7 +277,7 @@ describe('one operator style: a throwing step errors the stream and lets go of t
       },
     );
   const asResolved = map((m: Incoming) => resolved(m, bob));
-  test.each([
+  test.each<[string, (s: Observable<Incoming>) => Observable<unknown>]>([
     ['resolveAgents', (s: Observable<Incoming>) => s.pipe(resolveAgents())],
     ['agentMessages', (s: Observable<Incoming>) => s.pipe(asResolved, agentMessages())],
     ['flowMessages', (s: Observable<Incoming>) => s.pipe(asResolved, flowMessages())],

@@ -1,0 +1,24 @@
+/**
+ * What a Web Messaging chat keeps for a page reload: the guest session token (the session is the token's), the
+ * deployment it belongs to, and the last message the host has shown.
+ */
+export interface WmSavedSession {
+  channel: 'web-messaging';
+  deploymentId: string;
+  token: string;
+  lastMessageId?: string;
+}
+
+const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
+
+export function savedSession(deploymentId: string, token: string, resumeAfter: string | undefined): WmSavedSession {
+  return { channel: 'web-messaging', deploymentId, token, ...(resumeAfter ? { lastMessageId: resumeAfter } : {}) };
+}
+
+/** A saved session read back from the host's persisted state, or undefined when it is not one of this deployment. */
+export function parseSavedSession(saved: unknown, deploymentId: string): WmSavedSession | undefined {
+  if (typeof saved !== 'object' || saved === null) return undefined;
+  const s = saved as Partial<Record<keyof WmSavedSession, unknown>>;
+  if (s.channel !== 'web-messaging' || s.deploymentId !== deploymentId || !isText(s.token)) return undefined;
+  return savedSession(deploymentId, s.token, isText(s.lastMessageId) ? s.lastMessageId : undefined);
+}

@@ -1,0 +1,497 @@
+import {
+  BehaviorSubject,
+  Observable,
+  Subject,
+  asyncScheduler,
+  defer,
+  retry,
+  throwError,
+  timer,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
+import { webSocket, type WebSocketSubject } from 'rxjs/webSocket';
+import type { ChatEvent } from '../../chat-event';
+import { ServiceDeskError } from '../../errors';
+import type { Logger } from '../../logger';
+import { backoffDelay, type BackoffConfig } from '../../streams/backoff';
+import type { SocketStatus } from '../../streams/connection-state';
+import { heartbeatWatchdog } from '../../streams/heartbeat-watchdog';
+import { stepSubscriber } from '../../streams/step-subscriber';
+import type { ChatConnection, WebSocketCtor } from '../chat-transport';
+import { clearSession } from './clear-session';
+import { fitAttributes } from './custom-attributes';
+import { echoPacing } from './detectors/echo-pacing';
+import { isDisconnect, type Incoming } from './detectors/types';
+import type { ErrorFrame, WmFrame } from './frames';
+import { fetchHistory } from './history';
+import { newId } from './new-id';
+import { HEARTBEAT_TRACING_ID, parseFrame } from './parse-frame';
+import { savedSession, type WmSavedSession } from './saved-session';
+import { wmEventPipeline } from './wm-event-pipeline';
+
+/** Genesys documents no limit; the emulator refuses more than 4,096 characters (4011). */
+export const MAX_MESSAGE_LENGTH = 4000;
+
+export interface WebMessagingConnectionConfig {
+  /** The socket origin, e.g. `wss://webmessaging.mypurecloud.ie` or the emulator's `ws://127.0.0.1:…`. */
+  socketUrl: string;
+  /** The REST origin for history, e.g. `https://api.mypurecloud.ie`. */
+  apiBaseUrl: string;
+  deploymentId: string;
+  /** Presence Clear is allowed (the deployment's `conversationClear`): how the customer ends the conversation. */
+  clearEnabled: boolean;
+  webSocketCtor?: WebSocketCtor | undefined;
+  fetch: typeof fetch;
+  /** Between two heartbeat `echo`s (at least 30 s). @default 45000 */
+  heartbeatIntervalMs?: number | undefined;
+  /** No frame for this long: the socket is dead. @default 100000 (two heartbeats missed) */
+  heartbeatTimeoutMs?: number | undefined;
+  backoff?: BackoffConfig | undefined;
+  /** Reconnect attempts in a row before the chat is given up. @default 20 */
+  maxReconnectAttempts?: number | undefined;
+  /** The ordering buffer's window. @default 300 */
+  orderWindowMs?: number | undefined;
+  /** At most one typing event per this long (Genesys' own clients send one per 5 s). @default 5000 */
+  typingIntervalMs?: number | undefined;
+  /** How often a message refused with 429 is sent again after its `retryAfter`. @default 3 */
+  rateLimitRetries?: number | undefined;
+  scheduler?: SchedulerLike | undefined;
+  logger?: Logger | undefined;
+}
+
+export interface ConnectionStart {
+  token: string;
+  /** Start a new session for a token used before (the way out of an ended, read-only session). */
+  startNew: boolean;
+  /** A reattached chat (after a reload): the session must still be there, and the history is replayed to the resume point. */
+  resuming: boolean;
+  resumeAfter?: string | undefined;
+  /** A new chat's custom attributes, sent with its Join. */
+  attributes?: Record<string, string> | undefined;
+  /** A new chat's summary for the agent: the conversation's first message (the customer never sees their own echoes). */
+  summary?: string | undefined;
+  /** Told when the session can take no more messages (so a next chat starts a new one). */
+  onSessionOver?: (() => void) | undefined;
+}
+
+/** Error codes after which the session is gone (expired, not found). */
+const SESSION_GONE = new Set([4006, 4007]);
+
+/**
+ * One Web Messaging chat: the guest socket (`rxjs/webSocket`, no SDK), `configureSession` on every open, the heartbeat,
+ * reconnects with backoff and a history backfill, the terminal conditions, and sends acknowledged by their Inbound
+ * echo. Nothing is shared between chats.
+ */
+export class WebMessagingConnection implements ChatConnection {
+  readonly events$: Observable<ChatEvent>;
+  readonly opened: Promise<void>;
+  readonly maxMessageLength = MAX_MESSAGE_LENGTH;
+  readonly conversationId = undefined;
+  private readonly status$ = new BehaviorSubject<SocketStatus>('connecting');
+  private readonly disposed$ = new Subject<void>();
+  private readonly own$ = new Subject<ChatEvent>();
+  private readonly scheduler: SchedulerLike;
+  private readonly log: Logger;
+  private socket: WebSocketSubject<unknown> | undefined;
+  /** The socket is open and bound to the session. */
+  private configured = false;
+  private readonly pending = new Map<string, { resolve: (f: WmFrame) => void; reject: (e: Error) => void }>();
+  private readOnly = false;
+  private over = false;
+  private ending = false;
+  private lastTypingAt = Number.NEGATIVE_INFINITY;
+  private maxCustomDataBytes: number | undefined;
+  private lastPassed: string | undefined;
+  private isOpened = false;
+  private resolveOpened!: () => void;
+  private rejectOpened!: (e: Error) => void;
+
+  constructor(
+    private readonly config: WebMessagingConnectionConfig,
+    private readonly start: ConnectionStart,
+  ) {
+    this.scheduler = config.scheduler ?? asyncScheduler;
+    this.log = config.logger ?? {};
+    this.lastPassed = start.resumeAfter;
+    this.opened = new Promise<void>((resolve, reject) => {
+      this.resolveOpened = () => {
+        this.isOpened = true;
+        resolve();
+      };
+      this.rejectOpened = reject;
+    });
+    // Nobody may await `opened` (a chat disposed at once): no unhandled rejection for that.
+    this.opened.catch(() => undefined);
+    this.events$ = wmEventPipeline(this.messages(), {
+      orderWindowMs: config.orderWindowMs,
+      onMessagePassed: (id) => (this.lastPassed = id),
+      status$: this.status$,
+      own$: this.own$,
+      until$: this.disposed$,
+      scheduler: this.scheduler,
+    });
+  }
+
+  get lastMessageId(): string | undefined {
+    return this.lastPassed;
+  }
+
+  async sendMessage(text: string): Promise<void> {
+    if (this.over || this.readOnly) throw chatOver();
+    if (!this.configured) throw new ServiceDeskError('SOCKET_FAILED', 'the chat is reconnecting; try again shortly');
+    await this.sendText(text);
+  }
+
+  async sendTyping(): Promise<void> {
+    const now = this.scheduler.now();
+    if (!this.configured || this.over || now - this.lastTypingAt < (this.config.typingIntervalMs ?? 5000)) return;
+    this.lastTypingAt = now;
+    this.send({
+      action: 'onMessage',
+      message: { type: 'Event', events: [{ eventType: 'Typing', typing: { type: 'On' } }] },
+    });
+  }
+
+  /**
+   * The customer leaves. Web Messaging has no "leave": where the deployment allows it, Presence Clear ends the
+   * session and, with it, the conversation for the agent; otherwise the conversation stays with the agent (Genesys
+   * signals nothing). Either way the page's next chat starts a new session.
+   */
+  async end(): Promise<void> {
+    this.ending = true;
+    const live = !this.over && !this.readOnly;
+    this.start.onSessionOver?.();
+    this.dispose();
+    if (!live || !this.config.clearEnabled) return;
+    await clearSession({
+      socketUrl: this.config.socketUrl,
+      deploymentId: this.config.deploymentId,
+      token: this.start.token,
+      webSocketCtor: this.config.webSocketCtor,
+    });
+  }
+
+  dispose(): void {
+    this.disposed$.next();
+    this.disposed$.complete();
+    this.status$.complete();
+    this.own$.complete();
+    this.failPending(new ServiceDeskError('SOCKET_FAILED', 'the chat was closed'));
+    this.rejectOpened(new ServiceDeskError('SOCKET_FAILED', 'the chat was closed before its event stream opened'));
+  }
+
+  savedState(resumeAfter: string | undefined): WmSavedSession {
+    return savedSession(this.config.deploymentId, this.start.token, resumeAfter);
+  }
+
+  /** The socket's messages, with everything else a frame means handled on the way. */
+  private messages(): Observable<Incoming> {
+    const c = this.config;
+    return new Observable<Incoming>((subscriber) => {
+      const WebSocketCtor = c.webSocketCtor ?? (globalThis as { WebSocket?: WebSocketCtor }).WebSocket;
+      let everOpened = false;
+      let backfilling = false;
+      let held: Incoming[] = [];
+      const emit = (m: Incoming) => (backfilling ? held.push(m) : subscriber.next(m));
+
+      /** The chat cannot go on: before it opened, starting fails; after, the customer is told it ended. */
+      const finish = (reason: string, by: 'system' | 'agent') => {
+        if (this.over) return;
+        this.over = true;
+        this.start.onSessionOver?.();
+        this.log.info?.(`Web Messaging: ${reason}`);
+        if (!this.isOpened) {
+          const e = new ServiceDeskError('NO_CHAT', reason);
+          this.rejectOpened(e);
+          subscriber.error(e);
+        } else this.own$.next({ type: 'chatEnded', by: this.ending ? 'guest' : by });
+      };
+
+      const backfill = async (replay: boolean) => {
+        backfilling = true;
+        try {
+          const jwt = await this.request({ action: 'getJwt' });
+          if (jwt.kind !== 'jwt') throw new Error(`getJwt answered ${jwt.kind}`);
+          const missed = await fetchHistory({
+            apiBaseUrl: c.apiBaseUrl,
+            jwt: jwt.jwt,
+            after: this.lastPassed,
+            replay,
+            fetch: c.fetch,
+          });
+          missed.forEach((m) => subscriber.next(m));
+        } catch (e) {
+          this.log.warn?.('Web Messaging: the history backfill failed; continuing with live messages', e);
+        } finally {
+          backfilling = false;
+          const pending = held;
+          held = [];
+          pending.forEach((m) => subscriber.next(m));
+        }
+      };
+
+      const firstSession = async (f: Extract<WmFrame, { kind: 'session' }>) => {
+        if (this.start.resuming) {
+          if (f.newSession || f.readOnly) return finish('the chat is over (its session ended)', 'system');
+          await backfill(true);
+          return this.resolveOpened();
+        }
+        if (f.readOnly) return finish('the session is read-only', 'system');
+        try {
+          const { fitted, dropped } = fitAttributes(this.start.attributes ?? {}, this.maxCustomDataBytes);
+          if (dropped.length > 0)
+            this.log.warn?.(
+              `Web Messaging: custom attributes left out (over maxCustomDataBytes): ${dropped.join(', ')}`,
+            );
+          const joined = await this.withRateLimit(() =>
+            this.request({
+              action: 'onMessage',
+              message: {
+                type: 'Event',
+                events: [presence('Join')],
+                ...(Object.keys(fitted).length > 0 ? { channel: { metadata: { customAttributes: fitted } } } : {}),
+              },
+            }),
+          );
+          if (joined.kind === 'error') throw refusal(joined);
+          if (this.start.summary) await this.sendText(this.start.summary);
+          this.own$.next({ type: 'queued' });
+          this.resolveOpened();
+        } catch (e) {
+          const err = e instanceof Error ? e : new Error(String(e));
+          this.rejectOpened(
+            new ServiceDeskError('GENESYS_UNAVAILABLE', `the chat could not be started: ${err.message}`, { cause: e }),
+          );
+        }
+      };
+
+      const onSession = (f: Extract<WmFrame, { kind: 'session' }>) => {
+        if (!f.connected) return;
+        this.configured = true;
+        this.maxCustomDataBytes = f.maxCustomDataBytes;
+        if (!everOpened) {
+          everOpened = true;
+          return void firstSession(f);
+        }
+        if (f.newSession) return finish('the session expired while the connection was away', 'system');
+        if (f.readOnly) return finish('the agent ended the chat while the connection was away', 'agent');
+        void backfill(false);
+      };
+
+      const onFrame = (f: WmFrame | { kind: 'invalid'; reason: string }) => {
+        switch (f.kind) {
+          case 'invalid':
+            return this.log.warn?.(`Web Messaging: dropped a frame: ${f.reason}`);
+          case 'unused':
+            return this.log.debug?.(`Web Messaging: ${f.class} is not used`);
+          case 'pong':
+            return;
+          case 'session':
+            return onSession(f);
+          case 'message':
+            if (f.tracingId) this.settle(f.tracingId, f);
+            if (isDisconnect(f.message) && f.message.readOnly) {
+              this.readOnly = true;
+              this.start.onSessionOver?.();
+            }
+            return emit(f.message);
+          case 'jwt':
+            return f.tracingId ? this.settle(f.tracingId, f) : undefined;
+          case 'error':
+            if (f.tracingId && this.settle(f.tracingId, f)) return;
+            if (SESSION_GONE.has(f.code)) return finish(`the session is gone (${f.code} ${f.text})`, 'system');
+            return this.log.warn?.(`Web Messaging: ${f.code} ${f.text}`);
+          case 'connection-closed':
+            return finish(`Genesys closed the connection${f.reason ? ` (${f.reason})` : ''}`, 'system');
+          case 'session-expired':
+            return finish('the session expired', 'system');
+          case 'session-cleared':
+            return finish('the conversation was cleared', 'system');
+          case 'logout':
+            return finish('the customer signed out', 'system');
+        }
+      };
+
+      const socket$ = defer(() => {
+        if (!WebSocketCtor) {
+          return throwError(
+            () => new ServiceDeskError('SOCKET_FAILED', 'no WebSocket implementation: pass webSocketCtor'),
+          );
+        }
+        this.status$.next(everOpened ? 'reconnecting' : 'connecting');
+        const socket = webSocket<unknown>({
+          url: `${c.socketUrl.replace(/\/+$/, '')}/v1?deploymentId=${encodeURIComponent(c.deploymentId)}`,
+          WebSocketCtor,
+          deserializer: (e: MessageEvent) => e.data as unknown,
+          openObserver: {
+            next: () => {
+              socket.next({
+                action: 'configureSession',
+                token: this.start.token,
+                deploymentId: c.deploymentId,
+                ...(this.start.startNew && !everOpened ? { startNew: true } : {}),
+                tracingId: newId(),
+              });
+              this.status$.next('open');
+            },
+          },
+          closeObserver: { next: () => (this.configured = false) },
+        });
+        this.socket = socket;
+        return socket;
+      }).pipe(
+        // Silence means a dead socket, and for us any close we did not ask for is a drop, as silence is.
+        heartbeatWatchdog({
+          timeoutMs: c.heartbeatTimeoutMs ?? 100_000,
+          completeAs: () => new Error('the socket closed'),
+          scheduler: this.scheduler,
+        }),
+        retry({
+          count: c.maxReconnectAttempts ?? 20,
+          resetOnSuccess: true,
+          delay: (err: unknown, attempt) => {
+            this.configured = false;
+            this.failPending(new ServiceDeskError('SOCKET_FAILED', 'the connection was lost', { cause: err }));
+            if (this.over) return throwError(() => err);
+            if (refusedUpgrade(err)) {
+              if (this.isOpened) {
+                finish('Genesys refused the connection (403)', 'system');
+                return throwError(() => err);
+              }
+              return throwError(
+                () =>
+                  new ServiceDeskError('GENESYS_REFUSED', 'Genesys refused the connection (403)', {
+                    status: 403,
+                    cause: err,
+                  }),
+              );
+            }
+            // A new chat that cannot open at all fails at once; a reattached one retries as a dropped socket does.
+            if (!everOpened && !this.start.resuming) {
+              return throwError(
+                () =>
+                  new ServiceDeskError('SOCKET_FAILED', 'the Web Messaging socket could not be opened', { cause: err }),
+              );
+            }
+            this.status$.next('reconnecting');
+            this.log.info?.(`Web Messaging: connection lost (${describe(err)}); reconnect attempt ${attempt}`);
+            return timer(backoffDelay(attempt, c.backoff), this.scheduler);
+          },
+        }),
+      );
+
+      const heartbeat: Subscription = this.status$
+        .pipe(echoPacing({ intervalMs: c.heartbeatIntervalMs, scheduler: this.scheduler }))
+        .subscribe(() => {
+          if (this.configured)
+            this.send({ action: 'echo', message: { type: 'Text', text: 'ping' } }, HEARTBEAT_TRACING_ID);
+        });
+
+      const sub = socket$.subscribe(
+        stepSubscriber<unknown>(subscriber, {
+          next: (data) => onFrame(parseFrame(data)),
+          error: (e: unknown) => {
+            this.status$.next('closed');
+            if (this.over) return subscriber.complete();
+            const err = e instanceof Error ? e : new ServiceDeskError('SOCKET_FAILED', describe(e), { cause: e });
+            this.rejectOpened(err);
+            subscriber.error(err);
+          },
+          complete: () => {
+            this.status$.next('closed');
+            subscriber.complete();
+          },
+        }),
+      );
+      return () => {
+        heartbeat.unsubscribe();
+        sub.unsubscribe();
+        this.socket = undefined;
+        this.configured = false;
+      };
+    });
+  }
+
+  /** Sends a request on the current socket (with a fresh tracingId unless one is given). */
+  private send(request: Record<string, unknown>, tracingId: string = newId()): string {
+    this.socket?.next({ ...request, token: this.start.token, tracingId });
+    return tracingId;
+  }
+
+  /** Sends a request and resolves with the frame that answers it (by tracingId); rejects when the socket goes. */
+  private request(request: Record<string, unknown>): Promise<WmFrame> {
+    if (!this.configured || !this.socket)
+      return Promise.reject(new ServiceDeskError('SOCKET_FAILED', 'the chat is not connected'));
+    return new Promise<WmFrame>((resolve, reject) => {
+      const tracingId = newId();
+      this.pending.set(tracingId, { resolve, reject });
+      this.send(request, tracingId);
+    });
+  }
+
+  /** The answer to a pending request: true when it was one. */
+  private settle(tracingId: string, f: WmFrame): boolean {
+    const p = this.pending.get(tracingId);
+    if (!p) return false;
+    this.pending.delete(tracingId);
+    p.resolve(f);
+    return true;
+  }
+
+  private failPending(e: Error): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    pending.forEach((p) => p.reject(e));
+  }
+
+  /** A request sent again after each 429's `retryAfter`, a few times. */
+  private async withRateLimit(send: () => Promise<WmFrame>): Promise<WmFrame> {
+    const retries = this.config.rateLimitRetries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      const f = await send();
+      if (f.kind !== 'error' || f.code !== 429 || attempt >= retries) return f;
+      await delay((f.retryAfter ?? 1) * 1000, this.scheduler);
+    }
+  }
+
+  /** A text message, resolved by its Inbound echo. */
+  private async sendText(text: string): Promise<void> {
+    const f = await this.withRateLimit(() => this.request({ action: 'onMessage', message: { type: 'Text', text } }));
+    if (f.kind === 'error') {
+      if (f.code === 409) {
+        this.readOnly = true;
+        this.start.onSessionOver?.();
+      }
+      throw refusal(f);
+    }
+  }
+}
+
+const presence = (type: 'Join' | 'Clear') => ({ eventType: 'Presence', presence: { type } });
+
+const chatOver = () => new ServiceDeskError('NO_CHAT', 'the chat is over: Genesys takes no more messages in it');
+
+/** A refused request as the error the host reports. */
+function refusal(f: ErrorFrame): ServiceDeskError {
+  const what = `Genesys refused the message: ${f.code} ${f.text}`;
+  if (f.code === 409) return new ServiceDeskError('NO_CHAT', what, { status: 409 });
+  if (f.code === 4011) return new ServiceDeskError('MESSAGE_TOO_LONG', what, { status: 4011 });
+  if (f.code === 429 || f.code >= 5000) return new ServiceDeskError('GENESYS_UNAVAILABLE', what, { status: f.code });
+  return new ServiceDeskError('GENESYS_REFUSED', what, { status: f.code });
+}
+
+/** A 403 on the upgrade (Node's `ws` says so; a browser cannot tell it from a network failure). */
+function refusedUpgrade(err: unknown): boolean {
+  return /\b403\b/.test(describe(err));
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  const m = (err as { message?: unknown } | null)?.message;
+  return typeof m === 'string' ? m : String(err);
+}
+
+function delay(ms: number, scheduler: SchedulerLike): Promise<void> {
+  return new Promise((resolve) => scheduler.schedule(() => resolve(), ms));
+}

@@ -1,0 +1,94 @@
+import { ServiceDeskError } from '../../errors';
+import type { ChatConnection, ChatStartRequest, ChatTransport } from '../chat-transport';
+import { attributesFor } from './custom-attributes';
+import { fetchDeploymentConfig, type DeploymentConfig } from './deployment-config';
+import { newId } from './new-id';
+import { parseSavedSession } from './saved-session';
+import { MAX_MESSAGE_LENGTH, WebMessagingConnection, type WebMessagingConnectionConfig } from './wm-connection';
+
+export interface WebMessagingTransportConfig extends Omit<WebMessagingConnectionConfig, 'socketUrl' | 'clearEnabled'> {
+  /** The socket origin; absent: the one the deployment's configuration names, else `wss://webmessaging.<environment>`. */
+  socketUrl: string | undefined;
+  /** Where `config.json` is served (`https://api-cdn.<environment>` at Genesys). */
+  configBaseUrl: string;
+  environment: string;
+}
+
+/**
+ * Per factory: the guest token of the page's last chat. A next chat reuses it with `startNew`, which makes a new
+ * session for it (and is the way out of a session the agent ended read-only).
+ */
+export interface TokenMemory {
+  token?: string;
+}
+
+/** The Web Messaging transport: the deployment's configuration once, then one connection per chat. */
+export class WebMessagingTransport implements ChatTransport {
+  private deployment: Promise<DeploymentConfig> | undefined;
+
+  constructor(
+    private readonly config: WebMessagingTransportConfig,
+    private readonly memory: TokenMemory = {},
+  ) {}
+
+  /** Refuses an inactive deployment before any socket is opened. */
+  async start(request: ChatStartRequest): Promise<ChatConnection> {
+    if (request.identityToken !== undefined) {
+      throw new ServiceDeskError(
+        'IDENTITY_UNAVAILABLE',
+        'authenticated chat is not available on the Web Messaging channel of this client yet',
+      );
+    }
+    const d = await this.deploymentConfig();
+    const reused = this.memory.token;
+    const token = reused ?? newId();
+    this.memory.token = token;
+    return new WebMessagingConnection(this.connectionConfig(d), {
+      token,
+      startNew: reused !== undefined,
+      resuming: false,
+      attributes: attributesFor(request),
+      summary: request.summaryForAgent?.slice(0, MAX_MESSAGE_LENGTH),
+    });
+  }
+
+  /** Reattaches after a reload with the saved token. Null when the state is not a Web Messaging session of this deployment. */
+  async resume(saved: unknown): Promise<ChatConnection | null> {
+    const session = parseSavedSession(saved, this.config.deploymentId);
+    if (!session) return null;
+    const d = await this.deploymentConfig();
+    this.memory.token = session.token;
+    return new WebMessagingConnection(this.connectionConfig(d), {
+      token: session.token,
+      startNew: false,
+      resuming: true,
+      resumeAfter: session.lastMessageId,
+    });
+  }
+
+  private connectionConfig(d: DeploymentConfig): WebMessagingConnectionConfig {
+    const c = this.config;
+    return {
+      ...c,
+      socketUrl: c.socketUrl ?? d.messagingEndpoint ?? `wss://webmessaging.${c.environment}`,
+      clearEnabled: d.clearEnabled,
+    };
+  }
+
+  /** `config.json` once per transport (a failure is not kept: the next chat asks again). */
+  private async deploymentConfig(): Promise<DeploymentConfig> {
+    const c = this.config;
+    this.deployment ??= fetchDeploymentConfig(c.configBaseUrl, c.deploymentId, c.fetch);
+    let d: DeploymentConfig;
+    try {
+      d = await this.deployment;
+    } catch (e) {
+      this.deployment = undefined;
+      throw e;
+    }
+    if (!d.active) {
+      throw new ServiceDeskError('GENESYS_REFUSED', `the Messenger deployment ${c.deploymentId} is not active`);
+    }
+    return d;
+  }
+}

@@ -1,0 +1,241 @@
+import WebSocket from 'ws';
+import { callControl, startEmulator, type RunningEmulator } from 'genesys-handoff-emulator';
+import { ServiceDeskError, createGenesysServiceDeskFactory, type GenesysServiceDeskOptions } from '../src';
+import { RecordingCallback, connectMessage, eventually, leavePage, type DeskUnderTest } from './harness';
+
+/**
+ * The service desk on the Web Messaging channel against the emulator's guest socket and REST, over real WebSocket
+ * and HTTP, without a middleware (channel, deploymentId and genesysEnvironment given). Each test asserts the host
+ * calls a person would see the effect of.
+ */
+
+const ORIGIN = 'https://shop.example.com';
+/** `ws` sends no Origin by itself; a browser always does. */
+class BrowserLikeWebSocket extends WebSocket {
+  constructor(url: string, protocols?: string | string[]) {
+    super(url, protocols, { origin: ORIGIN });
+  }
+}
+
+let emu: RunningEmulator;
+beforeAll(async () => {
+  emu = await startEmulator({
+    port: 0,
+    messengerDeployments: [
+      { id: 'wm-main', flow: { greeting: 'Hi, I am the virtual assistant.', queue: 'Chat Queue' } },
+      { id: 'wm-off', status: 'Inactive' },
+      { id: 'wm-elsewhere', allowedOrigins: ['https://other.example.com'] },
+      { id: 'wm-quiet', conversationDisconnect: { enabled: false, type: 'ReadOnly' }, conversationClear: false },
+    ],
+  });
+});
+afterAll(() => emu.close());
+
+const control = <T = unknown>(method: string, path: string, body?: unknown) =>
+  callControl<T>(emu.controlUrl, method, path, body);
+const agents = () => [...emu.engine.agents.values()];
+const alex = () => agents()[0]!;
+const blair = () => agents()[1]!;
+const noisy = ['updateAgentAvailability', 'updatePersistedState'];
+
+let guests = 0;
+async function makeDesk(
+  options: Partial<GenesysServiceDeskOptions> = {},
+  cb = new RecordingCallback(),
+): Promise<DeskUnderTest> {
+  const name = `WM Guest ${++guests}`;
+  const page = new EventTarget();
+  const factory = createGenesysServiceDeskFactory({
+    channel: 'web-messaging',
+    deploymentId: 'wm-main',
+    genesysEnvironment: 'mypurecloud.com',
+    genesysApiBaseUrl: emu.url,
+    webSocketCtor: BrowserLikeWebSocket as unknown as NonNullable<GenesysServiceDeskOptions['webSocketCtor']>,
+    host: 'carbon',
+    pageEvents: page,
+    userProfile: { displayName: name },
+    backoff: { initialMs: 50, maxMs: 200 },
+    ...options,
+  });
+  return { desk: await factory({ callback: cb }), cb, name, page };
+}
+
+interface ChatView {
+  id: string;
+  state: string;
+  endReason: string | null;
+  guest: { displayName: string; customFields: Record<string, string> };
+  messages: Array<{ body: string; senderRole?: string; senderId?: string }>;
+}
+async function chatOf(name: string): Promise<ChatView> {
+  let found: { id: string } | undefined;
+  await eventually(async () => {
+    const { entities } = await control<{ entities: Array<{ id: string; guest: { displayName: string } }> }>(
+      'GET',
+      '/chats',
+    );
+    found = entities.filter((c) => c.guest.displayName === name).pop();
+    return found !== undefined;
+  });
+  return control<ChatView>('GET', `/chats/${found!.id}`);
+}
+const sessionOf = async (name: string) => {
+  const { entities } = await control<{ entities: Array<{ token: string; conversationId: string }> }>(
+    'GET',
+    '/messaging/sessions',
+  );
+  const chat = await chatOf(name);
+  return entities.find((s) => s.conversationId === chat.id)!;
+};
+const shown = (cb: RecordingCallback) => cb.of('sendMessageToUser').map(([text]) => text);
+
+async function started(options: Partial<GenesysServiceDeskOptions> = {}) {
+  const d = await makeDesk(options);
+  await d.desk.startChat(connectMessage(), {});
+  const chat = await chatOf(d.name);
+  return { ...d, chatId: chat.id };
+}
+
+describe('Web Messaging: a whole chat', () => {
+  test('greeting, summary and attributes for the agent, messages both ways, typing, join by nickname, transfer, the agent ends it', async () => {
+    const { desk, cb, name, chatId } = await started();
+    await cb.waitFor('sendMessageToUser');
+    expect(shown(cb)).toEqual(['Hi, I am the virtual assistant.']);
+
+    const chat = await chatOf(name);
+    // The summary is the conversation's first message from the customer; the customer never sees it.
+    const fromCustomer = chat.messages.filter((m) => m.body !== '' && m.body !== 'Hi, I am the virtual assistant.');
+    expect(fromCustomer[0]!.body).toMatch(
+      /^Customer asked for an agent about a refund\.\n[^]*Order 1234 arrived damaged\.$/,
+    );
+    expect(chat.guest.customFields).toMatchObject({ displayName: name });
+
+    await desk.sendMessageToAgent({ input: { text: 'My parcel is damaged' } });
+    await eventually(async () => (await chatOf(name)).messages.some((m) => m.body === 'My parcel is damaged'));
+
+    await control('POST', `/chats/${chatId}/accept`, { agentId: alex().id });
+    await control('POST', `/chats/${chatId}/messages`, { body: 'Hello, I am Alex' });
+    await cb.waitFor('agentJoined');
+    await cb.waitFor('sendMessageToUser', 2);
+    await control('POST', `/chats/${chatId}/typing`);
+    await cb.waitFor('agentTyping');
+    await control('POST', `/chats/${chatId}/transfer`, { toAgentId: blair().id });
+    await control('POST', `/chats/${chatId}/messages`, { body: 'Blair here' });
+    await cb.waitFor('sendMessageToUser', 3);
+    await control('POST', `/chats/${chatId}/end`);
+    await cb.waitFor('agentEndedChat');
+
+    expect(cb.names(noisy)).toEqual([
+      'sendMessageToUser',
+      'agentJoined',
+      'sendMessageToUser',
+      'agentTyping',
+      'agentTyping',
+      'beginTransferToAnotherAgent',
+      'agentJoined',
+      'sendMessageToUser',
+      'agentEndedChat',
+    ]);
+    expect(cb.of('agentJoined')[0]![0]).toMatchObject({ nickname: 'Alex Agent' });
+    expect(cb.of('agentJoined')[1]![0]).toMatchObject({ nickname: expect.stringMatching(/^Blair/) });
+    expect(cb.of('agentTyping')).toEqual([[true], [false]]);
+    expect(shown(cb).slice(1)).toEqual(['Hello, I am Alex', 'Blair here']);
+    // The session is read-only now: the composer's sends are refused cleanly.
+    await expect(desk.sendMessageToAgent({ input: { text: 'still there?' } })).rejects.toBeInstanceOf(ServiceDeskError);
+    expect((cb.state['genesysChat'] as unknown) ?? null).toBeNull();
+  });
+
+  test('a new chat after an ended one starts a new session for the same token', async () => {
+    const { desk, cb, name, chatId } = await started();
+    await control('POST', `/chats/${chatId}/accept`, { agentId: alex().id });
+    await control('POST', `/chats/${chatId}/end`);
+    await cb.waitFor('agentEndedChat');
+    const first = await sessionOf(name);
+    await desk.startChat(connectMessage(), {});
+    await cb.waitFor('sendMessageToUser', 2);
+    const { entities } = await control<{
+      entities: Array<{ token: string; readOnly: boolean; conversationId: string }>;
+    }>('GET', '/messaging/sessions');
+    const again = entities.filter((s) => s.token === first.token);
+    expect(again).toHaveLength(1);
+    expect(again[0]!.readOnly).toBe(false);
+    expect(again[0]!.conversationId).not.toBe(chatId);
+    await desk.endChat();
+  });
+
+  test('the customer ends the chat with Presence Clear: the agent sees the conversation end', async () => {
+    const { desk, chatId } = await started();
+    await control('POST', `/chats/${chatId}/accept`, { agentId: alex().id });
+    await desk.endChat();
+    await eventually(async () => (await control<ChatView>('GET', `/chats/${chatId}`)).state === 'ended');
+  });
+});
+
+describe('Web Messaging: reload and drops lose nothing and show nothing twice', () => {
+  test('reconnect() after a reload resumes the same session, announces the agent and shows only what was missed', async () => {
+    const first = await started();
+    await control('POST', `/chats/${first.chatId}/accept`, { agentId: alex().id });
+    await control('POST', `/chats/${first.chatId}/messages`, { body: 'before the reload' });
+    await first.cb.waitFor('sendMessageToUser', 2);
+    leavePage(first);
+    await control('POST', `/chats/${first.chatId}/messages`, { body: 'while you were away' });
+
+    const cb = new RecordingCallback(first.cb.state);
+    const second = await makeDesk({}, cb);
+    expect(await second.desk.reconnect()).toBe(true);
+    await cb.waitFor('sendMessageToUser');
+    await control('POST', `/chats/${first.chatId}/messages`, { body: 'and after' });
+    await cb.waitFor('sendMessageToUser', 2);
+    expect(cb.names(noisy)).toEqual(['agentJoined', 'sendMessageToUser', 'sendMessageToUser']);
+    expect(shown(cb)).toEqual(['while you were away', 'and after']);
+    await second.desk.endChat();
+  });
+
+  test('a dropped socket reconnects, tells the customer, and backfills what was said meanwhile, once', async () => {
+    const { desk, cb, name, chatId } = await started();
+    await control('POST', `/chats/${chatId}/accept`, { agentId: alex().id });
+    await control('POST', `/chats/${chatId}/messages`, { body: 'hello' });
+    await cb.waitFor('sendMessageToUser', 2);
+    const session = await sessionOf(name);
+    await control('POST', `/messaging/sessions/${session.token}/drop`, { closeFrame: false });
+    await control('POST', `/chats/${chatId}/messages`, { body: 'while the socket was down' });
+    await cb.waitFor('sendMessageToUser', 3);
+    await eventually(() => cb.of('setErrorStatus').length >= 2);
+    expect(shown(cb).slice(1)).toEqual(['hello', 'while the socket was down']);
+    expect(cb.of('setErrorStatus').map(([s]) => (s as { isDisconnected: boolean }).isDisconnected)).toEqual([
+      true,
+      false,
+    ]);
+    await desk.sendMessageToAgent({ input: { text: 'back again' } });
+    await desk.endChat();
+  });
+});
+
+describe('Web Messaging: terminal conditions and refusals', () => {
+  test('ConnectionClosedEvent ends the chat with a message and no reconnect', async () => {
+    const { cb, name } = await started();
+    await cb.waitFor('sendMessageToUser');
+    const session = await sessionOf(name);
+    await control('POST', `/messaging/sessions/${session.token}/connection-closed`, {});
+    await cb.waitFor('agentEndedChat');
+    expect(cb.names(noisy).slice(-2)).toEqual(['sendMessageToUser', 'agentEndedChat']);
+  });
+
+  test('an inactive deployment and a refused upgrade (403) fail the start with an error for the customer', async () => {
+    for (const deploymentId of ['wm-off', 'wm-elsewhere']) {
+      const d = await makeDesk({ deploymentId });
+      await expect(d.desk.startChat(connectMessage(), {})).rejects.toBeInstanceOf(ServiceDeskError);
+      expect(d.cb.names()).toEqual(['setErrorStatus']);
+    }
+  });
+
+  test('a message refused with 429 is sent again after retryAfter and resolves', async () => {
+    const { desk, cb, name } = await started();
+    await cb.waitFor('sendMessageToUser');
+    const session = await sessionOf(name);
+    await control('POST', `/messaging/sessions/${session.token}/rate-limit`, { times: 1, retryAfter: 1 });
+    await desk.sendMessageToAgent({ input: { text: 'rate limited once' } });
+    await eventually(async () => (await chatOf(name)).messages.some((m) => m.body === 'rate limited once'));
+    await desk.endChat();
+  });
+});
