@@ -69,6 +69,7 @@ describe('loadConfig', () => {
     ['PORT', '70000'],
     ['GENESYS_ENVIRONMENT', 'https://api.mypurecloud.ie'],
     ['GENESYS_MEDIA_TYPE', 'voice'],
+    ['GENESYS_CHANNEL', 'sms'],
     ['LOG_LEVEL', 'loud'],
     ['AVAILABILITY_REFRESH_INTERVAL_MS', '-5'],
     ['ALLOW_ANY_ORIGIN_FOR_DEVELOPMENT', 'maybe'],

@@ -26,6 +26,7 @@ export const EnvSchema = Type.Object({
   GENESYS_API_BASE_URL: Type.Optional(Text()),
   GENESYS_GUEST_API_BASE_URL: Type.Optional(Text()),
   GENESYS_MEDIA_TYPE: Type.Enum(['chat', 'message'], { default: 'chat' }),
+  GENESYS_CHANNEL: Type.Enum(['guest-chat', 'web-messaging'], { default: 'guest-chat' }),
   GENESYS_REQUEST_TIMEOUT_MS: Integer({ default: 8000, minimum: 100, maximum: 60_000 }),
   GENESYS_MAX_RETRIES: Integer({ default: 2, minimum: 0, maximum: 5 }),
   GENESYS_RETRY_BASE_DELAY_MS: Integer({ default: 200, minimum: 0, maximum: 10_000 }),
@@ -70,6 +71,8 @@ const SECRET_VARIABLES = new Set([
 ]);
 
 export type MediaType = 'chat' | 'message';
+/** The channel browser clients use (`/setup`'s `channel`); with `web-messaging`, `DEPLOYMENT_ID` is a Messenger deployment. */
+export type Channel = 'guest-chat' | 'web-messaging';
 
 export interface IdentityConfig {
   /** HMAC secret (HS256/384/512), or */
@@ -95,6 +98,7 @@ export interface AppConfig {
   organizationId: string;
   deploymentId: string;
   queueTarget: string;
+  channel: Channel;
   genesys: {
     clientId: string;
     clientSecret: string;
@@ -287,6 +291,7 @@ function shape(env: Env): AppConfig {
     organizationId: env.ORGANIZATION_ID,
     deploymentId: env.DEPLOYMENT_ID,
     queueTarget: env.QUEUE_TARGET,
+    channel: env.GENESYS_CHANNEL,
     genesys: {
       clientId: env.GENESYS_CLIENT_ID,
       clientSecret: env.GENESYS_CLIENT_SECRET,

@@ -24,6 +24,7 @@ describe('GET /setup', () => {
       org_id: DEMO.organizationId,
       deployment_id: DEMO.deploymentId,
       queue_target: DEMO.queueName,
+      channel: 'guest-chat',
       environment: 'mypurecloud.ie',
       guest_api_base_url: emu.url,
       features: { authenticated_chat: false, availability: true },
@@ -48,6 +49,12 @@ describe('GET /setup', () => {
     const region = await testApp(emu, { GENESYS_API_BASE_URL: undefined });
     expect((await region.inject({ method: 'GET', url: '/setup' })).json().guest_api_base_url).toBeNull();
     await region.close();
+  });
+
+  it('names the channel GENESYS_CHANNEL chooses', async () => {
+    const wm = await testApp(emu, { GENESYS_CHANNEL: 'web-messaging' });
+    expect((await wm.inject({ method: 'GET', url: '/setup' })).json().channel).toBe('web-messaging');
+    await wm.close();
   });
 });
 

@@ -7,6 +7,8 @@ export const SetupReply = Type.Object({
   org_id: Type.String(),
   deployment_id: Type.String(),
   queue_target: Type.String(),
+  /** The channel the client uses; with `web-messaging`, `deployment_id` is the Messenger deployment. */
+  channel: Type.Union([Type.Literal('guest-chat'), Type.Literal('web-messaging')]),
   /** Genesys region domain, e.g. `mypurecloud.ie`. */
   environment: Type.String(),
   /** Guest API origin for the browser; null: derive `https://api.<environment>`. */
@@ -20,6 +22,7 @@ export const setupRoute: FastifyPluginAsyncTypebox<{ config: AppConfig }> = asyn
     org_id: config.organizationId,
     deployment_id: config.deploymentId,
     queue_target: config.queueTarget,
+    channel: config.channel,
     environment: config.genesys.environment,
     guest_api_base_url: config.genesys.guestApiBaseUrl,
     features: { authenticated_chat: config.identity !== null, availability: config.availability.enabled },

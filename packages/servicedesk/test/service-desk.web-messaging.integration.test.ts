@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
-import { callControl, startEmulator, type RunningEmulator } from 'genesys-handoff-emulator';
+import { DEMO, callControl, startEmulator, type RunningEmulator } from 'genesys-handoff-emulator';
 import { ServiceDeskError, createGenesysServiceDeskFactory, type GenesysServiceDeskOptions } from '../src';
-import { RecordingCallback, connectMessage, eventually, leavePage, type DeskUnderTest } from './harness';
+import { RecordingCallback, connectMessage, eventually, leavePage, startStack, type DeskUnderTest } from './harness';
 
 /**
  * The service desk on the Web Messaging channel against the emulator's guest socket and REST, over real WebSocket
@@ -237,5 +237,41 @@ describe('Web Messaging: terminal conditions and refusals', () => {
     await desk.sendMessageToAgent({ input: { text: 'rate limited once' } });
     await eventually(async () => (await chatOf(name)).messages.some((m) => m.body === 'rate limited once'));
     await desk.endChat();
+  });
+});
+
+describe('Web Messaging: choosing the channel', () => {
+  test('without a channel option, the middleware’s /setup chooses Web Messaging and names the deployment', async () => {
+    const stack = await startStack({}, { GENESYS_CHANNEL: 'web-messaging', DEPLOYMENT_ID: DEMO.messengerDeploymentId });
+    try {
+      const cb = new RecordingCallback();
+      const factory = createGenesysServiceDeskFactory({
+        serverBaseUrl: stack.middlewareUrl,
+        webSocketCtor: BrowserLikeWebSocket as unknown as NonNullable<GenesysServiceDeskOptions['webSocketCtor']>,
+        userProfile: { displayName: 'Setup Guest' },
+      });
+      const desk = await factory({ callback: cb });
+      await desk.startChat(connectMessage(), {});
+      await cb.waitFor('sendMessageToUser');
+      const { entities } = await callControl<{
+        entities: Array<{ deploymentId: string; customAttributes: Record<string, string> }>;
+      }>(stack.emu.controlUrl, 'GET', '/messaging/sessions');
+      expect(entities.map((s) => [s.deploymentId, s.customAttributes['displayName']])).toEqual([
+        [DEMO.messengerDeploymentId, 'Setup Guest'],
+      ]);
+      await desk.endChat();
+    } finally {
+      await stack.close();
+    }
+  });
+
+  test('options are checked: an unknown channel, or no middleware without deployment and region', () => {
+    expect(() =>
+      createGenesysServiceDeskFactory({ channel: 'sms' as 'guest-chat', serverBaseUrl: 'http://x' }),
+    ).toThrow(/channel must be/);
+    expect(() => createGenesysServiceDeskFactory({ channel: 'web-messaging', deploymentId: 'd' })).toThrow(
+      /serverBaseUrl/,
+    );
+    expect(() => createGenesysServiceDeskFactory({ channel: 'guest-chat' })).toThrow(/serverBaseUrl/);
   });
 });

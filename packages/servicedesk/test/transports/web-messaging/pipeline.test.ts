@@ -1,0 +1,38 @@
+import { NEVER } from 'rxjs';
+import { wmEventPipeline } from '../../../src/transports/web-messaging/wm-event-pipeline';
+import { bob, testScheduler, wm } from './marbles';
+
+const T = (s: number) => `2026-12-04T10:00:${String(s).padStart(2, '0')}.000Z`;
+
+describe('wmEventPipeline', () => {
+  test('duplicates dropped, order restored, echoes silent, completes after chatEnded', () => {
+    const passed: string[] = [];
+    testScheduler().run(({ cold, expectObservable }) => {
+      const hello = wm.agent('a1', 'Hello', { nickname: 'Bob' }, T(2));
+      const greeting = wm.bot('b1', 'Hi there', T(1));
+      const source = cold('a b c a 10ms d', {
+        a: hello,
+        b: greeting,
+        c: wm.echo('e1', 'thanks', T(3)),
+        d: wm.disconnect('d1', 'Human'),
+      });
+      const events$ = wmEventPipeline(source, { orderWindowMs: 5, onMessagePassed: (id) => passed.push(id) });
+      expectObservable(events$).toBe('5ms (sjm) 9ms (e|)', {
+        s: { type: 'systemMessage', id: 'b1', role: 'WORKFLOW', text: 'Hi there', timestamp: T(1) },
+        j: { type: 'agentJoined', agent: bob },
+        m: { type: 'agentMessage', id: 'a1', agent: bob, text: 'Hello', timestamp: T(2) },
+        e: { type: 'chatEnded', by: 'agent' },
+      });
+    });
+    // The resume point moves with every message passed on, the customer's own echo included.
+    expect(passed).toEqual(['b1', 'a1', 'e1', 'd1']);
+  });
+
+  test('the connection’s own events join, and until$ ends the stream', () => {
+    testScheduler().run(({ cold, hot, expectObservable }) => {
+      const own = cold('q', { q: { type: 'queued' } as const });
+      const until = hot('---x');
+      expectObservable(wmEventPipeline(NEVER, { own$: own, until$: until })).toBe('q--|', { q: { type: 'queued' } });
+    });
+  });
+});
