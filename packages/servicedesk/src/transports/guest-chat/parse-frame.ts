@@ -1,4 +1,5 @@
 import type { BodyType, GuestFrame, HeartbeatFrame, InvalidFrame, MemberState } from './frames';
+import { isRecord, parseJsonObject, str } from '../parse-json';
 
 /** Heartbeats carry nothing but their kind: one shared value, frozen so no one can change it for the others. */
 const HEARTBEAT: HeartbeatFrame = Object.freeze({ kind: 'heartbeat' });
@@ -8,8 +9,6 @@ const isMemberState = (v: unknown): v is MemberState => v === 'CONNECTED' || v =
 const isBodyType = (v: unknown): v is BodyType =>
   v === 'standard' || v === 'notice' || v === 'member-join' || v === 'member-leave' || v === 'media-request';
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const idOf = (v: unknown): string | undefined => (isRecord(v) ? str(v['id']) : undefined);
 
 /**
@@ -17,14 +16,8 @@ const idOf = (v: unknown): string | undefined => (isRecord(v) ? str(v['id']) : u
  * `{ kind: 'invalid', reason }` so the caller can log and drop it.
  */
 export function parseFrame(data: unknown): GuestFrame | InvalidFrame {
-  if (typeof data !== 'string') return invalid('the message is not text');
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    return invalid('the message is not JSON');
-  }
-  if (!isRecord(json)) return invalid('the message is not a JSON object');
+  const json = parseJsonObject(data);
+  if (typeof json === 'string') return invalid(json);
   const topic = str(json['topicName']);
   const body = json['eventBody'];
   // Heartbeats have their own small envelope: no version, no metadata.

@@ -1,4 +1,5 @@
 import { GenesysApiError } from '../../errors';
+import { isRecord } from '../parse-json';
 
 /** What the client takes from a Messenger deployment's `config.json` (docs/web-messaging-protocol.md). */
 export interface DeploymentConfig {
@@ -9,7 +10,6 @@ export interface DeploymentConfig {
   clearEnabled: boolean;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const at = (v: unknown, ...path: string[]): unknown =>
   path.reduce<unknown>((o, k) => (isRecord(o) ? o[k] : undefined), v);
 

@@ -9,6 +9,7 @@ import type {
   WmFrame,
   WmMessage,
 } from './frames';
+import { isRecord, parseJsonObject, str } from '../parse-json';
 
 /**
  * The tracingId of our heartbeat `echo`: its answer is recognised by it and goes no further than the socket's
@@ -17,8 +18,6 @@ import type {
 export const HEARTBEAT_TRACING_ID = 'genesys-handoff-heartbeat';
 
 const invalid = (reason: string): InvalidFrame => ({ kind: 'invalid', reason });
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const records = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
 
@@ -112,14 +111,8 @@ export function parseMessage(body: unknown): WmMessage | InvalidFrame {
  * `response` and as a pushed `message`), then on the body.
  */
 export function parseFrame(data: unknown): WmFrame | InvalidFrame {
-  if (typeof data !== 'string') return invalid('the message is not text');
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    return invalid('the message is not JSON');
-  }
-  if (!isRecord(json)) return invalid('the message is not a JSON object');
+  const json = parseJsonObject(data);
+  if (typeof json === 'string') return invalid(json);
   const cls = json['class'];
   const body = json['body'];
   const code = num(json['code']) ?? 0;

@@ -4,7 +4,7 @@ import type { Incoming, Resolved } from '../../../src/transports/web-messaging/d
 export { testScheduler } from '../../marbles';
 
 /** Builders of Web Messaging messages for marble tests (the shapes `parseMessage` gives). */
-const base = (id: string, over: Partial<WmMessage>): Incoming => ({
+export const wmMessage = (id: string, over: Partial<WmMessage>): Incoming => ({
   id,
   direction: 'Outbound',
   type: 'Text',
@@ -20,14 +20,16 @@ const base = (id: string, over: Partial<WmMessage>): Incoming => ({
 });
 
 export const wm = {
-  echo: (id: string, text = 'hi', time?: string) => base(id, { direction: 'Inbound', text, ...(time ? { time } : {}) }),
+  echo: (id: string, text = 'hi', time?: string) =>
+    wmMessage(id, { direction: 'Inbound', text, ...(time ? { time } : {}) }),
   bot: (id: string, text: string, time?: string) =>
-    base(id, { originatingEntity: 'Bot', text, ...(time ? { time } : {}) }),
+    wmMessage(id, { originatingEntity: 'Bot', text, ...(time ? { time } : {}) }),
   agent: (id: string, text: string, from?: { nickname?: string; image?: string }, time?: string) =>
-    base(id, { originatingEntity: 'Human', text, ...(from ? { from } : {}), ...(time ? { time } : {}) }),
-  typing: (id: string, durationMs = 5000) => base(id, { type: 'Event', events: [{ eventType: 'Typing', durationMs }] }),
+    wmMessage(id, { originatingEntity: 'Human', text, ...(from ? { from } : {}), ...(time ? { time } : {}) }),
+  typing: (id: string, durationMs = 5000) =>
+    wmMessage(id, { type: 'Event', events: [{ eventType: 'Typing', durationMs }] }),
   disconnect: (id: string, by: 'Human' | 'Bot' | '' = 'Human', readOnly = true) =>
-    base(id, {
+    wmMessage(id, {
       type: 'Event',
       originatingEntity: by,
       events: [{ eventType: 'Presence', presence: 'Disconnect' }],

@@ -1,4 +1,6 @@
+import type { WmMessage } from '../../../src/transports/web-messaging/frames';
 import { HEARTBEAT_TRACING_ID, parseFrame, parseMessage } from '../../../src/transports/web-messaging/parse-frame';
+import { wmMessage } from './marbles';
 
 /** Frames as Genesys publishes them (docs/web-messaging-protocol.md): real captures (R1–R6) and SDK fixtures. */
 const R1 = '{"type":"response","class":"string","code":409,"body":"Session is read-only, no new messages allowed"}';
@@ -29,17 +31,7 @@ const R21 = [
   '{"type": "response","class": "SessionExpiredEvent","code": 200,"body": {}}',
 ];
 
-const message = (over: Record<string, unknown>) => ({
-  text: '',
-  time: undefined,
-  originatingEntity: '',
-  from: undefined,
-  events: [],
-  quickReplies: [],
-  attachments: [],
-  readOnly: false,
-  ...over,
-});
+const message = (over: Partial<WmMessage> & { id: string }) => wmMessage(over.id, over);
 
 describe('Web Messaging parseFrame (the edge), on the published samples', () => {
   test('R1: the read-only refusal is an error with its code and text', () => {
