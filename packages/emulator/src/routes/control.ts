@@ -484,6 +484,12 @@ function snapshot(ctx: EmulatorContext) {
     clockOffsetMs: ctx.clock.offset,
     organizationId: engine.options.organizationId,
     deployments: engine.options.deployments,
+    messengerDeployments: engine.options.messengerDeployments.map((d) => ({
+      id: d.id,
+      name: d.name,
+      status: d.status,
+      authenticated: d.authentication !== null,
+    })),
     queues: engine.queues.map((q) => ({
       id: q.id,
       name: q.name,
