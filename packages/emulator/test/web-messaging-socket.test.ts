@@ -457,6 +457,20 @@ describe('onMessage', () => {
     const c = await conversationOf(g);
     expect((c['guest'] as { displayName: string; customFields: unknown }).displayName).toBe('Jane Doe');
     expect((c['guest'] as { customFields: unknown }).customFields).toEqual({ name: 'Jane Doe', plan: 'gold' });
+    // The request-level `channel` some clients send is read too, and flagged.
+    await nextSecond();
+    await g.request({
+      action: 'onMessage',
+      message: { type: 'Text', text: 'with attributes beside the message' },
+      channel: { metadata: { customAttributes: { plan: 'platinum' } } },
+    });
+    const session = (await control<{ requestLevelAttributes: boolean }>(emu, 'GET', `/messaging/sessions/${g.token}`))
+      .body;
+    expect(session.requestLevelAttributes).toBe(true);
+    expect(((await conversationOf(g))['guest'] as { customFields: unknown }).customFields).toEqual({
+      name: 'Jane Doe',
+      plan: 'platinum',
+    });
     await nextSecond();
     const big = await g.text('hello', { channel: { metadata: { customAttributes: { blob: 'x'.repeat(2100) } } } });
     expect({ ...big, tracingId: undefined }).toEqual({ ...R8_ATTRIBUTES, tracingId: undefined });

@@ -428,8 +428,11 @@ export class MessagingService {
   ): Record<string, string> {
     const from = (channel: unknown) =>
       isObject(channel) && isObject(channel['metadata']) ? channel['metadata']['customAttributes'] : undefined;
-    const attrs = from(message['channel']) ?? from(r['channel']);
+    const inMessage = from(message['channel']);
+    const attrs = inMessage ?? from(r['channel']);
     if (attrs === undefined) return {};
+    // Whether Genesys reads the request-level form is unknown: accepted, and flagged for tests to see.
+    if (inMessage === undefined) s.requestLevelAttributes = true;
     if (!isObject(attrs) || Object.values(attrs).some((v) => typeof v !== 'string')) fail(WM_ERRORS.requestFailed);
     const bytes = Buffer.byteLength(JSON.stringify(attrs));
     if (bytes > s.deployment.maxCustomDataBytes) fail(customAttributesError(s.deployment.maxCustomDataBytes));

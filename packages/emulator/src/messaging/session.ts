@@ -38,6 +38,8 @@ export class MessagingSession {
   /** The conversation the session's messages go to; a new one starts after it ended. */
   conversationId: string | null = null;
   customAttributes: Record<string, string> = {};
+  /** The client sent custom attributes in a request-level `channel` (not `message.channel`) at least once. */
+  requestLevelAttributes = false;
   /** When the last `onMessage` requests were accepted (ms), for the 2-per-second limit. */
   recentSends: number[] = [];
   /** Test knob: the next `times` onMessage requests are refused with 429. */

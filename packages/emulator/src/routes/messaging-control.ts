@@ -105,6 +105,7 @@ export function sessionView(s: MessagingSession) {
     conversationId: s.conversationId,
     expiresAt: new Date(s.expiresAt).toISOString(),
     customAttributes: s.customAttributes,
+    requestLevelAttributes: s.requestLevelAttributes,
     messages: s.history.length,
   };
 }
