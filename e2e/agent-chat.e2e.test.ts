@@ -52,9 +52,12 @@ flow('the connect card, the request, and the waiting banner with the wait; Cance
   await customer.text(AGENT_AVAILABLE_MESSAGE).waitFor();
   await customer.panel.getByRole('button', { name: 'Connect to agent' }).click();
 
-  // Waiting: the banner says the request is sent, with the queue's wait (or place in line) from the middleware.
+  // Waiting: the banner says the request is sent, with the place in line and the wait in words, refreshed.
   await customer.banner.getByText('Request for agent sent...').waitFor();
-  await customer.banner.getByText(/Current wait time is \d+ minutes?\.|You're number \d+ in line\./).waitFor();
+  await customer.banner
+    .getByText(/You're number 1 in line\. Expected wait: (less than a minute|about a minute|about \d+ minutes)\./)
+    .waitFor();
+  expect(await customer.banner.getByText(/\b0 minutes/).count()).toBe(0);
   await customer.panel.getByRole('button', { name: 'Connecting...' }).waitFor();
 
   // Genesys has the chat in the queue, with the assistant's topic and note for the agent.
@@ -142,6 +145,9 @@ flow('a transfer: the customer is told, then sees the new agent by name', async 
   await agents().transfer(chat.id, 'Blair Expert');
   await customer.text("You're being transferred.").waitFor();
   await customer.text('Blair Expert connected.').waitFor();
+  // The one who left is Alex, not the agent taking over.
+  expect(await customer.count('Alex Agent disconnected.')).toBe(1);
+  expect(await customer.count('Blair Expert disconnected.')).toBe(0);
   await customer.banner.getByText('Blair Expert', { exact: true }).waitFor();
   await agents().say(chat.id, 'Blair here, I can help with that.');
   const message = customer.panel.locator('[data-testid^="message-by-index-"]', {
@@ -163,6 +169,9 @@ flow('the agent ends the chat: the customer is told and is back with the assista
   await agents().end(chat.id);
   await customer.text('Alex Agent ended the chat.').waitFor();
   await customer.text('Can I help you with anything else?').waitFor();
+  // The card does not claim the customer left: it says the request is closed, and the line above says who ended it.
+  await customer.text('Your live agent request is closed.').waitFor();
+  expect(await customer.count('You disconnected from the live agent.')).toBe(0);
   expect((await agents().chat(chat.id)).state).toBe('ended');
   // What the customer types now goes to the assistant again.
   await customer.say('what can you do');
@@ -183,4 +192,15 @@ flow('the customer ends the chat with Disconnect: the guest leaves the Genesys c
   expect(ended.endReason).toBe('guest');
   expect(ended.guest).toMatchObject({ sockets: 0 });
   await customer.text('Can I help you with anything else?').waitFor();
+});
+
+flow('back to the queue after a transfer: the customer is told who left and the next agent is named', async (f) => {
+  const { customer, chat } = await connectedCustomer(f, 'Alex Agent');
+  await agents().transfer(chat.id, 'Blair Expert');
+  await customer.text('Blair Expert connected.').waitFor();
+  await agents().call('POST', `/chats/${chat.id}/transfer`, { toQueue: 'Chat Queue' });
+  await customer.text('Blair Expert disconnected.').waitFor();
+  expect(await customer.count('Alex Agent disconnected.')).toBe(1);
+  await agents().accept(chat.id, 'Alex Agent');
+  await eventually(async () => (await customer.count('Alex Agent connected.')) === 2, 10_000, 'Alex to join again');
 });

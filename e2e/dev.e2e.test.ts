@@ -70,11 +70,18 @@ test('pnpm dev: emulator, middlewares and the demo page on one command; a chat r
     const page = await context.newPage();
     const tab: Tab = { page, context, label: 'dev', log: [], errors: [], allowedErrors: [], blocked: [] };
     page.on('pageerror', (e) => tab.errors.push(e.message));
+    // React's development build reports list items without keys; the waiting banner used to cause one per chat.
+    const reactWarnings: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /unique "key" prop/.test(m.text())) reactWarnings.push(m.text());
+    });
     await page.goto(`http://127.0.0.1:${site}/`);
     const customer = new CustomerPage(tab);
     try {
       await customer.openChat();
       await customer.requestAgent();
+      await customer.banner.getByText(/Expected wait/).waitFor();
+      expect(reactWarnings).toEqual([]);
       const agents = new AgentControl({
         emulator: { controlUrl: `http://127.0.0.1:${emulator}/control` },
       } as DemoStack);

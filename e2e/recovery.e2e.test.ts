@@ -91,10 +91,13 @@ flow('socket dropped: the customer is told, the chat recovers, and nothing is lo
     times: 1,
   });
   await agents().dropSocket(chat.id, false);
-  await customer.text('Something went wrong and your connection to the live agent was lost', false).waitFor();
+  await customer.text('Your connection to the chat was lost. Trying to reconnect…').waitFor();
   await agents().say(chat.id, 'Sent while the connection was down');
 
-  await customer.text('The agent reconnected.').waitFor();
+  // Told from the customer's side: it was their connection, not the agent's.
+  await customer.text("You're connected again.").waitFor();
+  expect(await customer.count('The agent reconnected.')).toBe(0);
+  expect(await customer.count('Your connection to the chat was lost. Trying to reconnect…')).toBe(1);
   await customer.text('Sent while the connection was down').waitFor();
   await agents().say(chat.id, 'After the recovery');
   await customer.text('After the recovery').waitFor();
@@ -103,7 +106,7 @@ flow('socket dropped: the customer is told, the chat recovers, and nothing is lo
     'Before the drop',
     'Sent while the connection was down',
     'After the recovery',
-    'The agent reconnected.',
+    "You're connected again.",
   ]) {
     expect({ text, count: await customer.count(text) }).toEqual({ text, count: 1 });
   }

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { AGENT_AVAILABLE_MESSAGE, AGENT_UNAVAILABLE_MESSAGE } from 'genesys-handoff-demo/assistant';
 import { DEMO } from 'genesys-handoff-emulator';
 import { AgentControl, CustomerPage, eventually } from './pages';
 import { ARTIFACTS, ROOT } from './stack';
@@ -94,16 +95,20 @@ flow(
     const forged = `${real.token.slice(0, -6)}AAAAAA`;
     await customer.page.route('**/demo-login', (route) => route.fulfill({ json: { ...real, token: forged } }));
 
-    // Carbon 1.9.1 rethrows a failed startChat from its connect card without catching it: an unhandled rejection.
-    customer.tab.allowedErrors.push(/the middleware answered POST \/jwt with 401/);
+    // No unhandled rejection (the suite fails a flow on any page error): the desk reports the failure through the
+    // host instead of rejecting, which Carbon's connect card would rethrow.
     await customer.openChat();
     await customer.say('agent please');
     await customer.panel.getByRole('button', { name: 'Connect to agent' }).click();
     await customer.text(CONNECT_FAILED).waitFor();
     expect((await agents().chats()).filter((c) => c.guest.displayName === 'Jane Forged')).toEqual([]);
-    // The chat is back with the assistant.
+    // The chat is back with the assistant, and a new request can be made.
     await customer.say('what can you do');
     await customer.text('I can tell you our opening hours', false).waitFor();
+    await customer.say('agent again, please');
+    const connect = customer.panel.getByRole('button', { name: 'Connect to agent' });
+    await eventually(async () => (await connect.count()) === 2, 10_000, 'a second connect card');
+    expect(await connect.last().isEnabled()).toBe(true);
   },
 );
 
@@ -243,3 +248,20 @@ flow(
     }
   },
 );
+
+flow('the middleware is down: no agent is offered as available, and the chat goes on with the assistant', async (f) => {
+  const customer = new CustomerPage(
+    await f.open('/', 'customer', {
+      beforeLoad: async (page) => {
+        await page.route(`${stack().middlewareUrl}/**`, (route) => route.abort('connectionrefused'));
+      },
+    }),
+  );
+  await customer.openChat();
+  await customer.say('I want to talk to someone');
+  await customer.text(AGENT_UNAVAILABLE_MESSAGE).waitFor();
+  expect(await customer.count(AGENT_AVAILABLE_MESSAGE)).toBe(0);
+  expect(await customer.panel.getByRole('button', { name: 'Connect to agent' }).count()).toBe(0);
+  await customer.say('what can you do');
+  await customer.text('I can tell you our opening hours', false).waitFor();
+});

@@ -6,7 +6,11 @@ import type {
   MessageResponse,
   PublicConfig,
 } from '@carbon/ai-chat';
-import { createGenesysServiceDeskFactory, type GenesysServiceDeskOptions } from 'genesys-handoff-servicedesk';
+import {
+  HANDOFF_LANGUAGE_PACK,
+  createGenesysServiceDeskFactory,
+  type GenesysServiceDeskOptions,
+} from 'genesys-handoff-servicedesk';
 import { assistantReply } from './assistant';
 import { loadDemoConfig, type DemoConfig } from './demo-config';
 import { DemoLogin, type DemoUser } from './login';
@@ -130,6 +134,8 @@ async function main(): Promise<void> {
     },
     serviceDeskFactory: serviceDeskFactory(config, login, user),
     serviceDesk: { allowReconnect: true },
+    // The hand-off's wording where Carbon's own misleads (who ended the chat, whose connection dropped).
+    strings: HANDOFF_LANGUAGE_PACK,
     layout: { customProperties: FLOAT_LAYOUT_ON_NARROW_SCREENS },
     onAfterRender: (instance: ChatInstance) => {
       if (window.__demo) window.__demo.instance = instance;

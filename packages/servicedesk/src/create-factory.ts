@@ -1,5 +1,6 @@
 import { carbonAdapter, watsonxAdapter } from './hosts/host-adapter';
 import type { ServiceDeskFactoryParameters } from './hosts/host-types';
+import { HANDOFF_LANGUAGE_PACK } from './hosts/language-pack';
 import { MiddlewareClient } from './middleware-client';
 import type { GenesysServiceDeskOptions } from './options';
 import { GenesysServiceDesk } from './service-desk/genesys-service-desk';
@@ -7,6 +8,13 @@ import type { PageEvents } from './service-desk/resume-point';
 import { DEFAULT_STRINGS } from './service-desk/strings';
 import { guestChatTransportFor } from './transports/guest-chat/guest-chat-setup';
 import { webMessagingTransportFor } from './transports/web-messaging/wm-setup';
+
+/** The host instance's way to scroll its message list to the bottom (Carbon AI Chat 1.x and hosted web chat v8). */
+function scrollerOf(instance: unknown): (() => void) | undefined {
+  const i = instance as { doAutoScroll?: (options?: { scrollToBottom?: number }) => unknown } | undefined;
+  if (typeof i?.doAutoScroll !== 'function') return undefined;
+  return () => void i.doAutoScroll!({ scrollToBottom: 0 });
+}
 
 export type ServiceDeskFactory = (
   parameters: ServiceDeskFactoryParameters,
@@ -60,6 +68,7 @@ export function createGenesysServiceDeskFactory(options: GenesysServiceDeskOptio
 
   const build = (parameters: ServiceDeskFactoryParameters) =>
     new GenesysServiceDesk({
+      scrollToLatest: scrollerOf(parameters.instance),
       transport,
       middleware,
       adapter: host === 'watsonx' ? watsonxAdapter : carbonAdapter,
@@ -79,5 +88,11 @@ export function createGenesysServiceDeskFactory(options: GenesysServiceDeskOptio
       pageEvents: options.pageEvents ?? browserWindow(),
     });
 
-  return host === 'watsonx' ? (p) => build(p) : async (p) => build(p);
+  // Hosted web chat takes language pack changes from its instance; Carbon takes them from the page (`strings`).
+  const withLanguagePack = (p: ServiceDeskFactoryParameters) => {
+    const instance = p.instance as { updateLanguagePack?: (pack: object) => unknown } | undefined;
+    if (typeof instance?.updateLanguagePack === 'function') instance.updateLanguagePack({ ...HANDOFF_LANGUAGE_PACK });
+    return build(p);
+  };
+  return host === 'watsonx' ? (p) => withLanguagePack(p) : async (p) => build(p);
 }

@@ -16,3 +16,4 @@ export type { ChatSession } from './transports/guest-chat/chat-session';
 export { ServiceDeskError, GenesysApiError, type ServiceDeskErrorCode } from './errors';
 export type { Logger } from './logger';
 export { ErrorType, type HostCallback, type ServiceDeskFactoryParameters } from './hosts/host-types';
+export { HANDOFF_LANGUAGE_PACK, type HandoffLanguagePack } from './hosts/language-pack';

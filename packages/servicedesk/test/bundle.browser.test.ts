@@ -129,7 +129,9 @@ test('the classic script defines window.WebChatServiceDeskFactory, and a chat ru
         'setErrorStatus',
       ].map((n) => [n, record(n)]),
     );
-    const desk = w.WebChatServiceDeskFactory({ callback });
+    // Hosted web chat's instance takes language pack changes; the desk applies the hand-off's wording to it.
+    const instance = { updateLanguagePack: record('updateLanguagePack') };
+    const desk = w.WebChatServiceDeskFactory({ callback, instance });
     w['__calls'] = calls;
     w['__desk'] = desk;
     await desk['startChat']!(message, { agentAppInfo: { sessionHistoryKey: 'browser-key' } });
@@ -171,8 +173,12 @@ test('the classic script defines window.WebChatServiceDeskFactory, and a chat ru
   });
   const availability = seen.filter((c) => c[0] === 'updateAgentAvailability').map((c) => Object.keys(c[1] as object));
   expect(availability.length).toBeGreaterThan(0);
-  for (const keys of availability)
-    expect(keys.every((k) => k === 'position_in_queue' || k === 'estimated_wait_time')).toBe(true);
+  // The wait in words, as a message: hosted web chat's own numbers read "Current wait time is 0 minutes".
+  for (const keys of availability) expect(keys).toEqual(['message']);
+  expect(seen.find((c) => c[0] === 'updateLanguagePack')?.[1]).toMatchObject({
+    agent_reconnected: "You're connected again.",
+    agent_cardMessageChatEnded: 'Your live agent request is closed.',
+  });
 
   await page.evaluate(() =>
     (window as unknown as { __desk: Record<string, (...a: unknown[]) => Promise<unknown>> }).__desk['endChat']!({

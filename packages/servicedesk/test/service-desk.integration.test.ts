@@ -1,12 +1,7 @@
 import { createHmac } from 'node:crypto';
 import WebSocket from 'ws';
 import { DEMO } from 'genesys-handoff-emulator';
-import {
-  GenesysApiError,
-  ServiceDeskError,
-  createGenesysServiceDeskFactory,
-  type GenesysServiceDeskOptions,
-} from '../src';
+import { GenesysApiError, createGenesysServiceDeskFactory, type GenesysServiceDeskOptions } from '../src';
 import {
   IDENTITY,
   IDENTITY_SECRET,
@@ -67,11 +62,19 @@ const persistedIdOf = (cb: RecordingCallback) =>
   (cb.state['genesysChat'] as { lastMessageId?: string } | undefined)?.lastMessageId;
 
 /** The only host call after a failed start: CONNECTING with a message for the user. */
-const failed = (cb: RecordingCallback) =>
+/**
+ * A start that failed: the customer is told through CONNECTING (with the reason for the log) and startChat resolved,
+ * since a rejection would only reach the page as an unhandled rejection.
+ */
+const failed = (cb: RecordingCallback, reason: string | RegExp = /./) =>
   expect(cb.calls).toEqual([
     [
       'setErrorStatus',
-      { type: 1, logInfo: expect.any(String), messageToUser: expect.stringContaining("couldn't connect you") },
+      {
+        type: 1,
+        logInfo: expect.stringMatching(reason),
+        messageToUser: expect.stringContaining("couldn't connect you"),
+      },
     ],
   ]);
 
@@ -93,7 +96,7 @@ describe('a chat from start to end', () => {
     expect(detail.guest).toMatchObject({ displayName: name, customFields: { topic: 'refunds' } });
     expect(
       detail.messages.filter((m) => m.senderRole === 'CUSTOMER' && m.bodyType === 'notice').map((m) => m.body),
-    ).toEqual(['Customer asked for an agent about a refund.\nTopic: refunds\nOrder 1234 arrived damaged.']);
+    ).toEqual(['Customer asked for an agent about a refund.\nOrder 1234 arrived damaged.']);
 
     await desk.sendMessageToAgent({ input: { text: 'Hello, my order is broken' } }, 'm-1');
     await control(stack, 'POST', `/chats/${chatId}/typing`);
@@ -198,7 +201,8 @@ describe('agents', () => {
       const second = agentMemberId(chatId);
       expect(cb.calls.filter((c) => !noisy.includes(c[0])).slice(-4)).toEqual([
         ['agentJoined', profileOf(alex(), first)],
-        ['beginTransferToAnotherAgent', profileOf(blair(), second)],
+        // No profile in the transfer: the departure that follows is announced under Alex's name, not Blair's.
+        ['beginTransferToAnotherAgent'],
         ['agentLeftChat'],
         ['agentJoined', profileOf(blair(), second)],
       ]);
@@ -536,10 +540,13 @@ describe('availability', () => {
   test('while waiting: position and wait refreshed (camelCase for Carbon); stops once the agent joins', async () => {
     const { cb, chatId } = await started({}, false);
     // The middleware's queue snapshot may predate this chat for an interval; the position follows.
-    await eventually(() => cb.of('updateAgentAvailability').some(([a]) => 'positionInQueue' in (a as object)));
-    const withPosition = cb.of('updateAgentAvailability').find(([a]) => 'positionInQueue' in (a as object))![0];
-    expect(withPosition).toEqual({ positionInQueue: expect.any(Number), estimatedWaitTime: expect.any(Number) });
-    expect((withPosition as { positionInQueue: number }).positionInQueue).toBeGreaterThanOrEqual(1);
+    // In words, as a message (the hosts' own numbers read "Current wait time is 0 minutes").
+    const says = (a: unknown) => (a as { message?: string }).message ?? '';
+    await eventually(() => cb.of('updateAgentAvailability').some(([a]) => says(a).includes('in line')));
+    const withPosition = cb.of('updateAgentAvailability').find(([a]) => says(a).includes('in line'))![0];
+    expect(withPosition).toEqual({
+      message: expect.stringMatching(/^You're number \*\*\d+\*\* in line\. Expected wait: (less than a minute|about)/),
+    });
     await control(stack, 'POST', `/chats/${chatId}/accept`, { agentId: alex().id });
     await cb.waitFor('agentJoined');
     const n = cb.of('updateAgentAvailability').length;
@@ -553,9 +560,8 @@ describe('failures while starting', () => {
     const bad = await startStack({}, { QUEUE_TARGET: 'No Such Queue', AVAILABILITY_QUEUES: 'No Such Queue' });
     try {
       const { desk, cb } = await makeDesk(bad);
-      const err = await desk.startChat(connectMessage(), {}).catch((e: unknown) => e);
-      expect(err).toMatchObject({ status: 400, genesysCode: 'chat.error.invalid.queue' });
-      failed(cb);
+      await desk.startChat(connectMessage(), {});
+      failed(cb, /400/);
       expect(bad.emu.engine.conversations.size).toBe(0);
     } finally {
       await bad.close();
@@ -569,8 +575,8 @@ describe('failures while starting', () => {
       status: 503,
       times: 1,
     });
-    await expect(desk.startChat(connectMessage(), {})).rejects.toMatchObject({ status: 503 });
-    failed(cb);
+    await desk.startChat(connectMessage(), {});
+    failed(cb, /503/);
   });
 
   test('the middleware is down', async () => {
@@ -578,11 +584,14 @@ describe('failures while starting', () => {
       serverBaseUrl: 'http://127.0.0.1:9',
       webSocketCtor: WebSocket as never,
       host: 'carbon',
+      availability: true,
     });
     const cb = new RecordingCallback();
     const desk = await factory({ callback: cb });
-    await expect(desk.startChat(connectMessage(), {})).rejects.toMatchObject({ code: 'MIDDLEWARE_UNAVAILABLE' });
-    failed(cb);
+    await desk.startChat(connectMessage(), {});
+    failed(cb, /^MIDDLEWARE_UNAVAILABLE/);
+    // Asked first, the desk says no agent can be reached rather than "unknown" (which hosts show as available).
+    expect(await desk.areAnyAgentsOnline()).toBe(false);
   });
 
   test('the event stream cannot be opened: the conversation is left, not orphaned', async () => {
@@ -592,8 +601,8 @@ describe('failures while starting', () => {
       }
     }
     const { desk, cb, name } = await makeDesk(stack, { webSocketCtor: Unreachable as never });
-    await expect(desk.startChat(connectMessage(), {})).rejects.toMatchObject({ code: 'SOCKET_FAILED' });
-    failed(cb);
+    await desk.startChat(connectMessage(), {});
+    failed(cb, /^SOCKET_FAILED/);
     expect(await chatOf(stack, name)).toMatchObject({ state: 'ended', endReason: 'guest' });
   });
 
@@ -649,9 +658,8 @@ describe('authenticated chat', () => {
   ])('with %s, the chat is refused before anything is created', async (_name, token) => {
     const { s, desk, cb } = await authDesk(token);
     try {
-      const err = await desk.startChat(connectMessage(), {}).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ServiceDeskError);
-      failed(cb);
+      await desk.startChat(connectMessage(), {});
+      failed(cb, /^(IDENTITY_UNAVAILABLE|IDENTITY_REJECTED|[A-Z_]+):/);
       expect(s.emu.engine.conversations.size).toBe(0);
     } finally {
       await s.close();
@@ -676,11 +684,8 @@ describe('hosted watsonx web chat adapter', () => {
     await sync.startChat(connectMessage(), { agentAppInfo: { sessionHistoryKey: 'shk-123' } });
     const chat = await chatOf(stack, 'jane.customer@example.com');
     expect(chat.guest.customFields).toMatchObject({ sessionHistoryKey: 'shk-123', topic: 'refunds' });
-    await eventually(() => cb.of('updateAgentAvailability').some(([a]) => 'position_in_queue' in (a as object)));
-    for (const [a] of cb.of('updateAgentAvailability'))
-      expect(Object.keys(a as object).every((k) => k === 'position_in_queue' || k === 'estimated_wait_time')).toBe(
-        true,
-      );
+    await eventually(() => cb.of('updateAgentAvailability').length > 0);
+    for (const [a] of cb.of('updateAgentAvailability')) expect(Object.keys(a as object)).toEqual(['message']);
     await control(stack, 'POST', `/chats/${chat.id}/accept`, { agentId: alex().id });
     const [[profile]] = (await cb.waitFor('agentJoined')) as [[Record<string, unknown>]];
     expect(profile).toEqual({

@@ -108,7 +108,7 @@ test('a chat from start to end on a transport made in the test', async () => {
     {
       profile: { displayName: 'Jane Customer', email: 'jane@example.com' },
       customFields: { plan: 'gold', sessionHistoryKey: 'shk-1', topic: 'refunds' },
-      summaryForAgent: 'Customer asked for an agent about a refund.\nTopic: refunds\nOrder 1234 arrived damaged.',
+      summaryForAgent: 'Customer asked for an agent about a refund.\nOrder 1234 arrived damaged.',
       identityToken: undefined,
     },
   ]);

@@ -10,6 +10,7 @@ import { deliverToHost, type HostSide } from './host-calls';
 import { clearSavedChat, writeSavedChat } from './persisted-chat';
 import { pollQueue } from './queue-polling';
 import { ResumePoint, type PageEvents } from './resume-point';
+import { waitMessage } from './wait-message';
 
 /** What a chat's scope needs from its desk. */
 export interface ScopeContext extends HostSide {
@@ -161,12 +162,15 @@ export class ChatScope {
   private pollQueue(connection: ChatConnection): void {
     const ask = this.ctx.queuePosition;
     if (!ask) return;
-    const { callback, adapter } = this.ctx;
+    const { callback, adapter, strings } = this.ctx;
     this.polling = pollQueue({
       waiting$: this.waiting$,
       refreshMs: this.ctx.availabilityRefreshMs,
       ask: () => ask(connection.conversationId),
-      show: (a) => void callback.updateAgentAvailability(adapter.availability(a)),
+      show: (a) => {
+        const message = waitMessage(a, strings);
+        if (message !== undefined) void callback.updateAgentAvailability(adapter.availability({ message }));
+      },
       logger: this.ctx.logger,
     });
   }

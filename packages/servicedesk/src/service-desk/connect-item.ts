@@ -5,12 +5,14 @@ export function findConnectItem(m: MessageResponseLike | undefined): ConnectToAg
   return m?.output?.generic?.find((g) => g.response_type === 'connect_to_agent');
 }
 
-/** What the agent reads first: why the customer asked, the topic, and the assistant's summary. */
+/**
+ * What the agent reads first: why the customer asked, and the assistant's summary. The topic is not repeated: the
+ * agent sees it as a custom field of its own (`customFieldsFor`).
+ */
 export function summaryForAgent(item: ConnectToAgentItem | undefined): string | undefined {
   if (!item) return undefined;
   const lines: string[] = [];
   if (item.message_to_human_agent) lines.push(item.message_to_human_agent);
-  if (item.topic) lines.push(`Topic: ${item.topic}`);
   for (const s of item.transfer_info?.summary_message_to_agent ?? []) {
     const text = typeof s === 'string' ? s : s.text;
     if (text) lines.push(text);

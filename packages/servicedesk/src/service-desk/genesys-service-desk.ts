@@ -43,6 +43,8 @@ export interface ServiceDeskConfig {
   pageEvents?: PageEvents | undefined;
   /** Runs the deferred write of the resume point. @default asyncScheduler */
   scheduler?: SchedulerLike | undefined;
+  /** Brings the newest line of the chat into view (the host instance's scroll), when the host has one. */
+  scrollToLatest?: (() => void) | undefined;
 }
 
 /**
@@ -66,6 +68,11 @@ export class GenesysServiceDesk {
     this.hostUserId = state?.userID || undefined;
   }
 
+  /**
+   * Starts the chat. A start that fails is told to the customer through the host (`CONNECTING` with our message, which
+   * ends the request there) and resolves: a rejection would only reach the page as an unhandled rejection (Carbon's
+   * connect card rethrows it) and tell the customer nothing more.
+   */
   async startChat(connectMessage: MessageResponseLike | undefined, startOptions?: StartChatOptionsLike): Promise<void> {
     // A chat still open (the host should have ended it) is left properly, not orphaned.
     if (this.chat) await this.endChat();
@@ -92,7 +99,6 @@ export class GenesysServiceDesk {
         logInfo: describeError(e),
         messageToUser: cfg.strings.connectFailed,
       });
-      throw e instanceof Error ? e : new ServiceDeskError('GENESYS_UNAVAILABLE', String(e));
     }
   }
 
@@ -135,7 +141,11 @@ export class GenesysServiceDesk {
     return Promise.resolve();
   }
 
-  /** True or false from the middleware when availability is on; null when off or unknown (the host shows the card). */
+  /**
+   * True or false from the middleware when availability is on; null when it is off (the host shows its card). When the
+   * middleware cannot be asked, false: no chat can start without it either, and the hosts' card for an unknown answer
+   * says an agent is available.
+   */
   async areAnyAgentsOnline(_connectMessage?: unknown): Promise<boolean | null> {
     const middleware = this.config.middleware;
     if (!this.config.availability || !middleware) return null;
@@ -143,8 +153,8 @@ export class GenesysServiceDesk {
       const setup = await middleware.getSetup();
       return (await middleware.getAvailability(setup.queue_target)).agentsOnline;
     } catch (e) {
-      this.config.logger.warn?.('Agent availability is unknown', e);
-      return null;
+      this.config.logger.warn?.('Agent availability could not be asked: the middleware did not answer', e);
+      return false;
     }
   }
 
@@ -179,6 +189,7 @@ export class GenesysServiceDesk {
         adapter: cfg.adapter,
         showSystemMessages: cfg.showSystemMessages,
         strings: cfg.strings,
+        scrollToLatest: cfg.scrollToLatest,
         logger: cfg.logger,
         pageEvents: cfg.pageEvents,
         scheduler: cfg.scheduler,

@@ -9,6 +9,12 @@ export interface HostSide {
   adapter: HostAdapter;
   showSystemMessages: boolean;
   strings: ServiceDeskStrings;
+  /**
+   * Brings the newest line of the chat into view. Carbon AI Chat scrolls only to the customer's own messages (its list
+   * pins the latest request to the top and lets answers flow below it): a message the agent sends on their own would
+   * stay below the fold, behind a small arrow. Absent when the host cannot be told to scroll.
+   */
+  scrollToLatest?: (() => void) | undefined;
 }
 
 /**
@@ -17,6 +23,13 @@ export interface HostSide {
  * scope) is the desk's.
  */
 export function deliverToHost(e: ChatEvent, h: HostSide): unknown {
+  const shown = showToHost(e, h);
+  if (!h.scrollToLatest || e.type === 'queued' || e.type === 'agentTyping') return shown;
+  const scroll = h.scrollToLatest;
+  return shown instanceof Promise ? shown.then(scroll) : (scroll(), shown);
+}
+
+function showToHost(e: ChatEvent, h: HostSide): unknown {
   const cb = h.callback;
   switch (e.type) {
     case 'queued':
@@ -24,7 +37,9 @@ export function deliverToHost(e: ChatEvent, h: HostSide): unknown {
     case 'agentJoined':
       return cb.agentJoined(h.adapter.profile(e.agent));
     case 'transferStarted':
-      return cb.beginTransferToAnotherAgent(e.to ? h.adapter.profile(e.to) : undefined);
+      // No profile: given one, both hosts make the new agent current at once, and the departure that follows would be
+      // announced under the new agent's name ("Blair disconnected"). The new agent is named when they join.
+      return cb.beginTransferToAnotherAgent();
     case 'agentLeft':
       return cb.agentLeftChat();
     case 'agentMessage':
