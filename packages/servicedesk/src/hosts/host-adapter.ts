@@ -1,4 +1,5 @@
 import type { AgentInfo } from '../chat-event';
+import { safeAvatarUrl } from './avatar-url';
 
 /** The differences between the two hosts, and nothing else. */
 export interface HostAdapter {
@@ -14,7 +15,7 @@ export interface HostAdapter {
 /** Hosted watsonx Assistant web chat: snake_case availability, `AgentProfile`, `endedByAgent`. */
 export const watsonxAdapter: HostAdapter = {
   host: 'watsonx',
-  profile: (a) => ({ id: a.id, nickname: a.nickname, ...(a.avatarUrl ? { profile_picture_url: a.avatarUrl } : {}) }),
+  profile: (a) => withPicture({ id: a.id, nickname: a.nickname }, a),
   availability: (a) => ({
     ...(a.positionInQueue !== undefined ? { position_in_queue: a.positionInQueue } : {}),
     ...(a.estimatedWaitTime !== undefined ? { estimated_wait_time: a.estimatedWaitTime } : {}),
@@ -26,12 +27,7 @@ export const watsonxAdapter: HostAdapter = {
 /** Carbon AI Chat: camelCase availability (snake_case is silently ignored there), `user_type`, `endedByHumanAgent`. */
 export const carbonAdapter: HostAdapter = {
   host: 'carbon',
-  profile: (a) => ({
-    id: a.id,
-    nickname: a.nickname,
-    user_type: 'human',
-    ...(a.avatarUrl ? { profile_picture_url: a.avatarUrl } : {}),
-  }),
+  profile: (a) => withPicture({ id: a.id, nickname: a.nickname, user_type: 'human' }, a),
   availability: (a) => ({
     ...(a.positionInQueue !== undefined ? { positionInQueue: a.positionInQueue } : {}),
     ...(a.estimatedWaitTime !== undefined ? { estimatedWaitTime: a.estimatedWaitTime } : {}),
@@ -39,3 +35,9 @@ export const carbonAdapter: HostAdapter = {
   }),
   endedByAgent: (info) => Boolean((info as { endedByHumanAgent?: unknown } | undefined)?.endedByHumanAgent),
 };
+
+/** The agent's picture only when it is safe to load (else the host shows the initial). */
+function withPicture<P extends object>(profile: P, a: AgentInfo): P & { profile_picture_url?: string } {
+  const url = safeAvatarUrl(a.avatarUrl);
+  return url ? { ...profile, profile_picture_url: url } : profile;
+}

@@ -1,4 +1,6 @@
 import type { ChatEndReason, ChatEvent } from '../chat-event';
+import { hostText } from '../hosts/agent-text';
+import type { EndingText } from '../hosts/ending-text';
 import type { HostAdapter } from '../hosts/host-adapter';
 import { ErrorType, type HostCallback } from '../hosts/host-types';
 import type { ServiceDeskStrings } from './strings';
@@ -15,6 +17,8 @@ export interface HostSide {
    * stay below the fold, behind a small arrow. Absent when the host cannot be told to scroll.
    */
   scrollToLatest?: (() => void) | undefined;
+  /** Where the host lets us word its own ending message (Carbon); otherwise the desk tells the end itself. */
+  endingText?: EndingText | undefined;
 }
 
 /**
@@ -43,9 +47,9 @@ function showToHost(e: ChatEvent, h: HostSide): unknown {
     case 'agentLeft':
       return cb.agentLeftChat();
     case 'agentMessage':
-      return cb.sendMessageToUser(e.text, e.agent.id);
+      return cb.sendMessageToUser(hostText(e.text), e.agent.id);
     case 'systemMessage':
-      return h.showSystemMessages ? cb.sendMessageToUser(e.text) : undefined;
+      return h.showSystemMessages ? cb.sendMessageToUser(hostText(e.text)) : undefined;
     case 'agentTyping':
       return cb.agentTyping(e.typing);
     case 'connection':
@@ -55,9 +59,15 @@ function showToHost(e: ChatEvent, h: HostSide): unknown {
   }
 }
 
-/** The customer ended it: the host knows. The system ended it: the customer is told first. */
+/**
+ * The customer ended it: the host knows. The agent ended it: the host says so. The system ended it: the customer reads
+ * that once, as the host's own ending message where the host lets us word it, else told just before it.
+ */
 async function chatEnded(by: ChatEndReason, h: HostSide): Promise<void> {
   if (by === 'guest') return;
-  if (by === 'system') await h.callback.sendMessageToUser(h.strings.chatClosedBySystem);
+  if (by === 'system') {
+    if (h.endingText) h.endingText.reword(h.strings.chatClosedBySystem);
+    else await h.callback.sendMessageToUser(h.strings.chatClosedBySystem);
+  }
   await h.callback.agentEndedChat();
 }
