@@ -1,3 +1,4 @@
+import { carbonEndingText } from './hosts/ending-text';
 import { carbonAdapter, watsonxAdapter } from './hosts/host-adapter';
 import type { ServiceDeskFactoryParameters } from './hosts/host-types';
 import { HANDOFF_LANGUAGE_PACK } from './hosts/language-pack';
@@ -79,6 +80,7 @@ export function createGenesysServiceDeskFactory(options: GenesysServiceDeskOptio
       userProfile: options.userProfile,
       customFields: options.customFields,
       showSystemMessages: options.showSystemMessages ?? true,
+      endingText: host === 'carbon' ? carbonEndingText(parameters.instance) : undefined,
       availabilityRefreshMs: options.availabilityRefreshMs ?? 10_000,
       typingThrottleMs: options.typingThrottleMs ?? 3000,
       longMessages: options.longMessages ?? 'split',

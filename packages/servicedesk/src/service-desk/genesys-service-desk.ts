@@ -1,5 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import { ServiceDeskError, describeError } from '../errors';
+import type { EndingText } from '../hosts/ending-text';
 import type { HostAdapter } from '../hosts/host-adapter';
 import {
   ErrorType,
@@ -32,6 +33,8 @@ export interface ServiceDeskConfig {
   userProfile?: UserProfile | (() => Promise<UserProfile> | UserProfile) | undefined;
   customFields?: Record<string, string> | undefined;
   showSystemMessages: boolean;
+  /** Where the host lets us word its ending message (Carbon's instance). */
+  endingText?: EndingText | undefined;
   availabilityRefreshMs: number;
   typingThrottleMs: number;
   /** Messages over the channel's limit: split into several, or refused with an error. */
@@ -188,6 +191,7 @@ export class GenesysServiceDesk {
         callback: cfg.callback,
         adapter: cfg.adapter,
         showSystemMessages: cfg.showSystemMessages,
+        endingText: cfg.endingText,
         strings: cfg.strings,
         scrollToLatest: cfg.scrollToLatest,
         logger: cfg.logger,
