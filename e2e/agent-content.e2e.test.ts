@@ -1,5 +1,5 @@
-import { AgentControl, CustomerPage } from './pages';
-import { e2eSuite, type Flow } from './suite';
+import { AgentControl, type CustomerPage } from './pages';
+import { e2eSuite } from './suite';
 
 /**
  * Hostile agent content, as the customer's page shows it: a picture URL that could run script or track the customer
@@ -9,16 +9,6 @@ import { e2eSuite, type Flow } from './suite';
 
 const { flow, stack } = e2eSuite();
 const agents = () => new AgentControl(stack());
-
-async function connectedWith(f: Flow, name: string, avatarImageUrl?: string) {
-  const customer = new CustomerPage(await f.open('/', 'customer'));
-  await customer.openChat();
-  await customer.requestAgent();
-  const chat = await agents().queuedChatOf(await customer.guestName());
-  await agents().call('POST', `/chats/${chat.id}/accept`, avatarImageUrl ? { name, avatarImageUrl } : { name });
-  await customer.text(`${name} connected.`).waitFor();
-  return { customer, chat };
-}
 
 /** The `src` of every picture in the message list and the agent banner. */
 async function pictureSources(customer: CustomerPage): Promise<string[]> {
@@ -35,7 +25,10 @@ for (const [what, name, url] of [
   ['off-site http:', 'Eli Tracker', 'http://tracker.example/pixel.gif'],
 ] as const) {
   flow(`an agent picture at ${what} is not loaded; the agent's initial shows`, async (f) => {
-    const { customer, chat } = await connectedWith(f, name, url);
+    const { customer, chat } = await agents().connectCustomer(await f.open('/', 'customer'), {
+      name,
+      avatarImageUrl: url,
+    });
     await agents().say(chat.id, `Hello from ${name}`);
     await customer.text(`Hello from ${name}`).waitFor();
     expect((await pictureSources(customer)).filter((src) => src === url)).toEqual([]);
@@ -48,7 +41,7 @@ for (const [what, name, url] of [
 }
 
 flow('a link from the agent opens with rel="noopener noreferrer" and shows its real destination', async (f) => {
-  const { customer, chat } = await connectedWith(f, 'Alex Agent');
+  const { customer, chat } = await agents().connectCustomer(await f.open('/', 'customer'));
   await agents().say(chat.id, 'Log in at [your bank](https://evil.example/login) or see https://help.example/faq.');
   const bank = customer.panel.getByRole('link', { name: 'https://evil.example/login' });
   await bank.waitFor();
@@ -66,7 +59,7 @@ flow('a link from the agent opens with rel="noopener noreferrer" and shows its r
 });
 
 flow('HTML and Markdown an agent types are shown as typed', async (f) => {
-  const { customer, chat } = await connectedWith(f, 'Alex Agent');
+  const { customer, chat } = await agents().connectCustomer(await f.open('/', 'customer'));
   await agents().say(chat.id, '<b>bold?</b> **stars** {{target="_self"}}');
   await customer.text('<b>bold?</b> **stars** {{target="_self"}}').waitFor();
 });

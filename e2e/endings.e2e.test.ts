@@ -1,5 +1,5 @@
 import { startEmulator, type RunningEmulator } from 'genesys-handoff-emulator';
-import { AgentControl, CustomerPage } from './pages';
+import { AgentControl } from './pages';
 import { e2eSuite } from './suite';
 
 /**
@@ -16,12 +16,7 @@ afterAll(() => restarted?.close());
 flow(
   'Genesys loses the chat (emulator restart): the customer reads that the chat closed, once, and nothing else',
   async (f) => {
-    const customer = new CustomerPage(await f.open('/', 'customer'));
-    await customer.openChat();
-    await customer.requestAgent();
-    const chat = await agents().queuedChatOf(await customer.guestName());
-    await agents().accept(chat.id, 'Alex Agent');
-    await customer.text('Alex Agent connected.').waitFor();
+    const { customer, chat } = await agents().connectCustomer(await f.open('/', 'customer'));
     await agents().say(chat.id, 'Before the restart');
     await customer.text('Before the restart').waitFor();
 

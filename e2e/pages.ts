@@ -151,6 +151,20 @@ export class AgentControl {
     return this.call('POST', `/chats/${id}/drop-socket`, { closeFrame });
   }
 
+  /** A customer on the demo page asks for an agent, and the agent named in `accept` (created if new) takes the chat. */
+  async connectCustomer(
+    tab: Tab,
+    accept: { name: string; avatarImageUrl?: string } = { name: 'Alex Agent' },
+  ): Promise<{ customer: CustomerPage; chat: ChatView }> {
+    const customer = new CustomerPage(tab);
+    await customer.openChat();
+    await customer.requestAgent();
+    const chat = await this.queuedChatOf(await customer.guestName());
+    await this.call('POST', `/chats/${chat.id}/accept`, accept);
+    await customer.text(`${accept.name} connected.`).waitFor();
+    return { customer, chat };
+  }
+
   /** Every configured agent on or off queue. */
   async allOnQueue(onQueue: boolean): Promise<void> {
     const { entities } = await this.call<{ entities: Array<{ id: string }> }>('GET', '/agents');
