@@ -94,6 +94,22 @@ function deskOn(transport: ChatTransport, cb: RecordingCallback, config: Partial
 /** Lets the desk's deferred work (host promises, the resume point's write in a task of its own) run. */
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
 
+/**
+ * Retries an assertion until it holds (or 2 s pass, then fails with its last error): the resume point is written in a
+ * task of its own, which a busy machine may run later than any fixed wait.
+ */
+async function eventually(assertion: () => void): Promise<void> {
+  const deadline = Date.now() + 2000;
+  for (;;) {
+    try {
+      return assertion();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await settle();
+    }
+  }
+}
+
 test('a chat from start to end on a transport made in the test', async () => {
   const transport = new TestTransport();
   const cb = new RecordingCallback();
@@ -125,7 +141,7 @@ test('a chat from start to end on a transport made in the test', async () => {
     ['sendMessageToUser', 'Hello!', 'agent-1'],
   ]);
   // What the host has shown is where a reload resumes.
-  expect(cb.state['genesysChat']).toEqual({ chat: 'test-chat', resumeAfter: 'm1' });
+  await eventually(() => expect(cb.state['genesysChat']).toEqual({ chat: 'test-chat', resumeAfter: 'm1' }));
 
   // The customer's side goes through the connection, split at the transport's limit.
   await desk.sendMessageToAgent({ input: { text: 'twelve chars' } });
@@ -162,8 +178,7 @@ test('a reload resumes from the saved state the connection gave; a state the tra
   expect(transport.resumed).toEqual([{ chat: 'test-chat', resumeAfter: 'm7' }]);
   expect(transport.connection!.lastMessageId).toBe('m7');
   transport.connection!.emit({ type: 'agentMessage', id: 'm8', agent: AGENT, text: 'Welcome back', timestamp: 't' });
-  await settle();
-  expect(cb.state['genesysChat']).toEqual({ chat: 'test-chat', resumeAfter: 'm8' });
+  await eventually(() => expect(cb.state['genesysChat']).toEqual({ chat: 'test-chat', resumeAfter: 'm8' }));
 
   const other = new RecordingCallback({ genesysChat: { channel: 'something else' } });
   expect(await deskOn(new TestTransport(), other).reconnect()).toBe(false);
