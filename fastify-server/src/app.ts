@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from './config';
+import { clientErrorHandler } from './client-errors';
 import { Errors, withRetryAfter } from './errors';
 import { loggerOptions } from './logger';
 import errorHandler from './plugins/error-handler';
@@ -52,6 +53,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     // 400, not "1") and no silent removal of unknown properties.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
     return503OnClosing: true,
+    // Requests the HTTP parser refuses: documented error shape, and their raw bytes never logged.
+    clientErrorHandler: clientErrorHandler(() => app.log, deps.serverOptions?.requestTimeout ?? 0),
   });
 
   // JSON bodies only. Fastify also parses text/plain by default, the content type a cross-site "simple" request

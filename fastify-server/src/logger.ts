@@ -1,4 +1,5 @@
 import type { PinoLoggerOptions } from 'fastify/types/logger';
+import { stdSerializers } from 'pino';
 import type { AppConfig } from './config';
 
 /**
@@ -34,5 +35,16 @@ export function loggerOptions(config: Pick<AppConfig['server'], 'logLevel'>): Pi
   return {
     level: config.logLevel,
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    serializers: { err: errWithoutRawBytes },
   };
+}
+
+/**
+ * pino's error serializer copies every own property, and Node's parser errors carry `rawPacket`, the request's
+ * bytes as read (Authorization header included). No logged error keeps raw request or response bytes.
+ */
+function errWithoutRawBytes(err: Error): Record<string, unknown> {
+  const serialized = stdSerializers.err(err) as unknown as Record<string, unknown>;
+  delete serialized['rawPacket'];
+  return serialized;
 }

@@ -1,0 +1,117 @@
+import type { FastifyInstance } from 'fastify';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { IDENTITY, identitySigner, testApp, useTestEmulator } from './helpers';
+
+/**
+ * Requests the HTTP parser refuses before Fastify routes them (a NUL byte in a header, headers over 16 KB,
+ * garbage): answered in the documented error shape, and logged without their bytes, at every level.
+ */
+
+const emulator = useTestEmulator();
+
+/** Sends raw bytes on a fresh connection and returns everything the server writes until it closes. */
+function rawRequest(port: number, bytes: string | Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.on('connect', () => socket.end(bytes));
+    setTimeout(() => reject(new Error('no answer in 10 s')), 10_000).unref();
+  });
+}
+
+/** Every string in a log line, with Buffers (serialized as {type: 'Buffer', data}) and base64 runs decoded. */
+function decodedText(value: unknown): string {
+  if (typeof value === 'string') {
+    const base64 = value.match(/[A-Za-z0-9+/=_-]{16,}/g) ?? [];
+    return [value, ...base64.map((b) => Buffer.from(b, 'base64').toString('latin1'))].join('\n');
+  }
+  if (Array.isArray(value)) return value.map(decodedText).join('\n');
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (o['type'] === 'Buffer' && Array.isArray(o['data']))
+      return Buffer.from(o['data'] as number[]).toString('latin1');
+    return Object.entries(o)
+      .map(([k, v]) => `${k}\n${decodedText(v)}`)
+      .join('\n');
+  }
+  return String(value);
+}
+
+const parse = (answer: string) => {
+  const [head = '', body = ''] = answer.split('\r\n\r\n');
+  return { status: Number(head.split(' ')[1]), head: head.toLowerCase(), body };
+};
+
+describe('requests the HTTP parser refuses', () => {
+  let app: FastifyInstance;
+  let port: number;
+  const lines: string[] = [];
+  let token: string;
+
+  beforeAll(async () => {
+    app = await testApp(
+      emulator(),
+      {
+        LOG_LEVEL: 'trace',
+        IDENTITY_JWT_SECRET: IDENTITY.secret,
+        IDENTITY_JWT_ISSUER: IDENTITY.issuer,
+        IDENTITY_JWT_AUDIENCE: IDENTITY.audience,
+      },
+      { logStream: { write: (line: string) => void lines.push(line) } },
+    );
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    port = (app.server.address() as AddressInfo).port;
+    token = (await identitySigner())({ sub: 'user-secret-1' });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const cases: Array<[string, () => string, number, string]> = [
+    [
+      'a NUL byte in a header',
+      () => `POST /jwt HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nX-Bad: a\u0000b\r\n\r\n`,
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'headers over 16 KB',
+      () => `POST /jwt HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nX-Big: ${'a'.repeat(17_000)}\r\n\r\n`,
+      431,
+      'HEADERS_TOO_LARGE',
+    ],
+    ['a request line that is not HTTP', () => `HELLO\r\nAuthorization: Bearer ${token}\r\n\r\n`, 400, 'BAD_REQUEST'],
+  ];
+
+  it.each(cases)('answers %s in the documented error shape', async (_name, request, status, code) => {
+    const answer = parse(await rawRequest(port, request()));
+    expect(answer.status).toBe(status);
+    expect(answer.head).toContain('content-type: application/json');
+    expect(answer.head).toContain('x-content-type-options: nosniff');
+    expect(JSON.parse(answer.body)).toEqual({
+      statusCode: status,
+      code,
+      error: expect.any(String),
+      message: expect.any(String),
+    });
+  });
+
+  it('never logs the raw bytes, so no Authorization header reaches the log at trace level', async () => {
+    for (const [, request] of cases) await rawRequest(port, request());
+    expect(lines.length).toBeGreaterThan(0);
+    const signature = token.split('.')[2] ?? '';
+    for (const line of lines) {
+      const text = decodedText(JSON.parse(line));
+      expect(text).not.toContain(token);
+      expect(text).not.toContain(signature);
+      expect(text.toLowerCase()).not.toContain('bearer');
+      expect(line).not.toContain('rawPacket');
+    }
+    // The refusals are still logged, as facts about the request.
+    expect(lines.some((l) => /HPE_HEADER_OVERFLOW/.test(l))).toBe(true);
+  });
+});
