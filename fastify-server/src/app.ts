@@ -10,7 +10,7 @@ import errorHandler from './plugins/error-handler';
 import genesys from './plugins/genesys';
 import metrics from './plugins/metrics';
 import sharedState from './plugins/shared-state';
-import { sharedRateLimitStore } from './shared/rate-limit-store';
+import { sharedRateLimitStore } from './fleet/rate-limit-store';
 import securityHeaders from './plugins/security-headers';
 import identity from './plugins/identity';
 import { availabilityRoute } from './routes/availability';

@@ -2,7 +2,7 @@ import type { MediaType } from '../config';
 import { Errors } from '../errors';
 import type { CallOptions, GenesysPlatform, PlatformLogger } from '../genesys/platform-client';
 import { UpstreamError } from '../genesys/upstream-error';
-import type { AvailabilityLease, SharedQueueState } from '../shared/availability-lease';
+import type { AvailabilityLease, SharedQueueState } from '../fleet/availability-lease';
 import { summarizeObservations, type ObservationSummary } from './observation-summary';
 import { CallBudget } from './call-budget';
 import type { QueueDirectory } from './queue-directory';

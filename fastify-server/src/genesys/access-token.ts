@@ -1,5 +1,5 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { tokenFingerprint, type SharedTokenStore, type StoredToken } from '../shared/shared-token';
+import { tokenFingerprint, type SharedTokenStore, type StoredToken } from '../fleet/shared-token';
 import { toUpstreamError, type UpstreamError } from './upstream-error';
 
 export interface TokenGrant {

@@ -1,7 +1,7 @@
 import platformClient from 'purecloud-platform-client-v2';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Metrics } from '../metrics/metrics';
-import type { SharedTokenStore } from '../shared/shared-token';
+import type { SharedTokenStore } from '../fleet/shared-token';
 import { AccessTokenManager } from './access-token';
 import { backoffDelay } from './backoff';
 import { UpstreamError, toUpstreamError } from './upstream-error';

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** Where Redis stands for this instance (see `shared/shared-state.ts`). */
+/** Where Redis stands for this instance (see `fleet/shared-state.ts`). */
 export type RedisState = 'connected' | 'degraded' | 'disconnected';
 
 /** What shared state an instance kept in its own memory because Redis could not be used. */

@@ -4,8 +4,8 @@ import { AvailabilityProvider } from '../availability/availability-provider';
 import { QueueDirectory } from '../availability/queue-directory';
 import { createGenesysPlatform, type GenesysPlatform } from '../genesys/platform-client';
 import { ReadinessProbe } from '../genesys/readiness-probe';
-import { redisAvailabilityLease } from '../shared/availability-lease';
-import { redisTokenStore } from '../shared/shared-token';
+import { redisAvailabilityLease } from '../fleet/availability-lease';
+import { redisTokenStore } from '../fleet/shared-token';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { AppConfig } from '../config';
-import { SharedState } from '../shared/shared-state';
+import { SharedState } from '../fleet/shared-state';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,7 +15,7 @@ export interface SharedStatePluginOptions {
   connectWaitMs?: number;
 }
 
-/** The Redis connection (see `shared/shared-state.ts`), closed with the app. */
+/** The Redis connection (see `fleet/shared-state.ts`), closed with the app. */
 export default fp<SharedStatePluginOptions>(
   async (app, { config, connectWaitMs }) => {
     if (config.redis === null) {
