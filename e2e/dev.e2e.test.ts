@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchChromium } from 'genesys-handoff-emulator/test-helpers';
 import { AgentControl, CustomerPage, eventually } from './pages';
 import { ARTIFACTS, ROOT, freePort, type DemoStack } from './stack';
-import { CHROMIUM_ARGS, UI_TIMEOUT_MS, type Tab } from './suite';
+import { UI_TIMEOUT_MS, type Tab } from './suite';
 
 /**
  * `pnpm dev` (scripts/dev.ts) as a newcomer runs it, on free ports: it starts the emulator, both middlewares and the
@@ -60,10 +61,7 @@ test('pnpm dev: emulator, middlewares and the demo page on one command; a chat r
     );
 
     // The customer page from the dev server, in a browser, as far as an agent joining.
-    browser = await chromium.launch({
-      executablePath: process.env['CHROMIUM_PATH'] || '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     // The dev server's first page load optimises dependencies: allow for it.
     context.setDefaultTimeout(Math.max(UI_TIMEOUT_MS, 30_000));

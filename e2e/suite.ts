@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from 'genesys-handoff-emulator/test-helpers';
 import type { EmulatorOptions } from 'genesys-handoff-emulator';
 import { ARTIFACTS, startDemoStack, type DemoStack } from './stack';
 
@@ -9,17 +10,6 @@ import { ARTIFACTS, startDemoStack, type DemoStack } from './stack';
  * each test ("flow") gets fresh browser contexts, so no storage leaks between flows. A failing flow leaves a
  * screenshot and the console log of every page it opened, plus the preview server's output, in `test-artifacts/`.
  */
-
-/** Debian's Chromium, headless, with nothing that phones home (docs/webchat-hosts.md, "Browser tests"). */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Locator waits fail well before Jest's timeout, so a failure names what it waited for. */
 export const UI_TIMEOUT_MS = 10_000;
@@ -58,10 +48,7 @@ export function e2eSuite(options: { emulator?: EmulatorOptions } = {}) {
   const file = basename(expect.getState().testPath ?? 'e2e', '.e2e.test.ts');
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([
-      startDemoStack(options),
-      chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] || '/usr/bin/chromium', args: CHROMIUM_ARGS }),
-    ]);
+    [stack, browser] = await Promise.all([startDemoStack(options), launchChromium()]);
   }, 120_000);
 
   afterAll(async () => {

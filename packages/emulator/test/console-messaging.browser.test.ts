@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { startEmulator, type RunningEmulator } from '../src';
-import { control } from './helpers';
+import { control, launchChromium } from './helpers';
 import { PNG_1X1, WmGuest, isEvent, isOutboundText } from './web-messaging-helpers';
 
 /**
@@ -21,10 +21,7 @@ const guests: WmGuest[] = [];
 
 beforeAll(async () => {
   emu = await startEmulator({ port: 0 });
-  browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page, type WebSocketRoute } from 'playwright-core';
+import { type Browser, type Page, type WebSocketRoute } from 'playwright-core';
 import { startEmulator, type RunningEmulator } from '../src';
-import { control, isMemberChange, isMessageFrom, queuedChat, type Frame } from './helpers';
+import { control, isMemberChange, isMessageFrom, queuedChat, type Frame, launchChromium } from './helpers';
 
 /**
  * The agent console in a real browser (Debian's Chromium through playwright-core), driven as a person would, with
@@ -31,18 +31,7 @@ const guests: Guest[] = [];
 
 beforeAll(async () => {
   emu = await startEmulator({ port: 0 });
-  browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

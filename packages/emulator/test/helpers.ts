@@ -1,3 +1,4 @@
+import { chromium, type Browser } from 'playwright-core';
 import { unwatchFile } from 'node:fs';
 import guestChat from 'purecloud-guest-chat-client';
 import WebSocket from 'ws';
@@ -221,3 +222,19 @@ export async function rejection(p: Promise<unknown>): Promise<{
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Debian's Chromium (or `CHROMIUM_PATH`), headless, with nothing that phones home (docs/webchat-hosts.md, "Browser tests"). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
