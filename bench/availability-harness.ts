@@ -3,7 +3,7 @@
  * options, free ports, child servers that are always stopped, autocannon in its own process, CPU per request.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DEMO } from 'genesys-handoff-emulator';
@@ -144,3 +144,35 @@ export async function measured(url: string, pid: number | undefined, args: strin
   };
 }
 export const round = (n: number, d = 0) => Math.round(n * 10 ** d) / 10 ** d;
+
+/** Puts `section` (which starts with `heading`) into BENCHMARKS.md in place of the section of that heading, or at the end. */
+export function writeBenchmarkSection(heading: string, section: string): void {
+  const file = join(ROOT, 'BENCHMARKS.md');
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const at = current.indexOf(heading);
+  let next: string;
+  if (at === -1) next = `${current.trimEnd()}\n\n${section}`;
+  else {
+    const after = current.indexOf('\n## ', at + 1);
+    next = `${current.slice(0, at)}${section}${after === -1 ? '' : `\n${current.slice(after + 1)}`}`;
+  }
+  writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
+}
+
+/** Runs a benchmark's main with a 10-minute guard; every child process is killed if it fails or runs over. */
+export function runBenchmark(main: () => Promise<void>): void {
+  const guard = setTimeout(() => {
+    console.error('benchmark took longer than 10 minutes; stopping');
+    for (const c of children) c.kill('SIGKILL');
+    process.exit(2);
+  }, 10 * 60_000);
+  guard.unref();
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(e);
+      for (const c of children) c.kill('SIGKILL');
+      process.exit(1);
+    },
+  );
+}

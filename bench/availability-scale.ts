@@ -11,7 +11,6 @@
  * Results go to stdout and to BENCHMARKS.md ("Middleware: several instances"). Every child is stopped at the end.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { emulatorMiddlewareEnv, startEmulator } from 'genesys-handoff-emulator';
@@ -32,6 +31,8 @@ import {
   stop,
   waitFor,
   type CannonResult,
+  runBenchmark,
+  writeBenchmarkSection,
 } from './availability-harness';
 
 // At least a minute: the upstream figure is a count over the phase, and a fill's two calls come together.
@@ -181,31 +182,7 @@ count over the phase) (target: at most 12 per minute per queue, whatever the ins
 one rate-limit round trip to Redis (\`@fastify/rate-limit\`'s Redis store); the availability snapshot is synchronised
 once per refresh interval per instance, not per request.
 `;
-  const file = join(ROOT, 'BENCHMARKS.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const heading = '## Middleware: several instances (Redis)';
-  const at = current.indexOf(heading);
-  let next: string;
-  if (at === -1) next = `${current.trimEnd()}\n\n${section}`;
-  else {
-    const after = current.indexOf('\n## ', at + 1);
-    next = `${current.slice(0, at)}${section}${after === -1 ? '' : `\n${current.slice(after + 1)}`}`;
-  }
-  writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
+  writeBenchmarkSection('## Middleware: several instances (Redis)', section);
 }
 
-const guard = setTimeout(() => {
-  console.error('benchmark took longer than 10 minutes; stopping');
-  for (const c of children) c.kill('SIGKILL');
-  process.exit(2);
-}, 10 * 60_000);
-guard.unref();
-
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(e);
-    for (const c of children) c.kill('SIGKILL');
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -13,7 +13,6 @@
  * Results go to stdout and to BENCHMARKS.md ("Middleware: /availability"). Bounded: every child is killed at the end.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { emulatorMiddlewareEnv, startEmulator } from 'genesys-handoff-emulator';
@@ -37,6 +36,8 @@ import {
   stop,
   waitFor,
   type Run,
+  runBenchmark,
+  writeBenchmarkSection,
 } from './availability-harness';
 
 const A = { connections: 1000, overallRate: 2000, seconds: 30 };
@@ -308,30 +309,7 @@ socket write (a bit more per answer than the bare server's: the security headers
 These figures move with whatever else runs on the machine: the bare server's own runs above spread by
 ${round((Math.max(...b.bareRps) / Math.min(...b.bareRps) - 1) * 100)} %. Compare runs made together, not single numbers.
 `;
-  const file = join(ROOT, 'BENCHMARKS.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf('## Middleware: /availability');
-  let next: string;
-  if (start === -1) next = `${current.trimEnd()}\n\n${section}`;
-  else {
-    const after = current.indexOf('\n## ', start + 1);
-    next = `${current.slice(0, start)}${section}${after === -1 ? '' : `\n${current.slice(after + 1)}`}`;
-  }
-  writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
+  writeBenchmarkSection('## Middleware: /availability', section);
 }
 
-const guard = setTimeout(() => {
-  console.error('benchmark took longer than 10 minutes; stopping');
-  for (const c of children) c.kill('SIGKILL');
-  process.exit(2);
-}, 10 * 60_000);
-guard.unref();
-
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(e);
-    for (const c of children) c.kill('SIGKILL');
-    process.exit(1);
-  },
-);
+runBenchmark(main);
