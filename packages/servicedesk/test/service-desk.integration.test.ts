@@ -463,6 +463,34 @@ describe('page reload (reconnect with persisted state)', () => {
     expect(cb.writes).toBe(afterEnd);
   });
 
+  test('Genesys fails for a moment after the reload (503 on the member check and on the upgrade): retried, the chat goes on', async () => {
+    const page1 = await started();
+    leavePage(page1);
+    await control(stack, 'POST', '/faults', {
+      endpoint: 'GET /api/v2/webchat/guest/conversations/:conversationId/members/:memberId',
+      status: 503,
+      times: 1,
+    });
+    await control(stack, 'POST', '/faults', { endpoint: 'GET /chat/jwt/:token', status: 503, times: 2 });
+    await control(stack, 'POST', `/chats/${page1.chatId}/messages`, { body: 'still here?' });
+
+    const page2 = await makeDesk(stack, {}, new RecordingCallback(page1.cb.state));
+    expect(await page2.desk.reconnect()).toBe(true);
+    // Every injected failure was met.
+    expect(await control(stack, 'GET', '/faults')).toEqual({ entities: [] });
+    await eventually(() => page2.cb.of('sendMessageToUser').some((a) => a[0] === 'still here?'));
+    await page2.desk.sendMessageToAgent({ input: { text: 'yes, back' } });
+    const detail = await control<{ state: string; messages: Array<{ body: string }> }>(
+      stack,
+      'GET',
+      `/chats/${page1.chatId}`,
+    );
+    expect(detail.state).toBe('connected');
+    expect(detail.messages.map((m) => m.body)).toContain('yes, back');
+    expect(page2.cb.state['genesysChat']).toBeTruthy();
+    await page2.desk.endChat();
+  });
+
   test('reconnect answers false for an ended chat and with nothing persisted', async () => {
     const page1 = await started();
     leavePage(page1);
@@ -603,6 +631,43 @@ describe('failures while starting', () => {
     const { desk, cb, name } = await makeDesk(stack, { webSocketCtor: Unreachable as never });
     await desk.startChat(connectMessage(), {});
     failed(cb, /^SOCKET_FAILED/);
+    expect(await chatOf(stack, name)).toMatchObject({ state: 'ended', endReason: 'guest' });
+  });
+
+  const SUMMARY_POST = 'POST /api/v2/webchat/guest/conversations/:conversationId/members/:memberId/messages';
+
+  test('the summary for the agent fails for a moment (503): posted again, the agent reads it, the chat goes on', async () => {
+    const { desk, cb, name } = await makeDesk(stack);
+    await control(stack, 'POST', '/faults', { endpoint: SUMMARY_POST, status: 503, times: 1 });
+    await desk.startChat(connectMessage(), {});
+    const chat = await chatOf(stack, name);
+    const detail = await control<{ messages: Array<{ body: string; bodyType: string }> }>(
+      stack,
+      'GET',
+      `/chats/${chat.id}`,
+    );
+    expect(detail.messages.filter((m) => m.bodyType === 'notice').map((m) => m.body)).toContain(
+      'Customer asked for an agent about a refund.\nOrder 1234 arrived damaged.',
+    );
+    expect(cb.of('setErrorStatus')).toEqual([]);
+    expect(chat.state).not.toBe('ended');
+    await desk.endChat();
+  });
+
+  test('the summary for the agent cannot be posted: the start fails for the customer and the conversation is ended', async () => {
+    const { desk, cb, name } = await makeDesk(stack);
+    await control(stack, 'POST', '/faults', { endpoint: SUMMARY_POST, status: 503 });
+    await desk.startChat(connectMessage(), {});
+    // The flow's greeting may have been shown meanwhile; the start ends with the customer told it failed.
+    expect(cb.calls[cb.calls.length - 1]).toEqual([
+      'setErrorStatus',
+      {
+        type: 1,
+        logInfo: expect.stringMatching(/summary for the agent could not be posted: .*503/),
+        messageToUser: expect.stringContaining("couldn't connect you"),
+      },
+    ]);
+    expect(cb.names(['updateAgentAvailability', 'sendMessageToUser'])).toEqual(['setErrorStatus']);
     expect(await chatOf(stack, name)).toMatchObject({ state: 'ended', endReason: 'guest' });
   });
 

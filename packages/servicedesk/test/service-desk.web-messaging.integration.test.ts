@@ -33,6 +33,9 @@ afterAll(() => emu.close());
 
 const control = <T = unknown>(method: string, path: string, body?: unknown) =>
   callControl<T>(emu.controlUrl, method, path, body);
+afterEach(async () => {
+  await control('DELETE', '/faults');
+});
 const agents = () => [...emu.engine.agents.values()];
 const alex = () => agents()[0]!;
 const blair = () => agents()[1]!;
@@ -191,6 +194,32 @@ describe('Web Messaging: reload and drops lose nothing and show nothing twice', 
     await second.desk.endChat();
   });
 
+  test('the socket fails to open for a moment after the reload (503 on the deployment config and the upgrade): retried, the chat goes on', async () => {
+    const first = await started();
+    await control('POST', `/chats/${first.chatId}/accept`, { agentId: alex().id });
+    await control('POST', `/chats/${first.chatId}/messages`, { body: 'before the reload' });
+    await first.cb.waitFor('sendMessageToUser', 2);
+    leavePage(first);
+    await control('POST', '/faults', {
+      endpoint: 'GET /webdeployments/v1/deployments/:id/config.json',
+      status: 503,
+      times: 1,
+    });
+    await control('POST', '/faults', { endpoint: 'GET /v1', status: 503, times: 2 });
+    await control('POST', `/chats/${first.chatId}/messages`, { body: 'while you were away' });
+
+    const cb = new RecordingCallback(first.cb.state);
+    const second = await makeDesk({}, cb);
+    expect(await second.desk.reconnect()).toBe(true);
+    // Every injected failure was met.
+    expect(await control('GET', '/faults')).toEqual({ entities: [] });
+    await eventually(() => shown(cb).includes('while you were away'));
+    await second.desk.sendMessageToAgent({ input: { text: 'back after the hiccup' } });
+    await eventually(async () => (await chatOf(first.name)).messages.some((m) => m.body === 'back after the hiccup'));
+    expect((await chatOf(first.name)).state).not.toBe('ended');
+    await second.desk.endChat();
+  });
+
   test('a dropped socket reconnects, tells the customer, and backfills what was said meanwhile, once', async () => {
     const { desk, cb, name, chatId } = await started();
     await control('POST', `/chats/${chatId}/accept`, { agentId: alex().id });
@@ -227,6 +256,38 @@ describe('Web Messaging: terminal conditions and refusals', () => {
       // A failed start is told through the host and resolves (a rejection would only be an unhandled one in the page).
       await expect(d.desk.startChat(connectMessage(), {})).resolves.toBeUndefined();
       expect(d.cb.names()).toEqual(['setErrorStatus']);
+    }
+  });
+
+  test('the summary for the agent fails for a moment (5000): sent again, the agent reads it first, the chat goes on', async () => {
+    await control('POST', '/messaging/fail-text-messages', { times: 1 });
+    const { desk, cb, name } = await started();
+    await cb.waitFor('sendMessageToUser');
+    const chat = await chatOf(name);
+    const fromCustomer = chat.messages.filter((m) => m.body !== '' && m.body !== 'Hi, I am the virtual assistant.');
+    expect(fromCustomer[0]!.body).toMatch(/^Customer asked for an agent about a refund\./);
+    expect(cb.of('setErrorStatus')).toEqual([]);
+    expect(chat.state).not.toBe('ended');
+    await desk.endChat();
+  });
+
+  test('the summary for the agent cannot be delivered: the start fails for the customer and the conversation is ended', async () => {
+    await control('POST', '/messaging/fail-text-messages', { times: 100 });
+    try {
+      const d = await makeDesk();
+      await expect(d.desk.startChat(connectMessage(), {})).resolves.toBeUndefined();
+      expect(d.cb.of('setErrorStatus')).toEqual([
+        [
+          {
+            type: 1,
+            logInfo: expect.stringMatching(/could not be started: .*5000/),
+            messageToUser: expect.stringContaining("couldn't connect you"),
+          },
+        ],
+      ]);
+      await eventually(async () => (await chatOf(d.name)).state === 'ended');
+    } finally {
+      await control('POST', '/messaging/fail-text-messages', { times: 0 });
     }
   });
 

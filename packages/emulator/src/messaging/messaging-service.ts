@@ -62,6 +62,11 @@ export class MessagingService {
   private readonly disconnectOverride = new Map<string, DisconnectType | 'none'>();
   /** Refresh tokens of authenticated messaging: token -> who and for which deployment. */
   private readonly refreshTokens = new Map<string, { identity: Identity; deploymentId: string; expiresAt: number }>();
+  /**
+   * Test knob: the next `times` guest text messages of any session are refused with 5000 (a new chat's first message
+   * has no session to aim at before it exists).
+   */
+  failTextMessages = 0;
   /** The origin guests last used, for URLs built outside a request (agent files). */
   private lastOrigin = { http: '', ws: '' };
 
@@ -286,6 +291,10 @@ export class MessagingService {
     if (type === 'Event') return this.onEvent(ws, s, message, tracingId);
     if (type !== 'Text' && type !== 'Structured') return fail(WM_ERRORS.requestFailed);
     if (s.readOnly) return fail(WM_ERRORS.readOnly);
+    if (type === 'Text' && this.failTextMessages > 0) {
+      this.failTextMessages -= 1;
+      return fail(WM_ERRORS.unexpected);
+    }
     const attributes = this.customAttributes(s, message, r);
     const text = typeof message['text'] === 'string' ? message['text'] : '';
     if (text.length > this.options.maxMessageLength) return fail(WM_ERRORS.messageTooLong);

@@ -67,6 +67,13 @@ export function messagingControlRoutes(app: FastifyInstance, ctx: EmulatorContex
     return sessionView(s);
   });
 
+  app.post('/control/messaging/fail-text-messages', async (request) => {
+    const times = body(request.body)['times'] ?? 1;
+    if (typeof times !== 'number' || !Number.isInteger(times) || times < 0) invalid('times must be a whole number');
+    messaging.failTextMessages = times as number;
+    return { failTextMessages: messaging.failTextMessages };
+  });
+
   app.post('/control/messaging/identity-tokens', async (request) => {
     const b = body(request.body);
     if (typeof b['sub'] !== 'string' || b['sub'] === '') invalid('sub (the customer id at the provider) is required');

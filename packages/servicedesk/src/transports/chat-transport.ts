@@ -47,7 +47,8 @@ export interface ChatConnection {
   readonly events$: Observable<ChatEvent>;
   /**
    * Resolves when the event stream first opened and the chat is ready for the customer (a new chat's summary for the
-   * agent has been posted, or failed to be, which is not an error); rejects if the stream could not be opened.
+   * agent has been posted, transient failures retried); rejects if the stream could not be opened or the summary
+   * could not be delivered (the desk then leaves the chat).
    */
   readonly opened: Promise<void>;
   /** The longest text `sendMessage` takes, in characters. */

@@ -124,7 +124,9 @@ export function eventFrames(ctx: EventStreamContext): Observable<EventFrame> {
         count: c.maxReconnectAttempts ?? 20,
         resetOnSuccess: true,
         delay: (err: unknown, attempt) => {
-          if (!everOpened) {
+          // A new chat whose stream cannot open at all fails its start; a reattached one (after a reload) retries as
+          // a dropped socket does: a stream that fails for a moment must not lose the chat.
+          if (!everOpened && !ctx.resuming) {
             return throwError(
               () =>
                 new ServiceDeskError('SOCKET_FAILED', 'the Genesys event stream could not be opened', { cause: err }),

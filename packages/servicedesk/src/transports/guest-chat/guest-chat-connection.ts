@@ -4,6 +4,7 @@ import { GenesysApiError, ServiceDeskError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { SocketStatus } from '../../streams/connection-state';
 import type { ChatConnection } from '../chat-transport';
+import { retryTransient } from '../retry-transient';
 import { chatEventPipeline } from './chat-event-pipeline';
 import { savedSession, type ChatSession } from './chat-session';
 import { eventFrames } from './event-stream';
@@ -44,11 +45,25 @@ export class GuestChatConnection implements ChatConnection {
       this.rejectSocketOpened = reject;
     });
     const summary = start.summary;
+    // The agent must read the summary first: a transient failure to post it is retried, and a chat whose summary
+    // cannot be delivered does not start (the desk then leaves the conversation, so none is orphaned).
     this.opened = summary
       ? socketOpened.then(() =>
-          this.api.sendMessage(session.conversationId, session.memberId, summary, 'notice').then(
+          retryTransient(() => this.api.sendMessage(session.conversationId, session.memberId, summary, 'notice'), {
+            backoff: config.backoff,
+            scheduler: config.scheduler,
+          }).then(
             () => undefined,
-            (e: unknown) => this.log.warn?.('The summary for the agent could not be posted', e),
+            (e: unknown) => {
+              const why = e instanceof Error ? e.message : String(e);
+              throw new ServiceDeskError(
+                'GENESYS_UNAVAILABLE',
+                `the summary for the agent could not be posted: ${why}`,
+                {
+                  cause: e,
+                },
+              );
+            },
           ),
         )
       : socketOpened;

@@ -76,7 +76,9 @@ export class GuestChatTransport implements ChatTransport {
 
   /**
    * Reattaches to a chat after a page reload. Null when the saved state is not a guest chat session or the chat is
-   * over (the guest is DISCONNECTED, or Genesys no longer knows the conversation or the token).
+   * over (the guest is DISCONNECTED, or Genesys no longer knows the conversation or the token). When Genesys cannot
+   * answer for the moment, the chat is reattached anyway: its event stream retries and, once back, finds out from the
+   * members whether the chat is still on.
    */
   async resume(saved: unknown): Promise<ChatConnection | null> {
     const session = parseSavedSession(saved);
@@ -95,7 +97,7 @@ export class GuestChatTransport implements ChatTransport {
         e.status !== 429
       )
         return null;
-      throw e;
+      this.config.logger?.warn?.('Genesys could not say whether the chat is still on; reattaching anyway', e);
     }
     return new GuestChatConnection(api, session, this.config, { resuming: true });
   }

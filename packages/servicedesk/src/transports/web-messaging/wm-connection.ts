@@ -19,6 +19,7 @@ import type { SocketStatus } from '../../streams/connection-state';
 import { heartbeatWatchdog } from '../../streams/heartbeat-watchdog';
 import { stepSubscriber } from '../../streams/step-subscriber';
 import type { ChatConnection, WebSocketCtor } from '../chat-transport';
+import { retryTransient } from '../retry-transient';
 import { clearSession } from './clear-session';
 import { fitAttributes } from './custom-attributes';
 import { echoPacing } from './detectors/echo-pacing';
@@ -255,7 +256,11 @@ export class WebMessagingConnection implements ChatConnection {
             }),
           );
           if (joined.kind === 'error') throw refusal(joined);
-          if (this.start.summary) await this.sendText(this.start.summary);
+          // The agent must read the summary first: a transient failure is retried; a summary that cannot be
+          // delivered fails the start (the desk then ends the conversation, so none is orphaned).
+          const summary = this.start.summary;
+          if (summary)
+            await retryTransient(() => this.sendText(summary), { backoff: c.backoff, scheduler: this.scheduler });
           this.own$.next({ type: 'queued' });
           this.resolveOpened();
         } catch (e) {

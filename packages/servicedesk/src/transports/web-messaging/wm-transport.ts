@@ -1,5 +1,6 @@
 import { ServiceDeskError } from '../../errors';
 import type { ChatConnection, ChatStartRequest, ChatTransport } from '../chat-transport';
+import { retryTransient } from '../retry-transient';
 import { attributesFor } from './custom-attributes';
 import { fetchDeploymentConfig, type DeploymentConfig } from './deployment-config';
 import { newId } from './new-id';
@@ -56,7 +57,11 @@ export class WebMessagingTransport implements ChatTransport {
   async resume(saved: unknown): Promise<ChatConnection | null> {
     const session = parseSavedSession(saved, this.config.deploymentId);
     if (!session) return null;
-    const d = await this.deploymentConfig();
+    // A chat in progress is not given up for a moment's failure: the socket retries the same way.
+    const d = await retryTransient(() => this.deploymentConfig(), {
+      backoff: this.config.backoff,
+      scheduler: this.config.scheduler,
+    });
     this.memory.token = session.token;
     return new WebMessagingConnection(this.connectionConfig(d), {
       token: session.token,
