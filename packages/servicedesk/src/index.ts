@@ -10,6 +10,7 @@ export type {
   ChatConnection,
   ChatStartRequest,
   ChatProfile,
+  IdentityCredential,
   WebSocketCtor,
 } from './transports/chat-transport';
 export type { ChatSession } from './transports/guest-chat/chat-session';

@@ -3,7 +3,7 @@ import type { PageEvents } from './service-desk/resume-point';
 import type { ServiceDeskStrings } from './service-desk/strings';
 import type { UserProfile } from './service-desk/user-profile';
 import type { BackoffConfig } from './streams/backoff';
-import type { WebSocketCtor } from './transports/chat-transport';
+import type { IdentityCredential, WebSocketCtor } from './transports/chat-transport';
 
 /** Options of `createGenesysServiceDeskFactory` (names fixed by the public contract: docs/architecture.md, "Public contracts"). */
 export interface GenesysServiceDeskOptions {
@@ -33,12 +33,19 @@ export interface GenesysServiceDeskOptions {
   webSocketCtor?: WebSocketCtor;
   /** Which web chat hosts the service desk. @default 'carbon' */
   host?: 'watsonx' | 'carbon';
-  /** Identity-verified chats: needs `getIdentityToken` and the middleware's `/jwt`. @default false */
+  /**
+   * Identity-verified chats: needs `getIdentityToken` (guest chat: and the middleware's `/jwt`; Web Messaging: a
+   * Messenger deployment with authentication on). @default false
+   */
   authenticatedChat?: boolean;
   /** Ask the middleware whether agents are on queue, and show queue position and wait. @default false */
   availability?: boolean;
-  /** The site's identity JWT for authenticated chat (sent to the middleware's `/jwt` as a bearer token). */
-  getIdentityToken?: () => Promise<string>;
+  /**
+   * The site's identity for authenticated chat, asked for when a chat starts. Guest chat: the site's identity JWT
+   * (sent to the middleware's `/jwt` as a bearer token). Web Messaging: an OpenID Connect ID token (its `nonce` claim
+   * is sent as the nonce), `{ idToken, nonce }`, or `{ code, redirectUri, codeVerifier }`, exchanged at Genesys.
+   */
+  getIdentityToken?: () => Promise<IdentityCredential>;
   logger?: Logger;
   /** The customer as the agent sees them. @default the host's user id when it is not anonymous, else "Customer" */
   userProfile?: UserProfile | (() => Promise<UserProfile> | UserProfile);

@@ -26,6 +26,14 @@ beforeAll(async () => {
       { id: 'wm-off', status: 'Inactive' },
       { id: 'wm-elsewhere', allowedOrigins: ['https://other.example.com'] },
       { id: 'wm-quiet', conversationDisconnect: { enabled: false, type: 'ReadOnly' }, conversationClear: false },
+      {
+        id: 'wm-auth',
+        authentication: {
+          enabled: true,
+          identityProvider: { issuer: DEMO.identityIssuer, audience: DEMO.identityAudience },
+        },
+        flow: { greeting: 'Welcome back.', queue: 'Chat Queue' },
+      },
     ],
   });
 });
@@ -335,5 +343,105 @@ describe('Web Messaging: choosing the channel', () => {
       /serverBaseUrl/,
     );
     expect(() => createGenesysServiceDeskFactory({ channel: 'guest-chat' })).toThrow(/serverBaseUrl/);
+  });
+});
+
+describe('Web Messaging: authenticated messaging', () => {
+  /** An ID token of the emulator's demo identity provider, for a fresh nonce. */
+  const idToken = async (claims: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
+    (
+      await control<{ idToken: string }>('POST', '/messaging/identity-tokens', {
+        sub: 'customer-42',
+        nonce: `n-${Math.random().toString(36).slice(2)}`,
+        claims: { name: 'Jane Verified', email: 'jane@example.com', ...claims },
+        ...extra,
+      })
+    ).idToken;
+  const signedIn = (options: Partial<GenesysServiceDeskOptions> = {}) =>
+    makeDesk({ deploymentId: 'wm-auth', authenticatedChat: true, getIdentityToken: () => idToken(), ...options });
+  interface VerifiedView {
+    state: string;
+    guest: { authenticatedGuest: boolean; signedData: Record<string, unknown> | null };
+    messages: Array<{ body: string }>;
+  }
+  const verifiedView = (chatId: string) => control<VerifiedView>('GET', `/chats/${chatId}`);
+
+  test('the identity token is exchanged at Genesys and the session signed in: the agent sees the verified customer', async () => {
+    const d = await signedIn();
+    await d.desk.startChat(connectMessage(), {});
+    expect(d.cb.of('setErrorStatus')).toEqual([]);
+    await d.cb.waitFor('sendMessageToUser');
+    expect(shown(d.cb)).toEqual(['Welcome back.']);
+    const chat = await chatOf(d.name);
+    const view = await verifiedView(chat.id);
+    expect(view.guest.authenticatedGuest).toBe(true);
+    expect(view.guest.signedData).toMatchObject({
+      sub: 'customer-42',
+      name: 'Jane Verified',
+      email: 'jane@example.com',
+    });
+    expect((await sessionOf(d.name)) as unknown).toMatchObject({ authenticated: true });
+    await d.desk.sendMessageToAgent({ input: { text: 'hello as myself' } });
+    await eventually(async () => (await verifiedView(chat.id)).messages.some((m) => m.body === 'hello as myself'));
+    await d.desk.endChat();
+    await eventually(async () => (await verifiedView(chat.id)).state === 'ended');
+  });
+
+  test('an expired sign-in (401) is renewed with the refresh token when the socket reconnects, and after a reload', async () => {
+    const first = await signedIn();
+    await first.desk.startChat(connectMessage(), {});
+    const chat = await chatOf(first.name);
+    await control('POST', `/chats/${chat.id}/accept`, { agentId: alex().id });
+    await control('POST', `/chats/${chat.id}/messages`, { body: 'hello Jane' });
+    await first.cb.waitFor('sendMessageToUser', 2);
+    // The Genesys JWT (an hour) expires; the socket drops and signs in again with it: 401, then refresh.
+    await control('POST', '/clock', { advanceMs: 2 * 3600_000 });
+    const session = await sessionOf(first.name);
+    await control('POST', `/messaging/sessions/${session.token}/drop`, { closeFrame: false });
+    await control('POST', `/chats/${chat.id}/messages`, { body: 'while you were away' });
+    await eventually(() => shown(first.cb).includes('while you were away'));
+    await first.desk.sendMessageToAgent({ input: { text: 'still me' } });
+    await eventually(async () => (await verifiedView(chat.id)).messages.some((m) => m.body === 'still me'));
+    const refreshes = async () =>
+      (
+        await control<{ entries: Array<{ status: number }> }>(
+          'GET',
+          `/requests?endpoint=${encodeURIComponent('POST /api/v2/webdeployments/token/refresh')}`,
+        )
+      ).entries.filter((r) => r.status === 200).length;
+    expect(await refreshes()).toBe(1);
+
+    // A reload: the refresh token kept in the host's state signs the session in again.
+    leavePage(first);
+    await control('POST', `/chats/${chat.id}/messages`, { body: 'during the reload' });
+    const cb = new RecordingCallback(first.cb.state);
+    const second = await makeDesk({ deploymentId: 'wm-auth', authenticatedChat: true }, cb);
+    expect(await second.desk.reconnect()).toBe(true);
+    await eventually(() => shown(cb).includes('during the reload'));
+    await second.desk.sendMessageToAgent({ input: { text: 'after the reload' } });
+    const view = await verifiedView(chat.id);
+    await eventually(async () => (await verifiedView(chat.id)).messages.some((m) => m.body === 'after the reload'));
+    expect(view.guest.authenticatedGuest).toBe(true);
+    expect((await sessionOf(first.name)) as unknown).toMatchObject({ authenticated: true });
+    expect(await refreshes()).toBe(2);
+    await second.desk.endChat();
+  });
+
+  test.each([
+    ['an identity for another audience', () => idToken({}, { audience: 'someone-else' })],
+    ['an ID token without a nonce', () => idToken({}, { nonce: undefined })],
+    ['no identity at all', async () => ''],
+  ])('with %s, the chat is refused for the customer and nothing reaches the agent', async (_what, token) => {
+    const before = (await control<{ entities: unknown[] }>('GET', '/chats')).entities.length;
+    const d = await signedIn({ getIdentityToken: token });
+    await expect(d.desk.startChat(connectMessage(), {})).resolves.toBeUndefined();
+    expect(d.cb.names()).toEqual(['setErrorStatus']);
+    expect((await control<{ entities: unknown[] }>('GET', '/chats')).entities).toHaveLength(before);
+  });
+
+  test('a deployment without authentication refuses a signed-in chat before anything is created', async () => {
+    const d = await signedIn({ deploymentId: 'wm-main' });
+    await d.desk.startChat(connectMessage(), {});
+    expect(d.cb.of('setErrorStatus')[0]![0]).toMatchObject({ logInfo: expect.stringMatching(/^IDENTITY_UNAVAILABLE/) });
   });
 });

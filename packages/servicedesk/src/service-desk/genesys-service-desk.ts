@@ -11,7 +11,7 @@ import {
 } from '../hosts/host-types';
 import type { Logger } from '../logger';
 import type { MiddlewareClient } from '../middleware-client';
-import type { ChatStartRequest, ChatTransport } from '../transports/chat-transport';
+import type { ChatStartRequest, ChatTransport, IdentityCredential } from '../transports/chat-transport';
 import { ChatScope } from './chat-scope';
 import { customFieldsFor, findConnectItem, summaryForAgent } from './connect-item';
 import { clearSavedChat, readSavedChat } from './persisted-chat';
@@ -29,7 +29,7 @@ export interface ServiceDeskConfig {
   callback: HostCallback;
   authenticatedChat: boolean;
   availability: boolean;
-  getIdentityToken?: (() => Promise<string>) | undefined;
+  getIdentityToken?: (() => Promise<IdentityCredential>) | undefined;
   userProfile?: UserProfile | (() => Promise<UserProfile> | UserProfile) | undefined;
   customFields?: Record<string, string> | undefined;
   showSystemMessages: boolean;
@@ -212,7 +212,7 @@ export class GenesysServiceDesk {
     return scope;
   }
 
-  private async identityToken(): Promise<string> {
+  private async identityToken(): Promise<IdentityCredential> {
     const get = this.config.getIdentityToken;
     if (!get) {
       throw new ServiceDeskError(
@@ -220,7 +220,7 @@ export class GenesysServiceDesk {
         'authenticated chat is on but no getIdentityToken option was given',
       );
     }
-    let identity: string;
+    let identity: IdentityCredential;
     try {
       identity = await get();
     } catch (e) {

@@ -19,6 +19,14 @@ export interface ChatProfile {
   avatarImageUrl?: string;
 }
 
+/**
+ * What the site gives for an identity-verified chat (`getIdentityToken`): its identity token (a JWT; for Web
+ * Messaging an OpenID Connect ID token whose `nonce` claim is the nonce it was requested with), or, for Web Messaging,
+ * the ID token and its nonce, or an authorization code to redeem at Genesys.
+ */
+export type IdentityCredential =
+  string | { idToken: string; nonce: string } | { code: string; redirectUri: string; codeVerifier?: string };
+
 /** What a new chat starts from, in no channel's terms. */
 export interface ChatStartRequest {
   profile: ChatProfile;
@@ -26,8 +34,8 @@ export interface ChatStartRequest {
   customFields: Record<string, string>;
   /** What the agent reads first (why the customer asked, the assistant's summary); absent when there is nothing. */
   summaryForAgent?: string;
-  /** The site's identity token, for an identity-verified chat: the transport turns it into its channel's credentials. */
-  identityToken?: string;
+  /** The site's identity, for an identity-verified chat: the transport turns it into its channel's credentials. */
+  identityToken?: IdentityCredential;
 }
 
 /** Starts and resumes chats on one channel. */

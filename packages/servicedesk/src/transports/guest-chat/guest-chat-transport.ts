@@ -1,5 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
-import { GenesysApiError } from '../../errors';
+import { GenesysApiError, ServiceDeskError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { BackoffConfig } from '../../streams/backoff';
 import type { ChatConnection, ChatStartRequest, ChatTransport, WebSocketCtor } from '../chat-transport';
@@ -66,6 +66,12 @@ export class GuestChatTransport implements ChatTransport {
     if (request.identityToken !== undefined) {
       if (!c.memberAuthToken)
         throw new TypeError('an identity token was given, but no way to exchange it (memberAuthToken)');
+      if (typeof request.identityToken !== 'string') {
+        throw new ServiceDeskError(
+          'IDENTITY_UNAVAILABLE',
+          'guest chat takes the site identity token as a string (the middleware verifies it), not an ID token and nonce',
+        );
+      }
       memberAuthToken = await c.memberAuthToken(request.identityToken);
     }
     const api = new GuestApi(c.apiBaseUrl);

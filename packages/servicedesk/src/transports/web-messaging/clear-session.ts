@@ -8,6 +8,8 @@ export interface ClearSessionRequest {
   deploymentId: string;
   token: string;
   webSocketCtor: WebSocketCtor | undefined;
+  /** An authenticated session's JWT: such a session is opened with `configureAuthenticatedSession` (no downgrade). */
+  jwt?: (() => Promise<string>) | undefined;
   /** @default 8000 */
   timeoutMs?: number;
 }
@@ -43,7 +45,19 @@ export function clearSession(r: ClearSessionRequest): Promise<void> {
         action: 'onMessage',
         message: { type: 'Event', events: [{ eventType: 'Presence', presence: { type: 'Clear' } }] },
       });
-    ws.onopen = () => send({ action: 'configureSession', deploymentId: r.deploymentId });
+    ws.onopen = () => {
+      if (!r.jwt) return send({ action: 'configureSession', deploymentId: r.deploymentId });
+      r.jwt().then(
+        (code) =>
+          !done && send({ action: 'configureAuthenticatedSession', deploymentId: r.deploymentId, data: { code } }),
+        (e: unknown) =>
+          finish(
+            new ServiceDeskError('GENESYS_REFUSED', 'the sign-in could not be renewed to end the session', {
+              cause: e,
+            }),
+          ),
+      );
+    };
     ws.onmessage = (e: MessageEvent) => {
       const f = parseFrame(e.data);
       if (f.kind === 'session') {

@@ -8,6 +8,8 @@ export interface DeploymentConfig {
   messagingEndpoint: string | undefined;
   /** Presence Clear allowed: the customer's way to end the conversation. */
   clearEnabled: boolean;
+  /** Authenticated messaging is on (`auth.enabled`). */
+  authEnabled: boolean;
 }
 
 const at = (v: unknown, ...path: string[]): unknown =>
@@ -39,5 +41,6 @@ export async function fetchDeploymentConfig(
     active: at(json, 'status') === 'Active',
     messagingEndpoint: typeof endpoint === 'string' && endpoint !== '' ? endpoint : undefined,
     clearEnabled: at(conversations, 'conversationClear', 'enabled') === true,
+    authEnabled: at(json, 'auth', 'enabled') === true,
   };
 }

@@ -1,18 +1,31 @@
 /**
  * What a Web Messaging chat keeps for a page reload: the guest session token (the session is the token's), the
- * deployment it belongs to, and the last message the host has shown.
+ * deployment it belongs to, the last message the host has shown, and for an authenticated session its refresh token.
  */
 export interface WmSavedSession {
   channel: 'web-messaging';
   deploymentId: string;
   token: string;
   lastMessageId?: string;
+  /** An authenticated session's refresh token: after a reload it fetches the JWT that signs the session in again. */
+  refreshToken?: string;
 }
 
 const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
-export function savedSession(deploymentId: string, token: string, resumeAfter: string | undefined): WmSavedSession {
-  return { channel: 'web-messaging', deploymentId, token, ...(resumeAfter ? { lastMessageId: resumeAfter } : {}) };
+export function savedSession(
+  deploymentId: string,
+  token: string,
+  resumeAfter: string | undefined,
+  refreshToken?: string,
+): WmSavedSession {
+  return {
+    channel: 'web-messaging',
+    deploymentId,
+    token,
+    ...(resumeAfter ? { lastMessageId: resumeAfter } : {}),
+    ...(refreshToken ? { refreshToken } : {}),
+  };
 }
 
 /** A saved session read back from the host's persisted state, or undefined when it is not one of this deployment. */
@@ -20,5 +33,10 @@ export function parseSavedSession(saved: unknown, deploymentId: string): WmSaved
   if (typeof saved !== 'object' || saved === null) return undefined;
   const s = saved as Partial<Record<keyof WmSavedSession, unknown>>;
   if (s.channel !== 'web-messaging' || s.deploymentId !== deploymentId || !isText(s.token)) return undefined;
-  return savedSession(deploymentId, s.token, isText(s.lastMessageId) ? s.lastMessageId : undefined);
+  return savedSession(
+    deploymentId,
+    s.token,
+    isText(s.lastMessageId) ? s.lastMessageId : undefined,
+    isText(s.refreshToken) ? s.refreshToken : undefined,
+  );
 }

@@ -20,6 +20,7 @@ import { heartbeatWatchdog } from '../../streams/heartbeat-watchdog';
 import { stepSubscriber } from '../../streams/step-subscriber';
 import type { ChatConnection, WebSocketCtor } from '../chat-transport';
 import { retryTransient } from '../retry-transient';
+import type { AuthenticatedSession } from './authenticated-session';
 import { clearSession } from './clear-session';
 import { fitAttributes } from './custom-attributes';
 import { echoPacing } from './detectors/echo-pacing';
@@ -74,7 +75,12 @@ export interface ConnectionStart {
   summary?: string | undefined;
   /** Told when the session can take no more messages (so a next chat starts a new one). */
   onSessionOver?: (() => void) | undefined;
+  /** An authenticated chat's credentials: every open signs the session in with `configureAuthenticatedSession`. */
+  auth?: AuthenticatedSession | undefined;
 }
+
+/** A 401 to the sign-in is an expired JWT: renewed and tried again this many times in a row at most. */
+const AUTH_RENEWALS = 3;
 
 /** Error codes after which the session is gone (expired, not found). */
 const SESSION_GONE = new Set([4006, 4007]);
@@ -165,11 +171,13 @@ export class WebMessagingConnection implements ChatConnection {
     this.start.onSessionOver?.();
     this.dispose();
     if (!live || !this.config.clearEnabled) return;
+    const auth = this.start.auth;
     await clearSession({
       socketUrl: this.config.socketUrl,
       deploymentId: this.config.deploymentId,
       token: this.start.token,
       webSocketCtor: this.config.webSocketCtor,
+      jwt: auth && (() => auth.currentJwt()),
     });
   }
 
@@ -183,7 +191,12 @@ export class WebMessagingConnection implements ChatConnection {
   }
 
   savedState(resumeAfter: string | undefined): WmSavedSession {
-    return savedSession(this.config.deploymentId, this.start.token, resumeAfter);
+    return savedSession(this.config.deploymentId, this.start.token, resumeAfter, this.start.auth?.refreshToken);
+  }
+
+  /** Whether the customer is signed in to this chat (an authenticated session). */
+  get authenticated(): boolean {
+    return this.start.auth !== undefined;
   }
 
   /** The socket's messages, with everything else a frame means handled on the way. */
@@ -194,6 +207,9 @@ export class WebMessagingConnection implements ChatConnection {
       let everOpened = false;
       let backfilling = false;
       let held: Incoming[] = [];
+      /** The sign-in (configure request) last sent, and how many 401s in a row it has met. */
+      let configureId: string | undefined;
+      let renewals = 0;
       const emit = (m: Incoming) => (backfilling ? held.push(m) : subscriber.next(m));
 
       /** The chat cannot go on: before it opened, starting fails; after, the customer is told it ended. */
@@ -271,8 +287,45 @@ export class WebMessagingConnection implements ChatConnection {
         }
       };
 
+      /** Binds the socket to the session: `configureSession`, or for a signed-in customer `configureAuthenticatedSession`. */
+      const configure = (socket: WebSocketSubject<unknown>, first: boolean) => {
+        const request = {
+          token: this.start.token,
+          deploymentId: c.deploymentId,
+          ...(this.start.startNew && first ? { startNew: true } : {}),
+        };
+        const auth = this.start.auth;
+        if (!auth) return socket.next({ action: 'configureSession', ...request, tracingId: newId() });
+        auth.currentJwt().then(
+          (code) => {
+            if (this.socket !== socket) return;
+            configureId = newId();
+            socket.next({
+              action: 'configureAuthenticatedSession',
+              ...request,
+              data: { code },
+              tracingId: configureId,
+            });
+          },
+          (e: unknown) => finish(`the sign-in could not be renewed (${describe(e)})`, 'system'),
+        );
+      };
+
+      /** The sign-in refused: an expired JWT is renewed with the refresh token and sent again; anything else ends it. */
+      const onSignInRefused = (f: ErrorFrame) => {
+        const socket = this.socket;
+        if (f.code !== 401 || renewals >= AUTH_RENEWALS || !socket || !this.start.auth)
+          return finish(`Genesys refused the sign-in (${f.code} ${f.text})`, 'system');
+        renewals += 1;
+        this.start.auth.refresh().then(
+          () => configure(socket, !everOpened),
+          (e: unknown) => finish(`the sign-in could not be renewed (${describe(e)})`, 'system'),
+        );
+      };
+
       const onSession = (f: Extract<WmFrame, { kind: 'session' }>) => {
         if (!f.connected) return;
+        renewals = 0;
         this.configured = true;
         this.maxCustomDataBytes = f.maxCustomDataBytes;
         if (!everOpened) {
@@ -305,6 +358,7 @@ export class WebMessagingConnection implements ChatConnection {
             return f.tracingId ? this.settle(f.tracingId, f) : undefined;
           case 'error':
             if (f.tracingId && this.settle(f.tracingId, f)) return;
+            if (f.tracingId !== undefined && f.tracingId === configureId) return onSignInRefused(f);
             if (SESSION_GONE.has(f.code)) return finish(`the session is gone (${f.code} ${f.text})`, 'system');
             return this.log.warn?.(`Web Messaging: ${f.code} ${f.text}`);
           case 'connection-closed':
@@ -331,13 +385,7 @@ export class WebMessagingConnection implements ChatConnection {
           deserializer: (e: MessageEvent) => e.data as unknown,
           openObserver: {
             next: () => {
-              socket.next({
-                action: 'configureSession',
-                token: this.start.token,
-                deploymentId: c.deploymentId,
-                ...(this.start.startNew && !everOpened ? { startNew: true } : {}),
-                tracingId: newId(),
-              });
+              configure(socket, !everOpened);
               this.status$.next('open');
             },
           },

@@ -1,6 +1,7 @@
 import { ServiceDeskError } from '../../errors';
 import type { ChatConnection, ChatStartRequest, ChatTransport } from '../chat-transport';
 import { retryTransient } from '../retry-transient';
+import { AuthenticatedSession } from './authenticated-session';
 import { attributesFor } from './custom-attributes';
 import { fetchDeploymentConfig, type DeploymentConfig } from './deployment-config';
 import { newId } from './new-id';
@@ -34,23 +35,28 @@ export class WebMessagingTransport implements ChatTransport {
 
   /** Refuses an inactive deployment before any socket is opened. */
   async start(request: ChatStartRequest): Promise<ChatConnection> {
-    if (request.identityToken !== undefined) {
-      throw new ServiceDeskError(
-        'IDENTITY_UNAVAILABLE',
-        'authenticated chat is not available on the Web Messaging channel of this client yet',
-      );
-    }
     const d = await this.deploymentConfig();
-    const reused = this.memory.token;
-    const token = reused ?? newId();
-    this.memory.token = token;
-    return new WebMessagingConnection(this.connectionConfig(d), {
-      token,
-      startNew: reused !== undefined,
+    const common = {
       resuming: false,
       attributes: attributesFor(request),
       summary: request.summaryForAgent?.slice(0, MAX_MESSAGE_LENGTH),
-    });
+    };
+    if (request.identityToken !== undefined) {
+      if (!d.authEnabled) {
+        throw new ServiceDeskError(
+          'IDENTITY_UNAVAILABLE',
+          `the Messenger deployment ${this.config.deploymentId} does not have authentication on`,
+        );
+      }
+      // A signed-in chat gets a session of its own: a guest token reused for it could not serve an anonymous chat
+      // afterwards (Genesys refuses to downgrade a session).
+      const auth = await AuthenticatedSession.exchange(this.authEndpoints(), request.identityToken);
+      return new WebMessagingConnection(this.connectionConfig(d), { ...common, token: newId(), startNew: false, auth });
+    }
+    const reused = this.memory.token;
+    const token = reused ?? newId();
+    this.memory.token = token;
+    return new WebMessagingConnection(this.connectionConfig(d), { ...common, token, startNew: reused !== undefined });
   }
 
   /** Reattaches after a reload with the saved token. Null when the state is not a Web Messaging session of this deployment. */
@@ -62,13 +68,22 @@ export class WebMessagingTransport implements ChatTransport {
       backoff: this.config.backoff,
       scheduler: this.config.scheduler,
     });
-    this.memory.token = session.token;
+    const auth = session.refreshToken
+      ? AuthenticatedSession.restore(this.authEndpoints(), session.refreshToken)
+      : undefined;
+    if (!auth) this.memory.token = session.token;
     return new WebMessagingConnection(this.connectionConfig(d), {
       token: session.token,
       startNew: false,
       resuming: true,
       resumeAfter: session.lastMessageId,
+      auth,
     });
+  }
+
+  private authEndpoints() {
+    const c = this.config;
+    return { apiBaseUrl: c.apiBaseUrl, deploymentId: c.deploymentId, fetch: c.fetch };
   }
 
   private connectionConfig(d: DeploymentConfig): WebMessagingConnectionConfig {
