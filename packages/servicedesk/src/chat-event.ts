@@ -13,6 +13,40 @@ export interface AgentInfo {
 
 export type ChatEndReason = 'agent' | 'guest' | 'system';
 
+/** A file in a message from Genesys (Web Messaging): shown as an image, or as a link to it. */
+export interface ChatFile {
+  name: string;
+  /** Where the file is downloaded from (a signed Genesys link that expires). */
+  url: string;
+  kind: 'image' | 'video' | 'audio' | 'file';
+  mime?: string;
+  /** Bytes, when Genesys gave it. */
+  size?: number;
+}
+
+/** An answer the agent or the flow offers (Web Messaging quick replies): the customer picks one. */
+export interface QuickReply {
+  /** What the customer sees and, once chosen, what the conversation shows. */
+  text: string;
+  /** What goes back to Genesys with the choice. */
+  payload: string;
+}
+
+/** What the customer may upload in this chat (Web Messaging's `allowedMedia`). */
+export interface UploadPolicy {
+  /** MIME types or patterns such as `image/png` or `image/*` (a type of `*` matches any file). */
+  types: string[];
+  maxBytes: number;
+  /** File name endings that are refused (`.exe`), lower case. */
+  blockedExtensions: string[];
+}
+
+/** What a message may carry besides its text (Web Messaging only; guest chat messages are text). */
+export interface MessageExtras {
+  files?: ChatFile[];
+  quickReplies?: QuickReply[];
+}
+
 export type ChatEvent =
   /** The chat waits in a queue (first routing, or again after a transfer back to the queue). */
   | { type: 'queued' }
@@ -22,9 +56,15 @@ export type ChatEvent =
   | { type: 'transferStarted'; to?: AgentInfo }
   /** An agent left without ending the chat. */
   | { type: 'agentLeft'; agent: AgentInfo }
-  | { type: 'agentMessage'; id: string; agent: AgentInfo; text: string; timestamp: string }
+  /** `text` is empty when the message is only files or quick replies. */
+  | ({ type: 'agentMessage'; id: string; agent: AgentInfo; text: string; timestamp: string } & MessageExtras)
   /** A notice or message from the flow or the queue (e.g. "Finding an agent for you"). */
-  | { type: 'systemMessage'; id: string; role: 'WORKFLOW' | 'ACD'; text: string; timestamp: string }
+  | ({ type: 'systemMessage'; id: string; role: 'WORKFLOW' | 'ACD'; text: string; timestamp: string } & MessageExtras)
+  /**
+   * What the customer may upload, each time the channel says (Web Messaging: every session response); `undefined`
+   * policy: no uploads. A channel that never sends it has no uploads.
+   */
+  | { type: 'uploadPolicy'; policy: UploadPolicy | undefined }
   | { type: 'agentTyping'; agent: AgentInfo; typing: boolean }
   | { type: 'chatEnded'; by: ChatEndReason }
   /** The event stream was lost (`disconnected`) or is back (`connected`); only after the first connection. */

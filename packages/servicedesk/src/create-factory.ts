@@ -2,6 +2,7 @@ import { carbonEndingText } from './hosts/ending-text';
 import { carbonAdapter, watsonxAdapter } from './hosts/host-adapter';
 import type { ServiceDeskFactoryParameters } from './hosts/host-types';
 import { HANDOFF_LANGUAGE_PACK } from './hosts/language-pack';
+import { watchQuickReplyChoices } from './hosts/quick-reply-choice';
 import { MiddlewareClient } from './middleware-client';
 import type { GenesysServiceDeskOptions } from './options';
 import { GenesysServiceDesk } from './service-desk/genesys-service-desk';
@@ -67,8 +68,11 @@ export function createGenesysServiceDeskFactory(options: GenesysServiceDeskOptio
     return guestChat();
   };
 
-  const build = (parameters: ServiceDeskFactoryParameters) =>
-    new GenesysServiceDesk({
+  const build = (parameters: ServiceDeskFactoryParameters) => {
+    let desk: GenesysServiceDesk | undefined;
+    const hearsChoices = watchQuickReplyChoices(parameters.instance, (reply) => void desk?.chooseQuickReply(reply));
+    desk = new GenesysServiceDesk({
+      quickReplyDisplay: hearsChoices ? 'options' : 'text',
       scrollToLatest: scrollerOf(parameters.instance),
       transport,
       middleware,
@@ -89,6 +93,8 @@ export function createGenesysServiceDeskFactory(options: GenesysServiceDeskOptio
       now: () => Date.now(),
       pageEvents: options.pageEvents ?? browserWindow(),
     });
+    return desk;
+  };
 
   // Hosted web chat takes language pack changes from its instance; Carbon takes them from the page (`strings`).
   const withLanguagePack = (p: ServiceDeskFactoryParameters) => {

@@ -8,7 +8,11 @@ export type ServiceDeskErrorCode =
   | 'GENESYS_UNAVAILABLE'
   | 'SOCKET_FAILED'
   | 'NO_CHAT'
-  | 'MESSAGE_TOO_LONG';
+  | 'MESSAGE_TOO_LONG'
+  /** A file Genesys (or the session's upload policy) does not take: its type, size or name. */
+  | 'FILE_REFUSED'
+  /** A file could not be uploaded (the upload target failed, or the channel has no uploads). */
+  | 'UPLOAD_FAILED';
 
 export class ServiceDeskError extends Error {
   readonly code: ServiceDeskErrorCode;

@@ -36,6 +36,12 @@ export class RecordingCallback implements HostCallback {
   setErrorStatus(info: object) {
     return this.record('setErrorStatus', info);
   }
+  updateCapabilities(capabilities: object) {
+    void this.record('updateCapabilities', capabilities);
+  }
+  setFileUploadStatus(fileID: string, isError?: boolean, errorMessage?: string) {
+    return this.record('setFileUploadStatus', fileID, isError, errorMessage);
+  }
   persistedState() {
     return this.state;
   }

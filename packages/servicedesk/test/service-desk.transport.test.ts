@@ -1,5 +1,6 @@
 import { Subject } from 'rxjs';
-import type { ChatEvent } from '../src/chat-event';
+import type { ChatEvent, QuickReply } from '../src/chat-event';
+import { ServiceDeskError } from '../src/errors';
 import { carbonAdapter } from '../src/hosts/host-adapter';
 import { GenesysServiceDesk, type ServiceDeskConfig } from '../src/service-desk/genesys-service-desk';
 import { DEFAULT_STRINGS } from '../src/service-desk/strings';
@@ -33,6 +34,17 @@ class TestConnection implements ChatConnection {
 
   async sendMessage(text: string): Promise<void> {
     this.sent.push(text);
+  }
+  readonly files: string[] = [];
+  readonly choices: QuickReply[] = [];
+  /** What `sendFile` does with a file: accept it, or reject as Genesys would. */
+  fileOutcome: (name: string) => Promise<void> = async () => undefined;
+  async sendFile(file: Blob, name: string): Promise<void> {
+    this.files.push(`${name} ${file.size}`);
+    await this.fileOutcome(name);
+  }
+  async sendQuickReply(reply: QuickReply): Promise<void> {
+    this.choices.push(reply);
   }
   async sendTyping(): Promise<void> {
     this.typings++;
@@ -197,4 +209,138 @@ test('a stream that fails for good after opening: the customer is told and the c
     ['agentEndedChat'],
   ]);
   expect(cb.state['genesysChat']).toBeNull();
+});
+
+describe('files and quick replies through the transport interface', () => {
+  const policy = { types: ['image/*', 'application/pdf'], maxBytes: 1024, blockedExtensions: ['.exe'] };
+  const file = (name: string, type: string, size: number) => new File([new Uint8Array(size)], name, { type });
+
+  test("the upload policy turns the host's file button on with its types, and off when the chat closes", async () => {
+    const transport = new TestTransport();
+    const cb = new RecordingCallback();
+    const desk = deskOn(transport, cb);
+    await desk.startChat(undefined);
+    transport.connection!.emit({ type: 'uploadPolicy', policy });
+    await settle();
+    expect(cb.of('updateCapabilities')).toEqual([
+      [{ allowFileUploads: true, allowMultipleFileUploads: true, allowedFileUploadTypes: 'image/*,application/pdf' }],
+    ]);
+    await desk.endChat();
+    expect(cb.of('updateCapabilities').pop()).toEqual([{ allowFileUploads: false }]);
+  });
+
+  test('a chat that never sends a policy (guest chat) never turns uploads on, and refuses any file with why', async () => {
+    const transport = new TestTransport();
+    const cb = new RecordingCallback();
+    const desk = deskOn(transport, cb);
+    await desk.startChat(undefined);
+    desk.filesSelectedForUpload([{ id: 'f1', file: file('a.png', 'image/png', 10) }]);
+    await desk.endChat();
+    expect(cb.of('updateCapabilities')).toEqual([]);
+    expect(cb.of('setFileUploadStatus')).toEqual([['f1', true, DEFAULT_STRINGS.fileUploadsOff]]);
+  });
+
+  test('chosen files the policy refuses say why at once: type, size (with the limit), blocked name', async () => {
+    const transport = new TestTransport();
+    const cb = new RecordingCallback();
+    const desk = deskOn(transport, cb);
+    await desk.startChat(undefined);
+    transport.connection!.emit({ type: 'uploadPolicy', policy });
+    await settle();
+    desk.filesSelectedForUpload([
+      { id: 'ok', file: file('a.png', 'image/png', 1024) },
+      { id: 'type', file: file('a.zip', 'application/zip', 10) },
+      { id: 'big', file: file('b.pdf', 'application/pdf', 1025) },
+      { id: 'name', file: file('setup.EXE', 'image/png', 10) },
+    ]);
+    await settle();
+    expect(cb.of('setFileUploadStatus')).toEqual([
+      ['type', true, "This type of file can't be sent here."],
+      ['big', true, 'This file is too large. The limit is 1 KB.'],
+      ['name', true, "A file with this name can't be sent."],
+    ]);
+  });
+
+  test('sent files upload one after the other after the text; each is reported uploaded or failed with why', async () => {
+    const transport = new TestTransport();
+    const cb = new RecordingCallback();
+    const desk = deskOn(transport, cb);
+    await desk.startChat(undefined);
+    const connection = transport.connection!;
+    connection.emit({ type: 'uploadPolicy', policy });
+    await settle();
+    connection.fileOutcome = async (name) => {
+      if (name === 'refused.pdf') throw new ServiceDeskError('FILE_REFUSED', 'no', { status: 4003 });
+      if (name === 'lost.pdf') throw new ServiceDeskError('UPLOAD_FAILED', 'PUT failed', { status: 500 });
+    };
+    await desk.sendMessageToAgent({ input: { text: 'see' } }, 'm', {
+      filesToUpload: [
+        { id: 'a', file: file('photo.png', 'image/png', 5) },
+        { id: 'b', file: file('refused.pdf', 'application/pdf', 6) },
+        { id: 'c', file: file('lost.pdf', 'application/pdf', 7) },
+        { id: 'd', file: file('big.png', 'image/png', 2000) },
+      ],
+    });
+    expect(connection.sent).toEqual(['see']);
+    await cb.waitFor('setFileUploadStatus', 4);
+    expect(connection.files).toEqual(['photo.png 5', 'refused.pdf 6', 'lost.pdf 7']);
+    expect(cb.of('setFileUploadStatus')).toEqual([
+      ['a', false, undefined],
+      ['b', true, DEFAULT_STRINGS.fileUploadFailed],
+      ['c', true, DEFAULT_STRINGS.fileUploadFailed],
+      ['d', true, 'This file is too large. The limit is 1 KB.'],
+    ]);
+  });
+
+  test('a file alone (no text) is sent; with no chat, it is marked failed and the send rejects', async () => {
+    const transport = new TestTransport();
+    const cb = new RecordingCallback();
+    const desk = deskOn(transport, cb);
+    await desk.startChat(undefined);
+    transport.connection!.emit({ type: 'uploadPolicy', policy });
+    await settle();
+    await desk.sendMessageToAgent({ input: { text: '' } }, 'm', {
+      filesToUpload: [{ id: 'a', file: file('a.png', 'image/png', 3) }],
+    });
+    await cb.waitFor('setFileUploadStatus');
+    expect(transport.connection!.sent).toEqual([]);
+    expect(transport.connection!.files).toEqual(['a.png 3']);
+    await desk.endChat();
+    await expect(
+      desk.sendMessageToAgent({ input: { text: '' } }, 'm', {
+        filesToUpload: [{ id: 'z', file: file('z.png', 'image/png', 3) }],
+      }),
+    ).rejects.toMatchObject({ code: 'NO_CHAT' });
+    expect(cb.of('setFileUploadStatus').pop()).toEqual(['z', true, DEFAULT_STRINGS.fileUploadFailed]);
+  });
+
+  test('agent files and quick replies reach the host as items; the choice goes back through the connection', async () => {
+    const transport = new TestTransport();
+    const cb = new RecordingCallback();
+    const desk = deskOn(transport, cb, { quickReplyDisplay: 'options' });
+    await desk.startChat(undefined);
+    const connection = transport.connection!;
+    connection.emit({
+      type: 'agentMessage',
+      id: 'm1',
+      agent: AGENT,
+      text: 'Pick one',
+      timestamp: 't',
+      files: [{ name: 'a.png', url: 'https://files.example/a.png', kind: 'image' }],
+      quickReplies: [{ text: 'Yes', payload: 'y' }],
+    });
+    await settle();
+    const [message, agentId] = cb.of('sendMessageToUser')[0]!;
+    expect(agentId).toBe('agent-1');
+    expect(
+      (message as { output: { generic: Array<{ response_type: string }> } }).output.generic.map((g) => g.response_type),
+    ).toEqual(['text', 'image', 'option']);
+    await desk.chooseQuickReply({ text: 'Yes', payload: 'y' });
+    expect(connection.choices).toEqual([{ text: 'Yes', payload: 'y' }]);
+    await desk.endChat();
+    await desk.chooseQuickReply({ text: 'Yes', payload: 'y' });
+    expect(cb.of('sendMessageToUser').pop()).toEqual([
+      { output: { generic: [{ response_type: 'inline_error', text: DEFAULT_STRINGS.quickReplyFailed }] } },
+    ]);
+  });
 });

@@ -63,3 +63,13 @@ function httpUrl(url: string): string | undefined {
 function link(href: string, shown: string): string {
   return `[${escapeText(shown)}](<${href}>){{rel="noopener noreferrer"}}`;
 }
+
+/** A link to a file, its text the file's name (escaped as any text from Genesys); `href` must already be checked. */
+export function fileLink(name: string, href: string): string {
+  return `[${escapeText(name)}](<${new URL(href).href}>){{rel="noopener noreferrer"}}`;
+}
+
+/** Text from Genesys shown as typed, with no link made of it. */
+export function plainText(text: string): string {
+  return escapeText(text);
+}

@@ -4,7 +4,8 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 /**
  * The agent's picture URL the host may load, or undefined (the host then shows the agent's initial). Genesys passes
  * the URL through from whoever configured the agent, and the page fetches it, so only a picture that cannot run
- * anything, track the customer off-site or downgrade the page is accepted:
+ * anything, track the customer off-site or downgrade the page is accepted (the same rule holds for the files of
+ * agent messages, `safeContentUrl`):
  * - `https:` anywhere;
  * - `http:` only to a loopback host (the emulator and local development) and only on a page that is not `https:`.
  * Everything else (`javascript:`, `data:` including SVG, `blob:`, `http:` to another machine, anything unparsable)
@@ -25,6 +26,9 @@ export function safeAvatarUrl(
   if (parsed.protocol !== 'http:' || !LOOPBACK.test(parsed.hostname)) return undefined;
   return pageProtocol(pageUrl) === 'https:' ? undefined : parsed.href;
 }
+
+/** A file's URL from an agent message (shown as an image or opened as a link): the avatar rule, for the same reasons. */
+export const safeContentUrl = safeAvatarUrl;
 
 function pageProtocol(pageUrl: string | undefined): string | undefined {
   if (!pageUrl) return undefined;

@@ -20,6 +20,10 @@ export interface HostCallback {
   sendMessageToUser(message: string | object, agentID?: string): unknown;
   updateAgentAvailability(availability: object): unknown;
   setErrorStatus(info: ErrorStatus): unknown;
+  /** File uploads on or off, and which types the file picker offers (both hosts; absent on old hosts). */
+  updateCapabilities?(capabilities: object): unknown;
+  /** A file the customer chose is refused (`isError`, with why) or, after sending, uploaded or failed. */
+  setFileUploadStatus?(fileID: string, isError?: boolean, errorMessage?: string): unknown;
   persistedState?(): unknown;
   updatePersistedState?(state: unknown, mergeWithCurrent?: boolean): unknown;
 }
@@ -53,4 +57,15 @@ export interface StartChatOptionsLike {
 
 export interface MessageRequestLike {
   input?: { text?: string };
+}
+
+/** A file the customer chose in the host (`FileUpload` of both hosts). */
+export interface FileUploadLike {
+  id: string;
+  file: File;
+}
+
+/** `sendMessageToAgent`'s third argument: the files sent with the message. */
+export interface AdditionalDataLike {
+  filesToUpload?: FileUploadLike[];
 }

@@ -1,5 +1,5 @@
 import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
-import type { ChatEvent } from '../chat-event';
+import type { ChatEvent, UploadPolicy } from '../chat-event';
 import { describeError } from '../errors';
 import { ErrorType } from '../hosts/host-types';
 import type { Logger } from '../logger';
@@ -38,6 +38,11 @@ export class ChatScope {
   private resume: ResumePoint | undefined;
   private readonly waiting$ = new Subject<boolean>();
   private lastTypingAt = Number.NEGATIVE_INFINITY;
+  private policy: UploadPolicy | undefined;
+  /** The host's uploads were turned on for this chat (and are turned off when it closes). */
+  private uploadsShown = false;
+  /** The customer's files, sent one after the other. */
+  private uploadQueue: Promise<void> = Promise.resolve();
 
   /** @param onClose told once, when the scope has closed (the desk forgets it) */
   constructor(
@@ -48,6 +53,17 @@ export class ChatScope {
   /** The live chat's connection (none before it is made or after the scope closed). */
   get connection(): ChatConnection | undefined {
     return this.closed ? undefined : this.conn;
+  }
+
+  /** What the customer may upload now; undefined: nothing. */
+  get uploadPolicy(): UploadPolicy | undefined {
+    return this.closed ? undefined : this.policy;
+  }
+
+  /** Runs `upload` after the chat's earlier uploads (a failure is the upload's own to report). */
+  queueUpload(upload: () => Promise<void>): Promise<void> {
+    this.uploadQueue = this.uploadQueue.then(upload, upload);
+    return this.uploadQueue;
   }
 
   /** Whether the customer ended the chat (or cancelled it while it was starting). */
@@ -116,6 +132,8 @@ export class ChatScope {
     this.waiting$.complete();
     this.events?.unsubscribe();
     this.conn?.dispose();
+    // The host's file button belongs to this chat: the next one (or the assistant) starts without it.
+    if (this.uploadsShown) void this.ctx.callback.updateCapabilities?.({ allowFileUploads: false });
     this.onClose(this);
   }
 
@@ -139,7 +157,10 @@ export class ChatScope {
 
   /** The chat's own bookkeeping for an event, then the host's calls. */
   private handle(e: ChatEvent): unknown {
-    if (e.type === 'queued') this.waiting$.next(true);
+    if (e.type === 'uploadPolicy') {
+      this.policy = e.policy;
+      this.uploadsShown ||= e.policy !== undefined;
+    } else if (e.type === 'queued') this.waiting$.next(true);
     else if (e.type === 'agentJoined') this.waiting$.next(false);
     else if (e.type === 'chatEnded') {
       this.close();

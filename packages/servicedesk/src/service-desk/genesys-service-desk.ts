@@ -2,8 +2,12 @@ import type { SchedulerLike } from 'rxjs';
 import { ServiceDeskError, describeError } from '../errors';
 import type { EndingText } from '../hosts/ending-text';
 import type { HostAdapter } from '../hosts/host-adapter';
+import type { QuickReply } from '../chat-event';
+import type { QuickReplyDisplay } from '../hosts/agent-content';
 import {
   ErrorType,
+  type AdditionalDataLike,
+  type FileUploadLike,
   type HostCallback,
   type MessageRequestLike,
   type MessageResponseLike,
@@ -18,6 +22,7 @@ import { clearSavedChat, readSavedChat } from './persisted-chat';
 import type { PageEvents } from './resume-point';
 import { splitMessage } from './split-message';
 import type { ServiceDeskStrings } from './strings';
+import { uploadFailure, uploadRefusal } from './upload-check';
 import { chatProfile, type UserProfile } from './user-profile';
 
 export interface ServiceDeskConfig {
@@ -48,6 +53,8 @@ export interface ServiceDeskConfig {
   scheduler?: SchedulerLike | undefined;
   /** Brings the newest line of the chat into view (the host instance's scroll), when the host has one. */
   scrollToLatest?: (() => void) | undefined;
+  /** Quick replies as option buttons (the factory hears the choice through the host instance) or as text. */
+  quickReplyDisplay?: QuickReplyDisplay | undefined;
 }
 
 /**
@@ -110,11 +117,26 @@ export class GenesysServiceDesk {
     await this.chat?.end();
   }
 
-  /** Resolves when Genesys accepted the message; rejects otherwise (the host marks the message failed). */
-  async sendMessageToAgent(message: MessageRequestLike, _messageID?: string): Promise<void> {
-    const connection = this.chat?.connection;
+  /**
+   * Resolves when Genesys accepted the message; rejects otherwise (the host marks the message failed). Files sent
+   * with it upload afterwards, one after the other, each reported through `setFileUploadStatus` (the host shows the
+   * file as uploading until then): the text's promise does not wait for them, as the host marks a message "retrying"
+   * after a few seconds.
+   */
+  async sendMessageToAgent(
+    message: MessageRequestLike,
+    _messageID?: string,
+    additionalData?: AdditionalDataLike,
+  ): Promise<void> {
+    const scope = this.chat;
+    const connection = scope?.connection;
     const text = message?.input?.text ?? '';
-    if (!connection) throw new ServiceDeskError('NO_CHAT', 'there is no chat with an agent to send to');
+    const files = additionalData?.filesToUpload ?? [];
+    if (!scope || !connection) {
+      for (const f of files) void this.fileStatus(f.id, this.config.strings.fileUploadFailed);
+      throw new ServiceDeskError('NO_CHAT', 'there is no chat with an agent to send to');
+    }
+    for (const f of files) void scope.queueUpload(() => this.upload(scope, f));
     if (text.trim() === '') return;
     const max = connection.maxMessageLength;
     if (text.length > max && this.config.longMessages === 'reject') {
@@ -124,6 +146,32 @@ export class GenesysServiceDesk {
       );
     }
     for (const part of splitMessage(text, max)) await connection.sendMessage(part);
+  }
+
+  /**
+   * The customer picked files (not sent yet): each the chat's upload policy refuses is marked with why at once, and
+   * the host keeps it from being sent.
+   */
+  filesSelectedForUpload(uploads: FileUploadLike[]): void {
+    const policy = this.chat?.uploadPolicy;
+    for (const u of uploads ?? []) {
+      const why = uploadRefusal(u.file, policy, this.config.strings);
+      if (why) void this.fileStatus(u.id, why);
+    }
+  }
+
+  /** The customer chose a quick reply (the host has shown the choice): it goes to Genesys as the answer. */
+  async chooseQuickReply(reply: QuickReply): Promise<void> {
+    const connection = this.chat?.connection;
+    try {
+      if (!connection) throw new ServiceDeskError('NO_CHAT', 'there is no chat with an agent to answer in');
+      await connection.sendQuickReply(reply);
+    } catch (e) {
+      this.config.logger.warn?.('A quick-reply choice was not delivered', e);
+      await this.config.callback.sendMessageToUser({
+        output: { generic: [{ response_type: 'inline_error', text: this.config.strings.quickReplyFailed }] },
+      });
+    }
   }
 
   /** Genesys has only "typing started": send at most one every `typingThrottleMs` while the user types. */
@@ -178,6 +226,27 @@ export class GenesysServiceDesk {
     return false;
   }
 
+  /** One file: refused by the policy at once, else uploaded; the host is told how it went. */
+  private async upload(scope: ChatScope, u: FileUploadLike): Promise<void> {
+    const strings = this.config.strings;
+    const policy = scope.uploadPolicy;
+    const why = uploadRefusal(u.file, policy, strings);
+    if (why) return this.fileStatus(u.id, why);
+    const connection = scope.connection;
+    try {
+      if (!connection) throw new ServiceDeskError('NO_CHAT', 'the chat closed before the file was sent');
+      await connection.sendFile(u.file, u.file.name);
+    } catch (e) {
+      this.config.logger.warn?.(`The file ${u.file.name} was not sent`, e);
+      return this.fileStatus(u.id, uploadFailure(e, policy, strings));
+    }
+    await this.config.callback.setFileUploadStatus?.(u.id, false);
+  }
+
+  private async fileStatus(id: string, error: string): Promise<void> {
+    await this.config.callback.setFileUploadStatus?.(id, true, error);
+  }
+
   /** Stops the current chat here without leaving it, as when the page goes away. */
   private disposeChat(): void {
     this.chat?.close();
@@ -192,6 +261,7 @@ export class GenesysServiceDesk {
         adapter: cfg.adapter,
         showSystemMessages: cfg.showSystemMessages,
         endingText: cfg.endingText,
+        quickReplyDisplay: cfg.quickReplyDisplay,
         strings: cfg.strings,
         scrollToLatest: cfg.scrollToLatest,
         logger: cfg.logger,

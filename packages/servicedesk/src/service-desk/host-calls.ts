@@ -1,9 +1,10 @@
 import type { ChatEndReason, ChatEvent } from '../chat-event';
-import { hostText } from '../hosts/agent-text';
+import { hostMessage, type QuickReplyDisplay } from '../hosts/agent-content';
 import type { EndingText } from '../hosts/ending-text';
 import type { HostAdapter } from '../hosts/host-adapter';
 import { ErrorType, type HostCallback } from '../hosts/host-types';
 import type { ServiceDeskStrings } from './strings';
+import { uploadCapabilities } from './upload-check';
 
 /** The host side of a chat: its callback, its spellings, and what it shows. */
 export interface HostSide {
@@ -19,6 +20,8 @@ export interface HostSide {
   scrollToLatest?: (() => void) | undefined;
   /** Where the host lets us word its own ending message (Carbon); otherwise the desk tells the end itself. */
   endingText?: EndingText | undefined;
+  /** Quick replies as option buttons when the desk hears the choice, else as text. @default 'text' */
+  quickReplyDisplay?: QuickReplyDisplay | undefined;
 }
 
 /**
@@ -28,7 +31,7 @@ export interface HostSide {
  */
 export function deliverToHost(e: ChatEvent, h: HostSide): unknown {
   const shown = showToHost(e, h);
-  if (!h.scrollToLatest || e.type === 'queued' || e.type === 'agentTyping') return shown;
+  if (!h.scrollToLatest || e.type === 'queued' || e.type === 'agentTyping' || e.type === 'uploadPolicy') return shown;
   const scroll = h.scrollToLatest;
   return shown instanceof Promise ? shown.then(scroll) : (scroll(), shown);
 }
@@ -47,9 +50,13 @@ function showToHost(e: ChatEvent, h: HostSide): unknown {
     case 'agentLeft':
       return cb.agentLeftChat();
     case 'agentMessage':
-      return cb.sendMessageToUser(hostText(e.text), e.agent.id);
+      return cb.sendMessageToUser(hostMessage(e.text, e, h.quickReplyDisplay ?? 'text'), e.agent.id);
     case 'systemMessage':
-      return h.showSystemMessages ? cb.sendMessageToUser(hostText(e.text)) : undefined;
+      return h.showSystemMessages
+        ? cb.sendMessageToUser(hostMessage(e.text, e, h.quickReplyDisplay ?? 'text'))
+        : undefined;
+    case 'uploadPolicy':
+      return cb.updateCapabilities?.(uploadCapabilities(e.policy));
     case 'agentTyping':
       return cb.agentTyping(e.typing);
     case 'connection':

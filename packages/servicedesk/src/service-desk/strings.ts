@@ -11,6 +11,18 @@ export interface ServiceDeskStrings {
   waitAboutAMinute: string;
   /** The expected wait in minutes; `{minutes}` is the number. */
   waitMinutes: string;
+  /** A file the customer may not send here: its type. */
+  fileTypeRefused: string;
+  /** A file over the size limit; `{max}` is the limit (e.g. "10 MB"). */
+  fileTooLarge: string;
+  /** A file refused for its name (a blocked extension, an invalid or too long name). */
+  fileNameRefused: string;
+  /** The chat takes no files (guest chat, or a deployment without uploads). */
+  fileUploadsOff: string;
+  /** The upload failed for another reason. */
+  fileUploadFailed: string;
+  /** A quick-reply choice that could not be sent to the agent. */
+  quickReplyFailed: string;
 }
 
 export const DEFAULT_STRINGS: ServiceDeskStrings = {
@@ -21,4 +33,10 @@ export const DEFAULT_STRINGS: ServiceDeskStrings = {
   waitUnderAMinute: 'Expected wait: less than a minute.',
   waitAboutAMinute: 'Expected wait: about a minute.',
   waitMinutes: 'Expected wait: about {minutes} minutes.',
+  fileTypeRefused: "This type of file can't be sent here.",
+  fileTooLarge: 'This file is too large. The limit is {max}.',
+  fileNameRefused: "A file with this name can't be sent.",
+  fileUploadsOff: "Files can't be sent in this chat.",
+  fileUploadFailed: "The file couldn't be sent. Please try again.",
+  quickReplyFailed: "Your choice couldn't be sent to the agent. Please type it instead.",
 };

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { ChatEvent } from '../chat-event';
+import type { ChatEvent, QuickReply } from '../chat-event';
 
 /**
  * The seam between the service desk and a Genesys channel. The desk and the host adapters see only these types; each
@@ -73,6 +73,14 @@ export interface ChatConnection {
    * with a `ServiceDeskError` otherwise.
    */
   sendMessage(text: string): Promise<void>;
+  /**
+   * Sends the customer's file. Resolves once the channel accepted it; rejects with a `ServiceDeskError`: `FILE_REFUSED`
+   * (type, size or name), `UPLOAD_FAILED`, or what `sendMessage` rejects with. A channel without uploads (guest chat)
+   * always rejects with `UPLOAD_FAILED`; its chats never send an `uploadPolicy`.
+   */
+  sendFile(file: Blob, name: string): Promise<void>;
+  /** Sends the customer's choice of a quick reply (a channel without quick replies sends its text). */
+  sendQuickReply(reply: QuickReply): Promise<void>;
   /** Tells the agent the customer is typing (the channel has no "stopped typing"). */
   sendTyping(): Promise<void>;
   /** The customer leaves the chat, then the connection is disposed. A chat already over counts as left. */

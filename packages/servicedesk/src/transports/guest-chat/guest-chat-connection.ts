@@ -1,5 +1,5 @@
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
-import type { ChatEvent } from '../../chat-event';
+import type { ChatEvent, QuickReply } from '../../chat-event';
 import { GenesysApiError, ServiceDeskError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { SocketStatus } from '../../streams/connection-state';
@@ -105,6 +105,16 @@ export class GuestChatConnection implements ChatConnection {
 
   async sendMessage(text: string): Promise<void> {
     await this.api.sendMessage(this.session.conversationId, this.session.memberId, text);
+  }
+
+  /** Guest chat has no guest uploads (only agent-initiated media requests, which this client does not offer). */
+  sendFile(_file: Blob, _name: string): Promise<void> {
+    return Promise.reject(new ServiceDeskError('UPLOAD_FAILED', 'guest chat has no file upload'));
+  }
+
+  /** Guest chat has no quick replies; a choice would only come as text. */
+  sendQuickReply(reply: QuickReply): Promise<void> {
+    return this.sendMessage(reply.text);
   }
 
   async sendTyping(): Promise<void> {

@@ -1,3 +1,5 @@
+import type { UploadPolicy } from '../../chat-event';
+
 /**
  * Web Messaging guest socket frames as a discriminated union (docs/web-messaging-protocol.md, "Server frames").
  * `parseFrame` makes them once, at the edge, dispatching on `class` and then on the body; raw JSON never travels
@@ -60,6 +62,8 @@ export interface SessionFrame {
   readOnly: boolean;
   /** The custom-attribute budget (bytes of JSON), when given. */
   maxCustomDataBytes: number | undefined;
+  /** What the guest may upload (`allowedMedia.inbound` and `blockedExtensions`); undefined: no uploads. */
+  uploads: UploadPolicy | undefined;
   tracingId: string | undefined;
 }
 
@@ -104,7 +108,27 @@ export interface SessionEndFrame {
   kind: 'session-expired' | 'session-cleared' | 'logout';
 }
 
-/** Known classes the client does not use yet (attachments): dropped quietly. */
+/** The upload target for a file (`PresignedUrlResponse`): PUT the bytes there with these headers. */
+export interface UploadUrlFrame {
+  kind: 'upload-url';
+  attachmentId: string;
+  url: string;
+  headers: Record<string, string>;
+  tracingId: string | undefined;
+}
+
+/** A file was stored (`UploadSuccessEvent`) or refused (`UploadFailureEvent`, `GenerateUrlError`). */
+export interface UploadResultFrame {
+  kind: 'upload-result';
+  attachmentId: string;
+  ok: boolean;
+  /** Genesys' error code and text on a failure (4001 type, 4002 size, 4003 content, …). */
+  code: number | undefined;
+  text: string | undefined;
+  tracingId: string | undefined;
+}
+
+/** Known classes the client does not use: dropped quietly. */
 export interface UnusedFrame {
   kind: 'unused';
   class: string;
@@ -118,6 +142,8 @@ export type WmFrame =
   | ErrorFrame
   | ConnectionClosedFrame
   | SessionEndFrame
+  | UploadUrlFrame
+  | UploadResultFrame
   | UnusedFrame;
 
 /** What `parseFrame` gives for a frame it does not understand: why, for the log. */

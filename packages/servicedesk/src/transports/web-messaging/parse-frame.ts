@@ -9,6 +9,7 @@ import type {
   WmFrame,
   WmMessage,
 } from './frames';
+import type { UploadPolicy } from '../../chat-event';
 import { isRecord, parseJsonObject, str } from '../parse-json';
 
 /**
@@ -106,6 +107,24 @@ export function parseMessage(body: unknown): WmMessage | InvalidFrame {
 }
 
 /**
+ * `allowedMedia.inbound` and `blockedExtensions` of a SessionResponse: undefined when the deployment allows no
+ * uploads (no `allowedMedia`, no file type, or a size of 0).
+ */
+function parseUploadPolicy(allowed: unknown, blocked: unknown): UploadPolicy | undefined {
+  const inbound = isRecord(allowed) && isRecord(allowed['inbound']) ? allowed['inbound'] : undefined;
+  if (!inbound) return undefined;
+  const types = records(inbound['fileTypes'])
+    .map((t) => str(t['type'])?.toLowerCase())
+    .filter((t): t is string => t !== undefined);
+  const maxKb = num(inbound['maxFileSizeKB']);
+  if (types.length === 0 || !maxKb || maxKb <= 0) return undefined;
+  const blockedExtensions = Array.isArray(blocked)
+    ? blocked.filter((x): x is string => typeof x === 'string' && x !== '').map((x) => x.toLowerCase())
+    : [];
+  return { types, maxBytes: maxKb * 1024, blockedExtensions };
+}
+
+/**
  * Parses one socket message. Never throws: anything that is not a frame we understand comes back as
  * `{ kind: 'invalid', reason }` so the caller can log and drop it. Dispatches on `class` (the same class comes as a
  * `response` and as a pushed `message`), then on the body.
@@ -127,6 +146,7 @@ export function parseFrame(data: unknown): WmFrame | InvalidFrame {
         newSession: b['newSession'] === true,
         readOnly: b['readOnly'] === true,
         maxCustomDataBytes: num(b['maxCustomDataBytes']),
+        uploads: parseUploadPolicy(b['allowedMedia'], b['blockedExtensions']),
         tracingId,
       };
     case 'StructuredMessage': {
@@ -166,10 +186,36 @@ export function parseFrame(data: unknown): WmFrame | InvalidFrame {
       return { kind: 'session-cleared' };
     case 'LogoutEvent':
       return { kind: 'logout' };
-    case 'PresignedUrlResponse':
+    case 'PresignedUrlResponse': {
+      const attachmentId = str(b['attachmentId']);
+      const url = str(b['url']);
+      if (!attachmentId || !url) return invalid('PresignedUrlResponse without attachmentId or url');
+      const headers = isRecord(b['headers']) ? b['headers'] : {};
+      return {
+        kind: 'upload-url',
+        attachmentId,
+        url,
+        headers: Object.fromEntries(
+          Object.entries(headers).filter((e): e is [string, string] => typeof e[1] === 'string'),
+        ),
+        tracingId,
+      };
+    }
     case 'UploadSuccessEvent':
     case 'UploadFailureEvent':
-    case 'GenerateUrlError':
+    case 'GenerateUrlError': {
+      const attachmentId = str(b['attachmentId']);
+      if (!attachmentId) return invalid(`${cls} without attachmentId`);
+      const ok = cls === 'UploadSuccessEvent';
+      return {
+        kind: 'upload-result',
+        attachmentId,
+        ok,
+        code: ok ? undefined : num(b['errorCode']),
+        text: ok ? undefined : str(b['errorMessage']),
+        tracingId,
+      };
+    }
     case 'AttachmentDeletedResponse':
     case 'GetConfigurationResponse':
     case 'ResumeTokenResponse':

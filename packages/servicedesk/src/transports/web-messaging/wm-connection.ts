@@ -11,7 +11,7 @@ import {
   type Subscription,
 } from 'rxjs';
 import { webSocket, type WebSocketSubject } from 'rxjs/webSocket';
-import type { ChatEvent } from '../../chat-event';
+import type { ChatEvent, QuickReply } from '../../chat-event';
 import { ServiceDeskError } from '../../errors';
 import type { Logger } from '../../logger';
 import { backoffDelay, type BackoffConfig } from '../../streams/backoff';
@@ -25,7 +25,7 @@ import { clearSession } from './clear-session';
 import { fitAttributes } from './custom-attributes';
 import { echoPacing } from './detectors/echo-pacing';
 import { isDisconnect, type Incoming } from './detectors/types';
-import type { ErrorFrame, WmFrame } from './frames';
+import type { ErrorFrame, UploadResultFrame, WmFrame } from './frames';
 import { fetchHistory } from './history';
 import { newId } from './new-id';
 import { HEARTBEAT_TRACING_ID, parseFrame } from './parse-frame';
@@ -104,6 +104,8 @@ export class WebMessagingConnection implements ChatConnection {
   /** The socket is open and bound to the session. */
   private configured = false;
   private readonly pending = new Map<string, { resolve: (f: WmFrame) => void; reject: (e: Error) => void }>();
+  /** Uploads waiting for Genesys to say the file is stored or refused, by attachment id. */
+  private readonly uploads = new Map<string, { resolve: (f: UploadResultFrame) => void; reject: (e: Error) => void }>();
   private readOnly = false;
   private over = false;
   private ending = false;
@@ -145,9 +147,84 @@ export class WebMessagingConnection implements ChatConnection {
   }
 
   async sendMessage(text: string): Promise<void> {
+    this.assertSendable();
+    await this.sendText(text);
+  }
+
+  private assertSendable(): void {
     if (this.over || this.readOnly) throw chatOver();
     if (!this.configured) throw new ServiceDeskError('SOCKET_FAILED', 'the chat is reconnecting; try again shortly');
-    await this.sendText(text);
+  }
+
+  /**
+   * A file from the customer: `onAttachment` for an upload target, the bytes PUT there, Genesys' word that the file is
+   * stored, then a message that carries it. Resolves when that message is acknowledged; rejects with `FILE_REFUSED`
+   * (Genesys' code as `status`) when Genesys refuses the file, `UPLOAD_FAILED` when the upload itself fails.
+   */
+  async sendFile(file: Blob, name: string): Promise<void> {
+    this.assertSendable();
+    const attachmentId = newId();
+    const type = file.type || 'application/octet-stream';
+    const stored = new Promise<UploadResultFrame>((resolve, reject) =>
+      this.uploads.set(attachmentId, { resolve, reject }),
+    );
+    stored.catch(() => undefined);
+    try {
+      // A refusal may come as a GenerateUrlError that names the attachment rather than the request.
+      const target = await Promise.race([
+        this.request({
+          action: 'onAttachment',
+          attachmentId,
+          fileName: name,
+          fileType: type,
+          fileSize: file.size,
+          errorsAsJson: true,
+        }),
+        stored,
+      ]);
+      if (target.kind === 'error') throw fileRefusal(target.code, target.text);
+      if (target.kind === 'upload-result' && !target.ok) throw fileRefusal(target.code, target.text);
+      if (target.kind !== 'upload-url')
+        throw new ServiceDeskError('UPLOAD_FAILED', `onAttachment answered ${target.kind}`);
+      let put: Response;
+      try {
+        put = await this.config.fetch(target.url, {
+          method: 'PUT',
+          headers: { ...target.headers, 'Content-Type': type },
+          body: file,
+        });
+      } catch (e) {
+        throw new ServiceDeskError('UPLOAD_FAILED', 'the file could not be uploaded (network)', { cause: e });
+      }
+      if (!put.ok) {
+        throw new ServiceDeskError('UPLOAD_FAILED', `the file could not be uploaded (${put.status})`, {
+          status: put.status,
+        });
+      }
+      const result = await stored;
+      if (!result.ok) throw fileRefusal(result.code, result.text);
+    } finally {
+      this.uploads.delete(attachmentId);
+    }
+    await this.sendOnMessage({
+      type: 'Text',
+      content: [{ contentType: 'Attachment', attachment: { id: attachmentId } }],
+    });
+  }
+
+  /** The customer's choice of a quick reply, as Genesys' own Messenger sends it: a Structured `ButtonResponse`. */
+  async sendQuickReply(reply: QuickReply): Promise<void> {
+    this.assertSendable();
+    await this.sendOnMessage({
+      type: 'Structured',
+      text: reply.text,
+      content: [
+        {
+          contentType: 'ButtonResponse',
+          buttonResponse: { type: 'QuickReply', text: reply.text, payload: reply.payload },
+        },
+      ],
+    });
   }
 
   async sendTyping(): Promise<void> {
@@ -328,6 +405,7 @@ export class WebMessagingConnection implements ChatConnection {
         renewals = 0;
         this.configured = true;
         this.maxCustomDataBytes = f.maxCustomDataBytes;
+        this.own$.next({ type: 'uploadPolicy', policy: f.readOnly ? undefined : f.uploads });
         if (!everOpened) {
           everOpened = true;
           return void firstSession(f);
@@ -355,7 +433,11 @@ export class WebMessagingConnection implements ChatConnection {
             }
             return emit(f.message);
           case 'jwt':
-            return f.tracingId ? this.settle(f.tracingId, f) : undefined;
+          case 'upload-url':
+            return f.tracingId ? void this.settle(f.tracingId, f) : undefined;
+          case 'upload-result':
+            if (f.tracingId && this.settle(f.tracingId, f)) return;
+            return this.uploads.get(f.attachmentId)?.resolve(f);
           case 'error':
             if (f.tracingId && this.settle(f.tracingId, f)) return;
             if (f.tracingId !== undefined && f.tracingId === configureId) return onSignInRefused(f);
@@ -493,8 +575,9 @@ export class WebMessagingConnection implements ChatConnection {
   }
 
   private failPending(e: Error): void {
-    const pending = [...this.pending.values()];
+    const pending = [...this.pending.values(), ...this.uploads.values()];
     this.pending.clear();
+    this.uploads.clear();
     pending.forEach((p) => p.reject(e));
   }
 
@@ -509,8 +592,13 @@ export class WebMessagingConnection implements ChatConnection {
   }
 
   /** A text message, resolved by its Inbound echo. */
-  private async sendText(text: string): Promise<void> {
-    const f = await this.withRateLimit(() => this.request({ action: 'onMessage', message: { type: 'Text', text } }));
+  private sendText(text: string): Promise<void> {
+    return this.sendOnMessage({ type: 'Text', text });
+  }
+
+  /** An `onMessage`, resolved by its Inbound echo; a 409 makes the session read-only. */
+  private async sendOnMessage(message: Record<string, unknown>): Promise<void> {
+    const f = await this.withRateLimit(() => this.request({ action: 'onMessage', message }));
     if (f.kind === 'error') {
       if (f.code === 409) {
         this.readOnly = true;
@@ -532,6 +620,13 @@ function refusal(f: ErrorFrame): ServiceDeskError {
   if (f.code === 4011) return new ServiceDeskError('MESSAGE_TOO_LONG', what, { status: 4011 });
   if (f.code === 429 || f.code >= 5000) return new ServiceDeskError('GENESYS_UNAVAILABLE', what, { status: f.code });
   return new ServiceDeskError('GENESYS_REFUSED', what, { status: f.code });
+}
+
+/** Genesys refused a file (4001 type, 4002 size, 4003 content, 4004/4005 name, …): the code is the error's status. */
+function fileRefusal(code: number | undefined, text: string | undefined): ServiceDeskError {
+  return new ServiceDeskError('FILE_REFUSED', `Genesys refused the file: ${code ?? '?'} ${text ?? ''}`.trim(), {
+    ...(code !== undefined ? { status: code } : {}),
+  });
 }
 
 /** A 403 on the upgrade (Node's `ws` says so; a browser cannot tell it from a network failure). */

@@ -1,0 +1,77 @@
+import type { ChatFile, MessageExtras, QuickReply } from '../chat-event';
+import { fileLink, hostText, plainText } from './agent-text';
+import { safeContentUrl } from './avatar-url';
+
+/**
+ * Where a quick-reply choice travels in the host's request: both hosts send an option's `value.input` as the
+ * customer's message, to the assistant (`customSendMessage`); the desk takes it from the host's `pre:send` event
+ * (`hosts/quick-reply-choice.ts`). `agent_message_type: "from_user"` is the hosts' own mark of a message for the human
+ * agent, which an assistant can use to leave it alone.
+ */
+export const QUICK_REPLY_INPUT_KEY = 'genesys_quick_reply';
+
+/** How the host shows quick replies: as option buttons (the desk hears the choice), or as a line of text. */
+export type QuickReplyDisplay = 'options' | 'text';
+
+type GenericItem = Record<string, unknown>;
+
+/**
+ * A message from Genesys as the host is given it: a text alone as the Markdown string both hosts take; with files or
+ * quick replies, a message response with one item each: the text, each image as an `image` item, every other file as
+ * a link named after the file, and the quick replies as an `option` item of buttons (or a line of text when the desk
+ * cannot hear the choice). A file whose URL is not safe to load (docs/architecture.md, "Agent content in the page")
+ * is named, not linked.
+ */
+export function hostMessage(
+  text: string,
+  extras: MessageExtras,
+  display: QuickReplyDisplay,
+): string | { output: { generic: GenericItem[] } } {
+  const files = extras.files ?? [];
+  const replies = extras.quickReplies ?? [];
+  if (files.length === 0 && replies.length === 0) return hostText(text);
+  const generic: GenericItem[] = [];
+  if (text !== '') generic.push({ response_type: 'text', text: hostText(text) });
+  for (const f of files) generic.push(fileItem(f));
+  if (replies.length > 0) generic.push(display === 'options' ? optionItem(replies) : quickRepliesText(replies));
+  return { output: { generic } };
+}
+
+function fileItem(f: ChatFile): GenericItem {
+  const url = safeContentUrl(f.url);
+  if (!url) return { response_type: 'text', text: `${plainText(f.name)} (not shown: its address is not safe to open)` };
+  if (f.kind === 'image') return { response_type: 'image', source: url, alt_text: f.name, title: plainText(f.name) };
+  return {
+    response_type: 'text',
+    text: `${fileLink(f.name, url)}${f.size !== undefined ? ` (${fileSize(f.size)})` : ''}`,
+  };
+}
+
+function optionItem(replies: QuickReply[]): GenericItem {
+  return {
+    response_type: 'option',
+    preference: 'button',
+    options: replies.map((r) => ({
+      label: r.text,
+      value: {
+        input: {
+          text: r.text,
+          agent_message_type: 'from_user',
+          [QUICK_REPLY_INPUT_KEY]: { text: r.text, payload: r.payload },
+        },
+      },
+    })),
+  };
+}
+
+function quickRepliesText(replies: QuickReply[]): GenericItem {
+  return { response_type: 'text', text: `Reply with: ${replies.map((r) => plainText(r.text)).join(' · ')}` };
+}
+
+/** A size as a person reads it: bytes, KB or MB. */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  const mb = bytes / (1024 * 1024);
+  return `${mb < 10 ? Math.round(mb * 10) / 10 : Math.round(mb)} MB`;
+}

@@ -1,0 +1,25 @@
+import type { ChatFile, MessageExtras } from '../../../chat-event';
+import type { Attachment, WmMessage } from '../frames';
+
+const KINDS: Record<string, ChatFile['kind']> = { Image: 'image', Video: 'video', Audio: 'audio' };
+
+function chatFile(a: Attachment): ChatFile {
+  return {
+    name: a.filename,
+    url: a.url,
+    kind: KINDS[a.mediaType] ?? 'file',
+    ...(a.mime ? { mime: a.mime } : {}),
+    ...(a.fileSize !== undefined ? { size: a.fileSize } : {}),
+  };
+}
+
+/** A message's files and quick replies, as the chat event carries them (absent when it has none). */
+export function messageExtras(m: WmMessage): MessageExtras {
+  return {
+    ...(m.attachments.length > 0 ? { files: m.attachments.map(chatFile) } : {}),
+    ...(m.quickReplies.length > 0 ? { quickReplies: m.quickReplies.map((q) => ({ ...q })) } : {}),
+  };
+}
+
+/** Whether a message shows the customer anything: text, a file or quick replies. */
+export const showsSomething = (m: WmMessage) => m.text !== '' || m.attachments.length > 0 || m.quickReplies.length > 0;
