@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DEMO_IDENTITY_DEFAULTS } from 'genesys-handoff-demo/demo-server';
-import type { EmulatorOptions, RunningEmulator } from 'genesys-handoff-emulator';
+import { DEMO, type EmulatorOptions, type RunningEmulator } from 'genesys-handoff-emulator';
 import { startLocalStack } from '../scripts/local-stack';
 
 /**
@@ -79,7 +79,12 @@ export interface DemoStack {
   close(): Promise<void>;
 }
 
-export async function startDemoStack(options: { emulator?: EmulatorOptions } = {}): Promise<DemoStack> {
+/** The Genesys channel the demo's middleware names in `/setup`. @default 'guest-chat' */
+export type StackChannel = 'guest-chat' | 'web-messaging';
+
+export async function startDemoStack(
+  options: { emulator?: EmulatorOptions; channel?: StackChannel } = {},
+): Promise<DemoStack> {
   await ensureDemoBuilt();
   const port = await freePort();
   const siteUrl = `http://127.0.0.1:${port}`;
@@ -95,6 +100,9 @@ export async function startDemoStack(options: { emulator?: EmulatorOptions } = {
       AVAILABILITY_REFRESH_INTERVAL_MS: '100',
       RATE_LIMIT_MAX: '100000',
       JWT_RATE_LIMIT_MAX: '1000',
+      ...(options.channel === 'web-messaging'
+        ? { GENESYS_CHANNEL: 'web-messaging', DEPLOYMENT_ID: DEMO.messengerDeploymentId }
+        : {}),
     },
   });
   const serverLog: string[] = [];

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium } from 'genesys-handoff-emulator/test-helpers';
 import type { EmulatorOptions } from 'genesys-handoff-emulator';
-import { ARTIFACTS, startDemoStack, type DemoStack } from './stack';
+import { ARTIFACTS, startDemoStack, type DemoStack, type StackChannel } from './stack';
 
 /**
  * One E2E test file = one stack (emulator, middlewares, vite preview of the production build) and one Chromium;
@@ -42,7 +42,7 @@ export interface Flow {
   open(path?: string, label?: string, options?: OpenOptions): Promise<Tab>;
 }
 
-export function e2eSuite(options: { emulator?: EmulatorOptions } = {}) {
+export function e2eSuite(options: { emulator?: EmulatorOptions; channel?: StackChannel } = {}) {
   let stack: DemoStack | undefined;
   let browser: Browser | undefined;
   const file = basename(expect.getState().testPath ?? 'e2e', '.e2e.test.ts');

@@ -129,6 +129,9 @@ async function main(): Promise<void> {
     header: { title: 'Customer support' },
     messaging: {
       customSendMessage: async (request: MessageRequest, _options: unknown, instance: ChatInstance) => {
+        // A quick-reply choice in an agent chat is for the agent (the service desk sends it); Carbon hands every
+        // option choice to the assistant too, marked as a message for the human agent.
+        if (request.input.agent_message_type) return;
         await instance.messaging.addMessage(assistantReply(request.input.text ?? '') as unknown as MessageResponse);
       },
     },

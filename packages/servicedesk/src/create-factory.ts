@@ -69,10 +69,11 @@ export function createGenesysServiceDeskFactory(options: GenesysServiceDeskOptio
   };
 
   const build = (parameters: ServiceDeskFactoryParameters) => {
-    let desk: GenesysServiceDesk | undefined;
-    const hearsChoices = watchQuickReplyChoices(parameters.instance, (reply) => void desk?.chooseQuickReply(reply));
-    desk = new GenesysServiceDesk({
-      quickReplyDisplay: hearsChoices ? 'options' : 'text',
+    // The host tells its option choices to the page's instance, not to the desk: the desk listens there.
+    const hearsChoices = (desk: () => GenesysServiceDesk) =>
+      watchQuickReplyChoices(parameters.instance, (reply) => void desk().chooseQuickReply(reply));
+    const desk: GenesysServiceDesk = new GenesysServiceDesk({
+      quickReplyDisplay: hearsChoices(() => desk) ? 'options' : 'text',
       scrollToLatest: scrollerOf(parameters.instance),
       transport,
       middleware,
