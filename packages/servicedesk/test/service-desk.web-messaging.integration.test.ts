@@ -47,12 +47,14 @@ afterEach(async () => {
 const agents = () => [...emu.engine.agents.values()];
 const alex = () => agents()[0]!;
 const blair = () => agents()[1]!;
-const noisy = ['updateAgentAvailability', 'updatePersistedState'];
+// The file button follows the session's upload policy (tested on its own below).
+const noisy = ['updateAgentAvailability', 'updatePersistedState', 'updateCapabilities'];
 
 let guests = 0;
 async function makeDesk(
   options: Partial<GenesysServiceDeskOptions> = {},
   cb = new RecordingCallback(),
+  instance?: unknown,
 ): Promise<DeskUnderTest> {
   const name = `WM Guest ${++guests}`;
   const page = new EventTarget();
@@ -68,7 +70,7 @@ async function makeDesk(
     backoff: { initialMs: 50, maxMs: 200 },
     ...options,
   });
-  return { desk: await factory({ callback: cb }), cb, name, page };
+  return { desk: await factory({ callback: cb, instance }), cb, name, page };
 }
 
 interface ChatView {
@@ -100,8 +102,8 @@ const sessionOf = async (name: string) => {
 };
 const shown = (cb: RecordingCallback) => cb.of('sendMessageToUser').map(([text]) => text);
 
-async function started(options: Partial<GenesysServiceDeskOptions> = {}) {
-  const d = await makeDesk(options);
+async function started(options: Partial<GenesysServiceDeskOptions> = {}, instance?: unknown) {
+  const d = await makeDesk(options, undefined, instance);
   await d.desk.startChat(connectMessage(), {});
   const chat = await chatOf(d.name);
   return { ...d, chatId: chat.id };
@@ -244,6 +246,98 @@ describe('Web Messaging: reload and drops lose nothing and show nothing twice', 
       false,
     ]);
     await desk.sendMessageToAgent({ input: { text: 'back again' } });
+    await desk.endChat();
+  });
+});
+
+/** The smallest valid PNG (1×1). */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+describe('Web Messaging: files both ways and quick replies', () => {
+  interface FileMessage {
+    body: string;
+    attachments?: Array<{ filename: string; mime: string; fileSize: number }>;
+    buttonResponse?: { type: string; text: string; payload: string };
+  }
+  const messagesOf = async (chatId: string) =>
+    (await control<{ messages: FileMessage[] }>('GET', `/chats/${chatId}`)).messages;
+
+  test("the session turns uploads on with its types; the customer's file is uploaded and reaches the agent", async () => {
+    const { desk, cb, chatId } = await started();
+    const [caps] = await cb.waitFor('updateCapabilities');
+    expect(caps).toEqual([
+      {
+        allowFileUploads: true,
+        allowMultipleFileUploads: true,
+        allowedFileUploadTypes: 'image/png,image/jpeg,image/gif,application/pdf,text/plain',
+      },
+    ]);
+    await desk.sendMessageToAgent({ input: { text: 'Here it is' } }, 'm1', {
+      filesToUpload: [{ id: 'f1', file: new File([PNG], 'photo.png', { type: 'image/png' }) }],
+    });
+    await cb.waitFor('setFileUploadStatus');
+    expect(cb.of('setFileUploadStatus')).toEqual([['f1', false, undefined]]);
+    const withFile = (await messagesOf(chatId)).find((m) => m.attachments?.length);
+    expect(withFile?.attachments).toMatchObject([{ filename: 'photo.png', mime: 'image/png', fileSize: PNG.length }]);
+    expect((await messagesOf(chatId)).some((m) => m.body === 'Here it is')).toBe(true);
+    await desk.endChat();
+    expect(cb.of('updateCapabilities').pop()).toEqual([{ allowFileUploads: false }]);
+  });
+
+  test('Genesys refuses a file after the upload (its content is not its type): the customer is told it failed', async () => {
+    const { desk, cb, chatId } = await started();
+    await cb.waitFor('updateCapabilities');
+    await desk.sendMessageToAgent({ input: { text: '' } }, 'm1', {
+      filesToUpload: [{ id: 'f1', file: new File([Buffer.from('not a png')], 'fake.png', { type: 'image/png' }) }],
+    });
+    await cb.waitFor('setFileUploadStatus');
+    expect(cb.of('setFileUploadStatus')).toEqual([['f1', true, "The file couldn't be sent. Please try again."]]);
+    expect((await messagesOf(chatId)).some((m) => m.attachments?.length)).toBe(false);
+    await desk.endChat();
+  });
+
+  test("the agent's file and quick replies reach the host as items; the choice goes back as a ButtonResponse", async () => {
+    // The host's event surface as both hosts offer it on their instance: the desk listens for `pre:send`.
+    const listeners: Array<{ type: string; handler: (event: { data?: unknown }) => unknown }> = [];
+    const { desk, cb, chatId } = await started({}, { on: (l: (typeof listeners)[number]) => listeners.push(l) });
+    await control('POST', `/chats/${chatId}/accept`, { agentId: alex().id });
+    await control('POST', `/chats/${chatId}/files`, {
+      filename: 'receipt.png',
+      mime: 'image/png',
+      dataBase64: PNG.toString('base64'),
+      text: 'Your receipt',
+    });
+    await control('POST', `/chats/${chatId}/messages`, {
+      body: 'Anything else?',
+      quickReplies: [
+        { text: 'Yes', payload: 'more' },
+        { text: 'No', payload: 'done' },
+      ],
+    });
+    await cb.waitFor('sendMessageToUser', 3);
+    const [file, quick] = cb.of('sendMessageToUser').slice(1) as Array<[{ output: { generic: unknown[] } }, string]>;
+    expect(file![0].output.generic).toEqual([
+      { response_type: 'text', text: 'Your receipt' },
+      {
+        response_type: 'image',
+        source: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api\/v2\/downloads\//),
+        alt_text: 'receipt.png',
+        title: 'receipt\\.png',
+      },
+    ]);
+    const options = quick![0].output.generic[1] as {
+      response_type: string;
+      options: Array<{ label: string; value: unknown }>;
+    };
+    expect(options).toMatchObject({ response_type: 'option', options: [{ label: 'Yes' }, { label: 'No' }] });
+    // The customer picks "No": the host sends the option's value as a request, which its `pre:send` shows first.
+    listeners.filter((l) => l.type === 'pre:send').forEach((l) => l.handler({ data: options.options[1]!.value }));
+    let answer: FileMessage | undefined;
+    await eventually(async () => (answer = (await messagesOf(chatId)).find((m) => m.buttonResponse)) !== undefined);
+    expect(answer).toMatchObject({ body: 'No', buttonResponse: { type: 'QuickReply', text: 'No', payload: 'done' } });
     await desk.endChat();
   });
 });

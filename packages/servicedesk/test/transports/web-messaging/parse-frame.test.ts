@@ -72,9 +72,34 @@ describe('Web Messaging parseFrame (the edge), on the published samples', () => 
       newSession: true,
       readOnly: false,
       maxCustomDataBytes: undefined,
+      uploads: undefined,
       tracingId: undefined,
     });
-    expect(parseFrame(R15)).toMatchObject({ kind: 'session', maxCustomDataBytes: 100, readOnly: false });
+    expect(parseFrame(R15)).toMatchObject({
+      kind: 'session',
+      maxCustomDataBytes: 100,
+      readOnly: false,
+      uploads: { types: ['*/*', 'video/3gpp'], maxBytes: 10240 * 1024, blockedExtensions: ['.ade'] },
+    });
+  });
+
+  test('a session without file types or with a size of 0 allows no uploads', () => {
+    const session = (allowedMedia: unknown) =>
+      parseFrame(
+        JSON.stringify({
+          type: 'response',
+          class: 'SessionResponse',
+          code: 200,
+          body: { connected: true, allowedMedia },
+        }),
+      );
+    expect(session({ inbound: { fileTypes: [], maxFileSizeKB: 100 } })).toMatchObject({ uploads: undefined });
+    expect(session({ inbound: { fileTypes: [{ type: 'image/png' }], maxFileSizeKB: 0 } })).toMatchObject({
+      uploads: undefined,
+    });
+    expect(session({ inbound: { fileTypes: [{ type: 'Image/PNG' }], maxFileSizeKB: 1 } })).toMatchObject({
+      uploads: { types: ['image/png'], maxBytes: 1024, blockedExtensions: [] },
+    });
   });
 
   test('R4: the echo of the customer’s own text is Inbound, with no originating entity', () => {
@@ -191,11 +216,47 @@ describe('Web Messaging parseFrame (the edge), on the published samples', () => 
     expect((f as { reason: string }).reason).toContain(reason);
   });
 
-  test('attachment classes are known and unused', () => {
+  test('R11, R12: the upload target with its headers, and the upload stored', () => {
+    expect(
+      parseFrame(
+        '{"type":"response","class":"PresignedUrlResponse","code":200,"body":{"attachmentId":"abcd-1234","headers":{"x-amz-tagging":"organizationId=1234&originPlatform=PureCloud","n":1},"url":"https://uploads.url/foo.png"},"tracingId":"t1"}',
+      ),
+    ).toEqual({
+      kind: 'upload-url',
+      attachmentId: 'abcd-1234',
+      url: 'https://uploads.url/foo.png',
+      headers: { 'x-amz-tagging': 'organizationId=1234&originPlatform=PureCloud' },
+      tracingId: 't1',
+    });
     expect(
       parseFrame(
         '{"type":"message","class":"UploadSuccessEvent","code":200,"body":{"attachmentId":"abcd-1234","downloadUrl":"https://uploads.url/foo.png","timestamp":"2021-04-21T14:03:09.581Z"}}',
       ),
-    ).toEqual({ kind: 'unused', class: 'UploadSuccessEvent' });
+    ).toEqual({
+      kind: 'upload-result',
+      attachmentId: 'abcd-1234',
+      ok: true,
+      code: undefined,
+      text: undefined,
+      tracingId: undefined,
+    });
+  });
+
+  test('an upload refused before (GenerateUrlError) or after (UploadFailureEvent) the bytes: its code and text', () => {
+    for (const cls of ['GenerateUrlError', 'UploadFailureEvent']) {
+      expect(
+        parseFrame(
+          `{"type":"message","class":"${cls}","code":200,"body":{"attachmentId":"a1","errorCode":4002,"errorMessage":"File size is greater than 102400","timestamp":"t"}}`,
+        ),
+      ).toEqual({
+        kind: 'upload-result',
+        attachmentId: 'a1',
+        ok: false,
+        code: 4002,
+        text: 'File size is greater than 102400',
+        tracingId: undefined,
+      });
+    }
+    expect(parseFrame('{"type":"message","class":"UploadSuccessEvent","code":200,"body":{}}').kind).toBe('invalid');
   });
 });
