@@ -215,13 +215,20 @@ describe('files and quick replies through the transport interface', () => {
   const policy = { types: ['image/*', 'application/pdf'], maxBytes: 1024, blockedExtensions: ['.exe'] };
   const file = (name: string, type: string, size: number) => new File([new Uint8Array(size)], name, { type });
 
-  test("the upload policy turns the host's file button on with its types, and off when the chat closes", async () => {
+  /** A desk with a chat open on a test transport, its upload policy (if any) already handled. */
+  async function openChat(withPolicy = true, config: Partial<ServiceDeskConfig> = {}) {
     const transport = new TestTransport();
     const cb = new RecordingCallback();
-    const desk = deskOn(transport, cb);
+    const desk = deskOn(transport, cb, config);
     await desk.startChat(undefined);
-    transport.connection!.emit({ type: 'uploadPolicy', policy });
+    const connection = transport.connection!;
+    if (withPolicy) connection.emit({ type: 'uploadPolicy', policy });
     await settle();
+    return { transport, cb, desk, connection };
+  }
+
+  test("the upload policy turns the host's file button on with its types, and off when the chat closes", async () => {
+    const { cb, desk } = await openChat();
     expect(cb.of('updateCapabilities')).toEqual([
       [{ allowFileUploads: true, allowMultipleFileUploads: true, allowedFileUploadTypes: 'image/*,application/pdf' }],
     ]);
@@ -230,10 +237,7 @@ describe('files and quick replies through the transport interface', () => {
   });
 
   test('a chat that never sends a policy (guest chat) never turns uploads on, and refuses any file with why', async () => {
-    const transport = new TestTransport();
-    const cb = new RecordingCallback();
-    const desk = deskOn(transport, cb);
-    await desk.startChat(undefined);
+    const { cb, desk } = await openChat(false);
     desk.filesSelectedForUpload([{ id: 'f1', file: file('a.png', 'image/png', 10) }]);
     await desk.endChat();
     expect(cb.of('updateCapabilities')).toEqual([]);
@@ -241,12 +245,7 @@ describe('files and quick replies through the transport interface', () => {
   });
 
   test('chosen files the policy refuses say why at once: type, size (with the limit), blocked name', async () => {
-    const transport = new TestTransport();
-    const cb = new RecordingCallback();
-    const desk = deskOn(transport, cb);
-    await desk.startChat(undefined);
-    transport.connection!.emit({ type: 'uploadPolicy', policy });
-    await settle();
+    const { cb, desk } = await openChat();
     desk.filesSelectedForUpload([
       { id: 'ok', file: file('a.png', 'image/png', 1024) },
       { id: 'type', file: file('a.zip', 'application/zip', 10) },
@@ -262,13 +261,7 @@ describe('files and quick replies through the transport interface', () => {
   });
 
   test('sent files upload one after the other after the text; each is reported uploaded or failed with why', async () => {
-    const transport = new TestTransport();
-    const cb = new RecordingCallback();
-    const desk = deskOn(transport, cb);
-    await desk.startChat(undefined);
-    const connection = transport.connection!;
-    connection.emit({ type: 'uploadPolicy', policy });
-    await settle();
+    const { cb, desk, connection } = await openChat();
     connection.fileOutcome = async (name) => {
       if (name === 'refused.pdf') throw new ServiceDeskError('FILE_REFUSED', 'no', { status: 4003 });
       if (name === 'lost.pdf') throw new ServiceDeskError('UPLOAD_FAILED', 'PUT failed', { status: 500 });
@@ -293,12 +286,7 @@ describe('files and quick replies through the transport interface', () => {
   });
 
   test('a file alone (no text) is sent; with no chat, it is marked failed and the send rejects', async () => {
-    const transport = new TestTransport();
-    const cb = new RecordingCallback();
-    const desk = deskOn(transport, cb);
-    await desk.startChat(undefined);
-    transport.connection!.emit({ type: 'uploadPolicy', policy });
-    await settle();
+    const { transport, cb, desk } = await openChat();
     await desk.sendMessageToAgent({ input: { text: '' } }, 'm', {
       filesToUpload: [{ id: 'a', file: file('a.png', 'image/png', 3) }],
     });
@@ -315,11 +303,7 @@ describe('files and quick replies through the transport interface', () => {
   });
 
   test('agent files and quick replies reach the host as items; the choice goes back through the connection', async () => {
-    const transport = new TestTransport();
-    const cb = new RecordingCallback();
-    const desk = deskOn(transport, cb, { quickReplyDisplay: 'options' });
-    await desk.startChat(undefined);
-    const connection = transport.connection!;
+    const { cb, desk, connection } = await openChat(false, { quickReplyDisplay: 'options' });
     connection.emit({
       type: 'agentMessage',
       id: 'm1',
