@@ -156,6 +156,63 @@ describe('agentMessages, flowMessages, conversationEnd', () => {
     });
   });
 
+  test('files and quick replies travel with the message; a message of only a file or only quick replies shows', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const image = {
+        id: 'f1',
+        filename: 'receipt.png',
+        url: 'https://dl.example/1',
+        mediaType: 'Image',
+        mime: 'image/png',
+        fileSize: 10,
+      };
+      const doc = { id: 'f2', filename: 'terms.pdf', url: 'https://dl.example/2', mediaType: 'File' };
+      const replies = [
+        { text: 'Yes', payload: 'y' },
+        { text: 'No', payload: 'n' },
+      ];
+      const source = cold('a b c', {
+        a: { ...wm.bot('b1', 'What would you like to do?', T(1)), type: 'Structured' as const, quickReplies: replies },
+        b: { ...wm.agent('a1', '', { nickname: 'Bob' }, T(2)), attachments: [image, doc] },
+        c: { ...wm.agent('a2', '', { nickname: 'Bob' }, T(3)), type: 'Structured' as const, quickReplies: replies },
+      });
+      const resolved$ = source.pipe(resolveAgents());
+      expectObservable(resolved$.pipe(agentMessages())).toBe('- b c', {
+        b: {
+          type: 'agentMessage',
+          id: 'a1',
+          agent: bob,
+          text: '',
+          timestamp: T(2),
+          files: [
+            { name: 'receipt.png', url: 'https://dl.example/1', kind: 'image', mime: 'image/png', size: 10 },
+            { name: 'terms.pdf', url: 'https://dl.example/2', kind: 'file' },
+          ],
+        },
+        c: { type: 'agentMessage', id: 'a2', agent: bob, text: '', timestamp: T(3), quickReplies: replies },
+      });
+      expectObservable(resolved$.pipe(flowMessages())).toBe('a', {
+        a: {
+          type: 'systemMessage',
+          id: 'b1',
+          role: 'WORKFLOW',
+          text: 'What would you like to do?',
+          timestamp: T(1),
+          quickReplies: replies,
+        },
+      });
+    });
+  });
+
+  test('a message with neither text, file nor quick reply shows nothing', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const source = cold('a b', { a: wm.bot('b1', ''), b: wm.agent('a1', '', { nickname: 'Bob' }) });
+      const resolved$ = source.pipe(resolveAgents());
+      expectObservable(resolved$.pipe(agentMessages())).toBe('');
+      expectObservable(resolved$.pipe(flowMessages())).toBe('');
+    });
+  });
+
   test('replayed messages are not shown again', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const source = cold('a b', {

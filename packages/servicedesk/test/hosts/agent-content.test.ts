@@ -1,0 +1,121 @@
+import { fileSize, hostMessage } from '../../src/hosts/agent-content';
+import { quickReplyOf } from '../../src/hosts/quick-reply-choice';
+import { uploadCapabilities, uploadRefusal } from '../../src/service-desk/upload-check';
+import { DEFAULT_STRINGS } from '../../src/service-desk/strings';
+
+/**
+ * Files and quick replies as the host is given them: images as images and documents as links only at addresses safe
+ * to load (the avatar rule), names shown as typed, quick replies as option buttons whose choice the desk recognises.
+ */
+
+const items = (m: ReturnType<typeof hostMessage>) => (typeof m === 'string' ? m : m.output.generic);
+
+describe('hostMessage', () => {
+  test('text alone stays the Markdown string both hosts take', () => {
+    expect(hostMessage('Hello', {}, 'options')).toBe('Hello');
+  });
+
+  test('an image is an image item, a document a link named after it with its size', () => {
+    expect(
+      items(
+        hostMessage(
+          'Here',
+          {
+            files: [
+              { name: 'receipt.png', url: 'https://dl.example/r.png', kind: 'image' },
+              { name: 'terms.pdf', url: 'https://dl.example/t.pdf?sig=1', kind: 'file', size: 2048 },
+            ],
+          },
+          'options',
+        ),
+      ),
+    ).toEqual([
+      { response_type: 'text', text: 'Here' },
+      { response_type: 'image', source: 'https://dl.example/r.png', alt_text: 'receipt.png', title: 'receipt\\.png' },
+      {
+        response_type: 'text',
+        text: '[terms\\.pdf](<https://dl.example/t.pdf?sig=1>){{rel="noopener noreferrer"}} (2 KB)',
+      },
+    ]);
+  });
+
+  test.each([
+    ['javascript:', 'javascript:alert(1)'],
+    ['data:', 'data:image/svg+xml,<svg/>'],
+    ['off-site http:', 'http://tracker.example/x.png'],
+    ['unparsable', 'not a url'],
+  ])('a file at a %s address is named, never loaded or linked', (_what, url) => {
+    for (const kind of ['image', 'file'] as const) {
+      expect(items(hostMessage('', { files: [{ name: 'x.png', url, kind }] }, 'options'))).toEqual([
+        { response_type: 'text', text: 'x\\.png (not shown: its address is not safe to open)' },
+      ]);
+    }
+  });
+
+  test('a file name with Markdown or HTML is shown as typed, not as markup', () => {
+    const [item] = items(
+      hostMessage(
+        '',
+        { files: [{ name: '<img src=x>[a](b).pdf', url: 'https://dl.example/f', kind: 'file' }] },
+        'text',
+      ),
+    ) as Array<{ text: string }>;
+    expect(item!.text).toBe('[\\<img src=x\\>\\[a\\](b).pdf](<https://dl.example/f>){{rel="noopener noreferrer"}}');
+  });
+
+  test('quick replies are option buttons whose choice carries the payload; without a way to hear it, a line of text', () => {
+    const quickReplies = [
+      { text: 'Yes', payload: 'y' },
+      { text: 'No *really*', payload: 'n' },
+    ];
+    const [options] = items(hostMessage('', { quickReplies }, 'options')) as Array<{
+      options: Array<{ label: string; value: unknown }>;
+    }>;
+    expect(options).toMatchObject({ response_type: 'option', preference: 'button' });
+    expect(options!.options.map((o) => [o.label, quickReplyOf(o.value)])).toEqual([
+      ['Yes', { text: 'Yes', payload: 'y' }],
+      ['No *really*', { text: 'No *really*', payload: 'n' }],
+    ]);
+    expect(items(hostMessage('Pick', { quickReplies }, 'text'))).toEqual([
+      { response_type: 'text', text: 'Pick' },
+      { response_type: 'text', text: 'Reply with: Yes · No \\*really\\*' },
+    ]);
+  });
+
+  test('a request that is not a quick-reply choice is none', () => {
+    expect(quickReplyOf({ input: { text: 'hello' } })).toBeUndefined();
+    expect(quickReplyOf(undefined)).toBeUndefined();
+    expect(quickReplyOf({ input: { genesys_quick_reply: { text: '' } } })).toBeUndefined();
+  });
+
+  test('sizes read as a person reads them', () => {
+    expect([fileSize(12), fileSize(50 * 1024), fileSize(1536 * 1024), fileSize(20 * 1024 * 1024)]).toEqual([
+      '12 B',
+      '50 KB',
+      '1.5 MB',
+      '20 MB',
+    ]);
+  });
+});
+
+describe('the upload policy', () => {
+  const policy = { types: ['image/*', 'application/pdf'], maxBytes: 10 * 1024, blockedExtensions: ['.exe'] };
+
+  test('capabilities: off without a policy; any type offers every file', () => {
+    expect(uploadCapabilities(undefined)).toEqual({ allowFileUploads: false });
+    expect(uploadCapabilities({ ...policy, types: ['*/*', 'video/3gpp'] })).toMatchObject({
+      allowFileUploads: true,
+      allowedFileUploadTypes: '',
+    });
+  });
+
+  test.each([
+    [{ name: 'a.png', type: 'image/png', size: 10 * 1024 }, undefined],
+    [{ name: 'a.PDF', type: 'application/pdf', size: 1 }, undefined],
+    [{ name: 'a.bin', type: '', size: 1 }, DEFAULT_STRINGS.fileTypeRefused],
+    [{ name: 'a.png', type: 'image/png', size: 10 * 1024 + 1 }, 'This file is too large. The limit is 10 KB.'],
+    [{ name: 'run.exe', type: 'image/png', size: 1 }, DEFAULT_STRINGS.fileNameRefused],
+  ])('%o → %s', (file, why) => {
+    expect(uploadRefusal(file, policy, DEFAULT_STRINGS)).toBe(why);
+  });
+});
