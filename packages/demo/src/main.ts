@@ -10,6 +10,7 @@ import {
   HANDOFF_LANGUAGE_PACK,
   createGenesysServiceDeskFactory,
   type GenesysServiceDeskOptions,
+  type ServiceDeskFactory,
 } from 'genesys-handoff-servicedesk';
 import { assistantReply } from './assistant';
 import { loadDemoConfig, type DemoConfig } from './demo-config';
@@ -48,11 +49,7 @@ function guestName(): string {
  * (docs/webchat-hosts.md, "The service desk factory"). Logging in or out therefore reloads the page; a running agent chat is picked
  * up again through the service desk's `reconnect`.
  */
-function serviceDeskFactory(
-  config: DemoConfig,
-  login: DemoLogin,
-  user: DemoUser | null,
-): PublicConfig['serviceDeskFactory'] {
+function serviceDeskFactory(config: DemoConfig, login: DemoLogin, user: DemoUser | null): ServiceDeskFactory {
   const common: Partial<GenesysServiceDeskOptions> = { host: 'carbon', availability: true };
   const options: GenesysServiceDeskOptions =
     user && config.authServerBaseUrl
@@ -64,8 +61,7 @@ function serviceDeskFactory(
           userProfile: { displayName: user.name, email: user.email },
         }
       : { ...common, serverBaseUrl: config.serverBaseUrl, userProfile: { displayName: guestName() } };
-  // Our types describe both hosts' contracts structurally; Carbon's own types are nominal enums, hence the cast.
-  return createGenesysServiceDeskFactory(options) as unknown as PublicConfig['serviceDeskFactory'];
+  return createGenesysServiceDeskFactory(options);
 }
 
 /**
@@ -79,7 +75,7 @@ const FLOAT_LAYOUT_ON_NARROW_SCREENS = {
   'right-position': 'max(8px, min(2rem, calc((100vw - 380px) / 2)))',
 } as const;
 
-function renderPage(config: DemoConfig, login: DemoLogin, user: DemoUser | null): void {
+function renderPage(config: DemoConfig, login: DemoLogin, user: DemoUser | null, factory: ServiceDeskFactory): void {
   $('backend').textContent = config.agentConsoleUrl
     ? 'here a local Genesys Cloud emulator stands in for it, so no Genesys org is needed.'
     : 'this demo is connected to your Genesys Cloud organization.';
@@ -96,9 +92,15 @@ function renderPage(config: DemoConfig, login: DemoLogin, user: DemoUser | null)
     $('login-status').hidden = false;
     $('login-name').textContent = user.name;
     $('login-email').textContent = user.email;
+    // Signing out of the site ends the chat the customer is signed in to (and tells them) before the page reloads.
     $('logout').addEventListener('click', () => {
-      login.logOut();
-      location.reload();
+      void factory
+        .logOut()
+        .catch((e: unknown) => console.error('Ending the signed-in agent chat failed', e))
+        .finally(() => {
+          login.logOut();
+          location.reload();
+        });
     });
     return;
   }
@@ -120,7 +122,8 @@ async function main(): Promise<void> {
   const login = new DemoLogin(sessionStorage);
   const user = config.login ? login.user : null;
   window.__demo = { config, authenticated: user !== null };
-  renderPage(config, login, user);
+  const factory = serviceDeskFactory(config, login, user);
+  renderPage(config, login, user, factory);
 
   const chat = document.createElement('cds-aichat-container') as ChatElement;
   // Properties, not attributes: Carbon reads these as JS values.
@@ -135,7 +138,8 @@ async function main(): Promise<void> {
         await instance.messaging.addMessage(assistantReply(request.input.text ?? '') as unknown as MessageResponse);
       },
     },
-    serviceDeskFactory: serviceDeskFactory(config, login, user),
+    // Our types describe both hosts' contracts structurally; Carbon's own types are nominal enums, hence the cast.
+    serviceDeskFactory: factory as unknown as PublicConfig['serviceDeskFactory'],
     serviceDesk: { allowReconnect: true },
     // The hand-off's wording where Carbon's own misleads (who ended the chat, whose connection dropped).
     strings: HANDOFF_LANGUAGE_PACK,

@@ -18,9 +18,15 @@ function scrollerOf(instance: unknown): (() => void) | undefined {
   return () => void i.doAutoScroll!({ scrollToBottom: 0 });
 }
 
-export type ServiceDeskFactory = (
+export type ServiceDeskFactory = ((
   parameters: ServiceDeskFactoryParameters,
-) => GenesysServiceDesk | Promise<GenesysServiceDesk>;
+) => GenesysServiceDesk | Promise<GenesysServiceDesk>) & {
+  /**
+   * Call when the customer signs out of the site: a chat they are signed in to (authenticated chat) ends, at Genesys
+   * too, and they are told so; anonymous chats go on. Resolves when that is done, so a page may reload after it.
+   */
+  logOut(): Promise<void>;
+};
 
 /** The page's window in a browser (the target of `pagehide` and, bubbling from the document, `visibilitychange`). */
 function browserWindow(): PageEvents | undefined {
@@ -68,6 +74,8 @@ export function createGenesysServiceDeskFactory(options: GenesysServiceDeskOptio
     return guestChat();
   };
 
+  // The desks this factory made (one per host instance), for logOut.
+  const desks = new Set<GenesysServiceDesk>();
   const build = (parameters: ServiceDeskFactoryParameters) => {
     // The host tells its option choices to the page's instance, not to the desk: the desk listens there.
     const hearsChoices = (desk: () => GenesysServiceDesk) =>
@@ -94,6 +102,7 @@ export function createGenesysServiceDeskFactory(options: GenesysServiceDeskOptio
       now: () => Date.now(),
       pageEvents: options.pageEvents ?? browserWindow(),
     });
+    desks.add(desk);
     return desk;
   };
 
@@ -103,5 +112,13 @@ export function createGenesysServiceDeskFactory(options: GenesysServiceDeskOptio
     if (typeof instance?.updateLanguagePack === 'function') instance.updateLanguagePack({ ...HANDOFF_LANGUAGE_PACK });
     return build(p);
   };
-  return host === 'watsonx' ? (p) => withLanguagePack(p) : async (p) => build(p);
+  const factory =
+    host === 'watsonx'
+      ? (p: ServiceDeskFactoryParameters) => withLanguagePack(p)
+      : async (p: ServiceDeskFactoryParameters) => build(p);
+  return Object.assign(factory, {
+    logOut: async () => {
+      await Promise.all([...desks].map((d) => d.logOut()));
+    },
+  });
 }

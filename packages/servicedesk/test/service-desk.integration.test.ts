@@ -716,6 +716,24 @@ describe('authenticated chat', () => {
     }
   });
 
+  test('the customer signs out of the site (logOut): the authenticated chat ends for the agent and the customer is told', async () => {
+    const { s, desk, cb, name } = await authDesk(async () => identityToken({ sub: 'user-43', name: 'Jane Verified' }));
+    try {
+      await desk.startChat(connectMessage(), {});
+      const chat = await chatOf(s, name);
+      expect(chat.guest.authenticatedGuest).toBe(true);
+      await control(s, 'POST', `/chats/${chat.id}/accept`, { agentId: [...s.emu.engine.agents.values()][0]!.id });
+      await cb.waitFor('agentJoined');
+      await desk.logOut();
+      expect(cb.names(noisy).slice(-2)).toEqual(['sendMessageToUser', 'agentEndedChat']);
+      expect(cb.of('sendMessageToUser').at(-1)![0]).toBe('You signed out, so the chat with the agent has ended.');
+      expect(cb.state['genesysChat'] ?? null).toBeNull();
+      expect(await chatOf(s, name)).toMatchObject({ state: 'ended', endReason: 'guest' });
+    } finally {
+      await s.close();
+    }
+  });
+
   test.each([
     ['a forged identity', async () => identityToken({ sub: 'x' }).slice(0, -3) + 'AAA'],
     ['an identity for another audience', async () => identityToken({ sub: 'x', aud: 'someone-else' })],

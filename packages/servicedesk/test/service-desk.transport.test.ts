@@ -53,6 +53,10 @@ class TestConnection implements ChatConnection {
     this.ended = true;
     this.dispose();
   }
+  readonly authenticated = false;
+  signOut(): Promise<void> {
+    return this.end();
+  }
   dispose(): void {
     this.disposed = true;
     this.events.complete();

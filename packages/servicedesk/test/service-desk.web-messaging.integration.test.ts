@@ -1,6 +1,11 @@
 import WebSocket from 'ws';
 import { DEMO, callControl, startEmulator, type RunningEmulator } from 'genesys-handoff-emulator';
-import { ServiceDeskError, createGenesysServiceDeskFactory, type GenesysServiceDeskOptions } from '../src';
+import {
+  ServiceDeskError,
+  createGenesysServiceDeskFactory,
+  type GenesysServiceDeskOptions,
+  type ServiceDeskFactory,
+} from '../src';
 import { RecordingCallback, connectMessage, eventually, leavePage, startStack, type DeskUnderTest } from './harness';
 
 /**
@@ -55,7 +60,7 @@ async function makeDesk(
   options: Partial<GenesysServiceDeskOptions> = {},
   cb = new RecordingCallback(),
   instance?: unknown,
-): Promise<DeskUnderTest> {
+): Promise<DeskUnderTest & { factory: ServiceDeskFactory }> {
   const name = `WM Guest ${++guests}`;
   const page = new EventTarget();
   const factory = createGenesysServiceDeskFactory({
@@ -70,7 +75,7 @@ async function makeDesk(
     backoff: { initialMs: 50, maxMs: 200 },
     ...options,
   });
-  return { desk: await factory({ callback: cb, instance }), cb, name, page };
+  return { desk: await factory({ callback: cb, instance }), cb, name, page, factory };
 }
 
 interface ChatView {
@@ -531,6 +536,42 @@ describe('Web Messaging: authenticated messaging', () => {
     await expect(d.desk.startChat(connectMessage(), {})).resolves.toBeUndefined();
     expect(d.cb.names()).toEqual(['setErrorStatus']);
     expect((await control<{ entities: unknown[] }>('GET', '/chats')).entities).toHaveLength(before);
+  });
+
+  test('the customer signs out of the site (factory.logOut): the signed-in chat ends at Genesys and the customer is told; an anonymous chat goes on', async () => {
+    const { desk, cb, name, factory } = await signedIn({
+      getIdentityToken: () => idToken({}, { sub: 'customer-logout' }),
+    });
+    await desk.startChat(connectMessage(), {});
+    const chat = await chatOf(name);
+    await control('POST', `/chats/${chat.id}/accept`, { agentId: alex().id });
+    await control('POST', `/chats/${chat.id}/messages`, { body: 'Hello Jane' });
+    await cb.waitFor('sendMessageToUser', 2);
+    const { token } = await sessionOf(name);
+    const refreshToken = (cb.state['genesysChat'] as { refreshToken: string }).refreshToken;
+
+    await factory.logOut();
+    expect(cb.names(noisy).slice(-2)).toEqual(['sendMessageToUser', 'agentEndedChat']);
+    expect(shown(cb).at(-1)).toBe('You signed out, so the chat with the agent has ended.');
+    expect(cb.state['genesysChat'] ?? null).toBeNull();
+    // The agent's conversation is over, the signed-in session gone, and its refresh token no longer works.
+    expect((await verifiedView(chat.id)).state).toBe('ended');
+    const { entities } = await control<{ entities: Array<{ token: string }> }>('GET', '/messaging/sessions');
+    expect(entities.map((e) => e.token)).not.toContain(token);
+    const refreshed = await fetch(`${emu.url}/api/v2/webdeployments/token/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken }),
+    });
+    expect(refreshed.status).toBe(401);
+
+    // Anonymous: signing out of the site is none of its business.
+    const anonymous = await started();
+    await anonymous.cb.waitFor('sendMessageToUser');
+    await anonymous.desk.logOut();
+    expect(anonymous.cb.names(noisy)).toEqual(['sendMessageToUser']);
+    await anonymous.desk.sendMessageToAgent({ input: { text: 'still chatting' } });
+    await anonymous.desk.endChat();
   });
 
   test('a deployment without authentication refuses a signed-in chat before anything is created', async () => {

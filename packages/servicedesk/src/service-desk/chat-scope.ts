@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 import type { Availability } from '../middleware-client';
 import { handleInOrder } from '../streams/handle-in-order';
 import type { ChatConnection } from '../transports/chat-transport';
-import { deliverToHost, type HostSide } from './host-calls';
+import { deliverToHost, endWithNotice, type HostSide } from './host-calls';
 import { clearSavedChat, writeSavedChat } from './persisted-chat';
 import { pollQueue } from './queue-polling';
 import { ResumePoint, type PageEvents } from './resume-point';
@@ -115,6 +115,25 @@ export class ChatScope {
     this.close();
     clearSavedChat(this.ctx.callback);
     if (connection) await leave(connection, this.ctx.logger);
+  }
+
+  /**
+   * The customer signed out of the site: a chat they are signed in to is left and its sign-in ended at Genesys, and
+   * they are told why it ended. False (nothing done) for an anonymous chat, which goes on.
+   */
+  async signOut(): Promise<boolean> {
+    const connection = this.connection;
+    if (!connection?.authenticated) return false;
+    this.cancelled = true;
+    this.close();
+    clearSavedChat(this.ctx.callback);
+    try {
+      await connection.signOut();
+    } catch (e) {
+      this.ctx.logger.warn?.('Signing the customer out of the Genesys chat failed', e);
+    }
+    await endWithNotice(this.ctx.strings.signedOut, this.ctx);
+    return true;
   }
 
   /** Starting failed: leave what was made, so no orphan waits in a queue, and close. */

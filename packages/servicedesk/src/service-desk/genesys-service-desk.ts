@@ -118,6 +118,14 @@ export class GenesysServiceDesk {
   }
 
   /**
+   * The customer signed out of the site (the factory's `logOut`): a chat they are signed in to ends, at Genesys too
+   * (the agent no longer has a verified customer), and they are told why. An anonymous chat goes on.
+   */
+  async logOut(): Promise<void> {
+    await this.chat?.signOut();
+  }
+
+  /**
    * Resolves when Genesys accepted the message; rejects otherwise (the host marks the message failed). Files sent
    * with it upload afterwards, one after the other, each reported through `setFileUploadStatus` (the host shows the
    * file as uploading until then): the text's promise does not wait for them, as the host marks a message "retrying"

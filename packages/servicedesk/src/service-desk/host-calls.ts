@@ -72,9 +72,13 @@ function showToHost(e: ChatEvent, h: HostSide): unknown {
  */
 async function chatEnded(by: ChatEndReason, h: HostSide): Promise<void> {
   if (by === 'guest') return;
-  if (by === 'system') {
-    if (h.endingText) h.endingText.reword(h.strings.chatClosedBySystem);
-    else await h.callback.sendMessageToUser(h.strings.chatClosedBySystem);
-  }
+  if (by === 'system') return endWithNotice(h.strings.chatClosedBySystem, h);
+  await h.callback.agentEndedChat();
+}
+
+/** The chat ends for a reason the customer reads once: as the host's own ending message where we may word it. */
+export async function endWithNotice(text: string, h: HostSide): Promise<void> {
+  if (h.endingText) h.endingText.reword(text);
+  else await h.callback.sendMessageToUser(text);
   await h.callback.agentEndedChat();
 }

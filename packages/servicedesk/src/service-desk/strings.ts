@@ -2,6 +2,8 @@
 export interface ServiceDeskStrings {
   connectFailed: string;
   chatClosedBySystem: string;
+  /** The customer signed out of the site, which ends the chat they were signed in to. */
+  signedOut: string;
   sendTooLong: string;
   /** The customer's place in the queue; `{position}` is the number. */
   placeInLine: string;
@@ -28,6 +30,7 @@ export interface ServiceDeskStrings {
 export const DEFAULT_STRINGS: ServiceDeskStrings = {
   connectFailed: "Sorry, we couldn't connect you to an agent right now. Please try again in a moment.",
   chatClosedBySystem: 'The chat with the agent has closed.',
+  signedOut: 'You signed out, so the chat with the agent has ended.',
   sendTooLong: 'The message could not be sent.',
   placeInLine: "You're number **{position}** in line.",
   waitUnderAMinute: 'Expected wait: less than a minute.',

@@ -85,6 +85,13 @@ export interface ChatConnection {
   sendTyping(): Promise<void>;
   /** The customer leaves the chat, then the connection is disposed. A chat already over counts as left. */
   end(): Promise<void>;
+  /** The customer is signed in to this chat (an identity-verified chat). */
+  readonly authenticated: boolean;
+  /**
+   * The customer signed out of the site: the chat is left as `end` leaves it, and the channel's sign-in of the
+   * customer is ended too where it has one, so the agent no longer has a verified customer in front of them.
+   */
+  signOut(): Promise<void>;
   /** Closes the event stream and stops every timer of this chat, without leaving it. */
   dispose(): void;
   /**

@@ -138,6 +138,15 @@ export class GuestChatConnection implements ChatConnection {
     }
   }
 
+  get authenticated(): boolean {
+    return this.session.authenticated === true;
+  }
+
+  /** Guest chat has no sign-in of its own to end (the member auth token is the chat's): leaving ends the chat. */
+  signOut(): Promise<void> {
+    return this.end();
+  }
+
   dispose(): void {
     this.disposed$.next();
     this.disposed$.complete();

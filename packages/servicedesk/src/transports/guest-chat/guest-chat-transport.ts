@@ -77,7 +77,8 @@ export class GuestChatTransport implements ChatTransport {
     const api = new GuestApi(c.apiBaseUrl);
     const created = await api.create(createChatRequest(c, request, memberAuthToken));
     const summary = request.summaryForAgent?.slice(0, MAX_MESSAGE_LENGTH);
-    return new GuestChatConnection(api, created, c, { resuming: false, ...(summary ? { summary } : {}) });
+    const session = memberAuthToken ? { ...created, authenticated: true } : created;
+    return new GuestChatConnection(api, session, c, { resuming: false, ...(summary ? { summary } : {}) });
   }
 
   /**

@@ -271,9 +271,21 @@ export class WebMessagingConnection implements ChatConnection {
     return savedSession(this.config.deploymentId, this.start.token, resumeAfter, this.start.auth?.refreshToken);
   }
 
-  /** Whether the customer is signed in to this chat (an authenticated session). */
   get authenticated(): boolean {
     return this.start.auth !== undefined;
+  }
+
+  /**
+   * Leaves as `end` does (Presence Clear, on a signed-in socket), then revokes the Genesys sign-in: every device of
+   * the customer's authenticated sessions gets LogoutEvent and the refresh token stops working.
+   */
+  async signOut(): Promise<void> {
+    const auth = this.start.auth;
+    try {
+      await this.end();
+    } finally {
+      await auth?.revoke();
+    }
   }
 
   /** The socket's messages, with everything else a frame means handled on the way. */
