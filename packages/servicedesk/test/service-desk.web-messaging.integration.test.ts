@@ -304,6 +304,18 @@ describe('Web Messaging: files both ways and quick replies', () => {
     await desk.endChat();
   });
 
+  test('Genesys refuses a file before the upload (a name over 255 characters, GenerateUrlError): the customer reads why', async () => {
+    const { desk, cb, chatId } = await started();
+    await cb.waitFor('updateCapabilities');
+    await desk.sendMessageToAgent({ input: { text: '' } }, 'm1', {
+      filesToUpload: [{ id: 'f1', file: new File([PNG], `${'n'.repeat(260)}.png`, { type: 'image/png' }) }],
+    });
+    await cb.waitFor('setFileUploadStatus');
+    expect(cb.of('setFileUploadStatus')).toEqual([['f1', true, "A file with this name can't be sent."]]);
+    expect((await messagesOf(chatId)).some((m) => m.attachments?.length)).toBe(false);
+    await desk.endChat();
+  });
+
   test("the agent's file and quick replies reach the host as items; the choice goes back as a ButtonResponse", async () => {
     // The host's event surface as both hosts offer it on their instance: the desk listens for `pre:send`.
     const listeners: Array<{ type: string; handler: (event: { data?: unknown }) => unknown }> = [];
