@@ -1,5 +1,5 @@
 import { fileSize, hostMessage } from '../../src/hosts/agent-content';
-import { quickReplyOf } from '../../src/hosts/quick-reply-choice';
+import { quickReplyOf, watchQuickReplyChoices } from '../../src/hosts/quick-reply-choice';
 import { uploadCapabilities, uploadRefusal } from '../../src/service-desk/upload-check';
 import { DEFAULT_STRINGS } from '../../src/service-desk/strings';
 
@@ -80,6 +80,19 @@ describe('hostMessage', () => {
       { response_type: 'text', text: 'Pick' },
       { response_type: 'text', text: 'Reply with: Yes · No \\*really\\*' },
     ]);
+  });
+
+  test("the desk hears choices on the host's pre:send, and only choices; without an instance it cannot", () => {
+    const listeners: Array<{ type: string; handler: (event: { data?: unknown }) => unknown }> = [];
+    const chosen: unknown[] = [];
+    expect(watchQuickReplyChoices(undefined, (r) => chosen.push(r))).toBe(false);
+    expect(
+      watchQuickReplyChoices({ on: (l: (typeof listeners)[number]) => listeners.push(l) }, (r) => chosen.push(r)),
+    ).toBe(true);
+    expect(listeners.map((l) => l.type)).toEqual(['pre:send']);
+    listeners[0]!.handler({ data: { input: { text: 'typed by the customer' } } });
+    listeners[0]!.handler({ data: { input: { text: 'Yes', genesys_quick_reply: { text: 'Yes', payload: 'y' } } } });
+    expect(chosen).toEqual([{ text: 'Yes', payload: 'y' }]);
   });
 
   test('a request that is not a quick-reply choice is none', () => {
