@@ -80,6 +80,30 @@ flow('authenticated chat: a visitor logged in on the site is a verified customer
 });
 
 flow(
+  'logging out of the site ends the signed-in agent chat and tells the customer; the agent loses the verified customer',
+  async (f) => {
+    const customer = new CustomerPage(await f.open('/', 'customer'));
+    await logIn(customer, 'Jane Leaving', 'jane.leaving@example.com');
+    await customer.openChat();
+    await customer.requestAgent('I need an agent about my account');
+    const chat = await agents().queuedChatOf('Jane Leaving');
+    await agents().accept(chat.id, 'Alex Agent');
+    await customer.text('Alex Agent connected.').waitFor();
+    expect((await agents().chat(chat.id)).guest.authenticatedGuest).toBe(true);
+
+    await customer.page.getByRole('button', { name: 'Log out' }).click();
+    // The page reloads once the chat is over; the customer reads why it ended, and is logged out.
+    await customer.page.getByRole('button', { name: 'Log in (demo)' }).waitFor();
+    await customer.ensureChatOpen();
+    await customer.text('You signed out, so the chat with the agent has ended.').waitFor();
+    expect(await customer.count('You signed out, so the chat with the agent has ended.')).toBe(1);
+    expect(await customer.page.evaluate(() => window.__demo?.authenticated)).toBe(false);
+    // The agent's conversation with the verified customer is over: the customer left it.
+    expect(await agents().chat(chat.id)).toMatchObject({ state: 'ended', endReason: 'guest' });
+  },
+);
+
+flow(
   'authenticated chat with an identity the middleware cannot verify: refused, the customer is told, nothing reaches Genesys',
   async (f) => {
     const customer = new CustomerPage(await f.open('/', 'customer'));

@@ -7,6 +7,7 @@ import type {
   PublicConfig,
 } from '@carbon/ai-chat';
 import {
+  DEFAULT_STRINGS,
   HANDOFF_LANGUAGE_PACK,
   createGenesysServiceDeskFactory,
   type GenesysServiceDeskOptions,
@@ -70,6 +71,20 @@ function serviceDeskFactory(config: DemoConfig, login: DemoLogin, user: DemoUser
  * in-app browsers) the panel would start off screen: narrower than 380 + 2 × 8 px, it takes the width less 8 px each
  * side. Wider windows get Carbon's defaults (380 px, 2rem).
  */
+/** Set when logging out ended an agent chat: the reload that follows wipes the chat window, which said so. */
+const SIGNED_OUT_NOTICE = 'genesys-handoff-demo.signed-out-notice';
+
+/**
+ * Carbon keeps no transcript across the reload that logging out does, so the service desk's word on why the agent
+ * chat ended ("You signed out, …") would be gone at once: the page says it again in the new chat window.
+ */
+function retellSignedOut(instance: ChatInstance): void {
+  if (!sessionStorage.getItem(SIGNED_OUT_NOTICE)) return;
+  sessionStorage.removeItem(SIGNED_OUT_NOTICE);
+  const notice = { output: { generic: [{ response_type: 'text', text: DEFAULT_STRINGS.signedOut }] } };
+  void instance.messaging.addMessage(notice as unknown as MessageResponse);
+}
+
 const FLOAT_LAYOUT_ON_NARROW_SCREENS = {
   width: 'min(380px, calc(100vw - 16px))',
   'right-position': 'max(8px, min(2rem, calc((100vw - 380px) / 2)))',
@@ -96,6 +111,7 @@ function renderPage(config: DemoConfig, login: DemoLogin, user: DemoUser | null,
     $('logout').addEventListener('click', () => {
       void factory
         .logOut()
+        .then((ended) => ended && sessionStorage.setItem(SIGNED_OUT_NOTICE, '1'))
         .catch((e: unknown) => console.error('Ending the signed-in agent chat failed', e))
         .finally(() => {
           login.logOut();
@@ -146,6 +162,7 @@ async function main(): Promise<void> {
     layout: { customProperties: FLOAT_LAYOUT_ON_NARROW_SCREENS },
     onAfterRender: (instance: ChatInstance) => {
       if (window.__demo) window.__demo.instance = instance;
+      retellSignedOut(instance);
     },
   } satisfies CdsAiChatContainerAttributes);
   document.body.appendChild(chat);

@@ -23,9 +23,10 @@ export type ServiceDeskFactory = ((
 ) => GenesysServiceDesk | Promise<GenesysServiceDesk>) & {
   /**
    * Call when the customer signs out of the site: a chat they are signed in to (authenticated chat) ends, at Genesys
-   * too, and they are told so; anonymous chats go on. Resolves when that is done, so a page may reload after it.
+   * too, and they are told so; anonymous chats go on. Resolves when that is done (true when a chat was ended), so a
+   * page may reload after it.
    */
-  logOut(): Promise<void>;
+  logOut(): Promise<boolean>;
 };
 
 /** The page's window in a browser (the target of `pagehide` and, bubbling from the document, `visibilitychange`). */
@@ -117,8 +118,6 @@ export function createGenesysServiceDeskFactory(options: GenesysServiceDeskOptio
       ? (p: ServiceDeskFactoryParameters) => withLanguagePack(p)
       : async (p: ServiceDeskFactoryParameters) => build(p);
   return Object.assign(factory, {
-    logOut: async () => {
-      await Promise.all([...desks].map((d) => d.logOut()));
-    },
+    logOut: async () => (await Promise.all([...desks].map((d) => d.logOut()))).some(Boolean),
   });
 }

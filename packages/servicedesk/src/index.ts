@@ -2,7 +2,7 @@ export { createGenesysServiceDeskFactory, type ServiceDeskFactory } from './crea
 export type { GenesysServiceDeskOptions } from './options';
 export type { GenesysServiceDesk } from './service-desk/genesys-service-desk';
 export type { UserProfile } from './service-desk/user-profile';
-export type { ServiceDeskStrings } from './service-desk/strings';
+export { DEFAULT_STRINGS, type ServiceDeskStrings } from './service-desk/strings';
 export type { PageEvents } from './service-desk/resume-point';
 export type { ChatEvent, AgentInfo, ChatEndReason } from './chat-event';
 export type {

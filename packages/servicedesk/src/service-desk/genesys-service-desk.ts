@@ -119,10 +119,11 @@ export class GenesysServiceDesk {
 
   /**
    * The customer signed out of the site (the factory's `logOut`): a chat they are signed in to ends, at Genesys too
-   * (the agent no longer has a verified customer), and they are told why. An anonymous chat goes on.
+   * (the agent no longer has a verified customer), and they are told why. An anonymous chat goes on. True when a
+   * chat was ended.
    */
-  async logOut(): Promise<void> {
-    await this.chat?.signOut();
+  async logOut(): Promise<boolean> {
+    return (await this.chat?.signOut()) ?? false;
   }
 
   /**
