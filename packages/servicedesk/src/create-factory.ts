@@ -96,7 +96,7 @@ export function createGenesysServiceDeskFactory(options: GenesysServiceDeskOptio
       showSystemMessages: options.showSystemMessages ?? true,
       endingText: host === 'carbon' ? carbonEndingText(parameters.instance) : undefined,
       availabilityRefreshMs: options.availabilityRefreshMs ?? 10_000,
-      typingThrottleMs: options.typingThrottleMs ?? 3000,
+      typingThrottleMs: options.typingThrottleMs ?? 5000,
       longMessages: options.longMessages ?? 'split',
       strings: { ...DEFAULT_STRINGS, ...options.strings },
       logger,

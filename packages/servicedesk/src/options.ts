@@ -55,7 +55,7 @@ export interface GenesysServiceDeskOptions {
   showSystemMessages?: boolean;
   /** While waiting, how often queue position and wait are refreshed (ms). @default 10000 */
   availabilityRefreshMs?: number;
-  /** At most one "typing" to Genesys per this many ms. @default 3000 */
+  /** At most one "typing" to Genesys per this many ms (Genesys' own clients send one per 5 s). @default 5000 */
   typingThrottleMs?: number;
   /** Over 4,000 characters: `split` into several messages, or `reject` (the host marks it failed). @default 'split' */
   longMessages?: 'split' | 'reject';

@@ -549,6 +549,32 @@ describe('sending', () => {
     expect(log.counts['POST /api/v2/webchat/guest/conversations/:conversationId/members/:memberId/typing']).toBe(1);
   });
 
+  test('typing by default: at most one Genesys typing call per 5 s however fast the user types', async () => {
+    const { desk } = await started();
+    await control(stack, 'DELETE', '/requests');
+    const typingCalls = async () =>
+      (await control<{ counts: Record<string, number> }>(stack, 'GET', '/requests?endpoint=POST')).counts[
+        'POST /api/v2/webchat/guest/conversations/:conversationId/members/:memberId/typing'
+      ] ?? 0;
+    // The desk's clock is the page's: the user types at t0, t0 + 1 s, … t0 + 4.999 s, then at t0 + 5 s.
+    const t0 = Date.now();
+    const now = jest.spyOn(Date, 'now');
+    try {
+      for (const at of [0, 1000, 2500, 4999]) {
+        now.mockReturnValue(t0 + at);
+        await desk.userTyping(true);
+      }
+      await eventually(async () => (await typingCalls()) === 1);
+      now.mockReturnValue(t0 + 5000);
+      await desk.userTyping(true);
+      await eventually(async () => (await typingCalls()) === 2);
+    } finally {
+      now.mockRestore();
+    }
+    await sleep(100);
+    expect(await typingCalls()).toBe(2);
+  });
+
   test('userReadMessages is a no-op that resolves', async () => {
     const { desk } = await makeDesk(stack);
     await expect(desk.userReadMessages()).resolves.toBeUndefined();

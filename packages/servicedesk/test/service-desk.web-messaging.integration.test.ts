@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { VirtualTimeScheduler } from 'rxjs';
 import WebSocket from 'ws';
 import { DEMO, callControl, startEmulator, type RunningEmulator } from 'genesys-handoff-emulator';
 import {
@@ -6,6 +8,8 @@ import {
   type GenesysServiceDeskOptions,
   type ServiceDeskFactory,
 } from '../src';
+import { HEARTBEAT_TRACING_ID } from '../src/transports/web-messaging/parse-frame';
+import { WebMessagingConnection } from '../src/transports/web-messaging/wm-connection';
 import { RecordingCallback, connectMessage, eventually, leavePage, startStack, type DeskUnderTest } from './harness';
 
 /**
@@ -356,6 +360,106 @@ describe('Web Messaging: files both ways and quick replies', () => {
     await eventually(async () => (answer = (await messagesOf(chatId)).find((m) => m.buttonResponse)) !== undefined);
     expect(answer).toMatchObject({ body: 'No', buttonResponse: { type: 'QuickReply', text: 'No', payload: 'done' } });
     await desk.endChat();
+  });
+});
+
+/** The frames the customer's socket sends and receives, for the tests that count them. */
+const sentFrames: Array<Record<string, unknown>> = [];
+const receivedFrames: Array<Record<string, unknown>> = [];
+class RecordingWebSocket extends BrowserLikeWebSocket {
+  constructor(url: string, protocols?: string | string[]) {
+    super(url, protocols);
+    this.addEventListener('message', (e) => receivedFrames.push(JSON.parse(String(e.data)) as Record<string, unknown>));
+  }
+
+  override send(data: string): void {
+    sentFrames.push(JSON.parse(data) as Record<string, unknown>);
+    super.send(data);
+  }
+}
+const sentTyping = (token: string) =>
+  sentFrames.filter(
+    (f) =>
+      f['token'] === token &&
+      JSON.stringify((f['message'] as { events?: unknown } | undefined)?.events ?? []).includes('"Typing"'),
+  ).length;
+
+describe('Web Messaging: the customer typing', () => {
+  test('at most one typing event per 5 s however fast the customer types', async () => {
+    const { desk, cb, name } = await started({
+      webSocketCtor: RecordingWebSocket as unknown as NonNullable<GenesysServiceDeskOptions['webSocketCtor']>,
+    });
+    await cb.waitFor('sendMessageToUser');
+    const { token } = await sessionOf(name);
+    // The page's clock: the customer types at t0, t0 + 1 s, … t0 + 4.999 s, then at t0 + 5 s.
+    const t0 = Date.now();
+    const now = jest.spyOn(Date, 'now');
+    try {
+      for (const at of [0, 1000, 2500, 4999]) {
+        now.mockReturnValue(t0 + at);
+        await desk.userTyping(true);
+      }
+      expect(sentTyping(token)).toBe(1);
+      now.mockReturnValue(t0 + 5000);
+      await desk.userTyping(true);
+      expect(sentTyping(token)).toBe(2);
+    } finally {
+      now.mockRestore();
+    }
+    await desk.endChat();
+  });
+});
+
+describe('Web Messaging: the heartbeat', () => {
+  test('echo every 45 s while the socket is open, never sooner, over a real socket; Genesys answers and the socket stays', async () => {
+    // Virtual time for the connection's timers only; the socket and the emulator are real.
+    const clock = new VirtualTimeScheduler();
+    const opened: string[] = [];
+    class CountingWebSocket extends RecordingWebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols);
+        opened.push(url);
+      }
+    }
+    const token = randomUUID();
+    const connection = new WebMessagingConnection(
+      {
+        socketUrl: emu.url.replace(/^http/, 'ws'),
+        apiBaseUrl: emu.url,
+        deploymentId: 'wm-main',
+        clearEnabled: true,
+        webSocketCtor: CountingWebSocket as unknown as NonNullable<GenesysServiceDeskOptions['webSocketCtor']>,
+        fetch,
+        scheduler: clock,
+      },
+      { token, startNew: false, resuming: false },
+    );
+    const events = connection.events$.subscribe();
+    await connection.opened;
+    const echoes = () => sentFrames.filter((f) => f['token'] === token && f['action'] === 'echo').length;
+    // Genesys answers an echo with a response that carries the echo's tracingId.
+    const answered = (n: number) =>
+      eventually(() => receivedFrames.filter((f) => f['tracingId'] === HEARTBEAT_TRACING_ID).length === n);
+    const advanceTo = (ms: number) => {
+      clock.maxFrames = ms;
+      clock.flush();
+    };
+
+    advanceTo(44_999);
+    expect(echoes()).toBe(0);
+    advanceTo(45_000);
+    expect(echoes()).toBe(1);
+    await answered(1);
+    advanceTo(89_999);
+    expect(echoes()).toBe(1);
+    advanceTo(90_000);
+    expect(echoes()).toBe(2);
+    await answered(2);
+    // Each echo was answered on the same socket (its answer feeds the watchdog): no reconnect.
+    expect(opened).toHaveLength(1);
+    expect((await control<{ sockets: number }>('GET', `/messaging/sessions/${token}`)).sockets).toBe(1);
+    events.unsubscribe();
+    connection.dispose();
   });
 });
 
