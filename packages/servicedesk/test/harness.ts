@@ -147,3 +147,26 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
     await sleep(20);
   }
 }
+
+/**
+ * The customer types at each of `moments` (ms after the first call's clock), with the page's clock (`Date.now`) set
+ * to each in turn, then `check`s; the real clock is back afterwards. Typing is throttled on that clock.
+ */
+export async function typeAt(
+  desk: Pick<GenesysServiceDesk, 'userTyping'>,
+  steps: Array<{ moments: number[]; check: () => Promise<void> | void }>,
+): Promise<void> {
+  const t0 = Date.now();
+  const now = jest.spyOn(Date, 'now');
+  try {
+    for (const { moments, check } of steps) {
+      for (const m of moments) {
+        now.mockReturnValue(t0 + m);
+        await desk.userTyping(true);
+      }
+      await check();
+    }
+  } finally {
+    now.mockRestore();
+  }
+}

@@ -14,6 +14,7 @@ import {
   makeDesk,
   sleep,
   startStack,
+  typeAt,
   type Stack,
 } from './harness';
 
@@ -556,21 +557,11 @@ describe('sending', () => {
       (await control<{ counts: Record<string, number> }>(stack, 'GET', '/requests?endpoint=POST')).counts[
         'POST /api/v2/webchat/guest/conversations/:conversationId/members/:memberId/typing'
       ] ?? 0;
-    // The desk's clock is the page's: the user types at t0, t0 + 1 s, … t0 + 4.999 s, then at t0 + 5 s.
-    const t0 = Date.now();
-    const now = jest.spyOn(Date, 'now');
-    try {
-      for (const at of [0, 1000, 2500, 4999]) {
-        now.mockReturnValue(t0 + at);
-        await desk.userTyping(true);
-      }
-      await eventually(async () => (await typingCalls()) === 1);
-      now.mockReturnValue(t0 + 5000);
-      await desk.userTyping(true);
-      await eventually(async () => (await typingCalls()) === 2);
-    } finally {
-      now.mockRestore();
-    }
+    // The user types at t0, t0 + 1 s, … t0 + 4.999 s, then at t0 + 5 s.
+    await typeAt(desk, [
+      { moments: [0, 1000, 2500, 4999], check: () => eventually(async () => (await typingCalls()) === 1) },
+      { moments: [5000], check: () => eventually(async () => (await typingCalls()) === 2) },
+    ]);
     await sleep(100);
     expect(await typingCalls()).toBe(2);
   });

@@ -10,7 +10,15 @@ import {
 } from '../src';
 import { HEARTBEAT_TRACING_ID } from '../src/transports/web-messaging/parse-frame';
 import { WebMessagingConnection } from '../src/transports/web-messaging/wm-connection';
-import { RecordingCallback, connectMessage, eventually, leavePage, startStack, type DeskUnderTest } from './harness';
+import {
+  RecordingCallback,
+  connectMessage,
+  eventually,
+  leavePage,
+  startStack,
+  typeAt,
+  type DeskUnderTest,
+} from './harness';
 
 /**
  * The service desk on the Web Messaging channel against the emulator's guest socket and REST, over real WebSocket
@@ -391,21 +399,11 @@ describe('Web Messaging: the customer typing', () => {
     });
     await cb.waitFor('sendMessageToUser');
     const { token } = await sessionOf(name);
-    // The page's clock: the customer types at t0, t0 + 1 s, … t0 + 4.999 s, then at t0 + 5 s.
-    const t0 = Date.now();
-    const now = jest.spyOn(Date, 'now');
-    try {
-      for (const at of [0, 1000, 2500, 4999]) {
-        now.mockReturnValue(t0 + at);
-        await desk.userTyping(true);
-      }
-      expect(sentTyping(token)).toBe(1);
-      now.mockReturnValue(t0 + 5000);
-      await desk.userTyping(true);
-      expect(sentTyping(token)).toBe(2);
-    } finally {
-      now.mockRestore();
-    }
+    // The customer types at t0, t0 + 1 s, … t0 + 4.999 s, then at t0 + 5 s.
+    await typeAt(desk, [
+      { moments: [0, 1000, 2500, 4999], check: () => expect(sentTyping(token)).toBe(1) },
+      { moments: [5000], check: () => expect(sentTyping(token)).toBe(2) },
+    ]);
     await desk.endChat();
   });
 });
