@@ -733,18 +733,25 @@ describe('authenticated chat', () => {
     }
   });
 
-  test('the customer signs out of the site (logOut): the authenticated chat ends for the agent and the customer is told', async () => {
-    const { s, desk, cb, name } = await authDesk(async () => identityToken({ sub: 'user-43', name: 'Jane Verified' }));
+  test('the customer signs out of the site (logOut), after a reload too: the authenticated chat ends for the agent and the customer is told', async () => {
+    const { s, desk, cb, name, page } = await authDesk(async () =>
+      identityToken({ sub: 'user-43', name: 'Jane Verified' }),
+    );
     try {
       await desk.startChat(connectMessage(), {});
       const chat = await chatOf(s, name);
       expect(chat.guest.authenticatedGuest).toBe(true);
       await control(s, 'POST', `/chats/${chat.id}/accept`, { agentId: [...s.emu.engine.agents.values()][0]!.id });
       await cb.waitFor('agentJoined');
-      await desk.logOut();
-      expect(cb.names(noisy).slice(-2)).toEqual(['sendMessageToUser', 'agentEndedChat']);
-      expect(cb.of('sendMessageToUser').at(-1)![0]).toBe('You signed out, so the chat with the agent has ended.');
-      expect(cb.state['genesysChat'] ?? null).toBeNull();
+      // After a reload too: the reattached chat knows the customer is signed in to it.
+      leavePage({ desk, cb, name, page });
+      const again = await makeDesk(s, { authenticatedChat: true }, new RecordingCallback(cb.state));
+      expect(await again.desk.reconnect()).toBe(true);
+      await again.cb.waitFor('agentJoined');
+      await again.desk.logOut();
+      expect(again.cb.names(noisy).slice(-2)).toEqual(['sendMessageToUser', 'agentEndedChat']);
+      expect(again.cb.of('sendMessageToUser').at(-1)![0]).toBe('You signed out, so the chat with the agent has ended.');
+      expect(again.cb.state['genesysChat'] ?? null).toBeNull();
       expect(await chatOf(s, name)).toMatchObject({ state: 'ended', endReason: 'guest' });
     } finally {
       await s.close();
