@@ -1,8 +1,10 @@
 import { DEMO } from 'genesys-handoff-emulator';
-import { AgentControl, CustomerPage, eventually } from './pages';
+import { AgentControl, eventually } from './pages';
 import { e2eSuite } from './suite';
 
 /**
+ * Web Messaging only: guest chat has no files and no quick replies.
+ *
  * Files both ways and quick replies on Web Messaging, as the customer sees them in Carbon AI Chat: the agent's image
  * shows as an image and a document as a link named after it; the agent's quick replies show as buttons and the choice
  * shows as the customer's message and reaches the agent as their answer; the customer's file reaches the agent, and
@@ -38,24 +40,12 @@ interface ChatMessage {
   buttonResponse?: { text: string; payload: string };
 }
 
-/** The customer asks for an agent; Alex accepts and greets (on Web Messaging an agent shows with a first message). */
-async function connect(tab: Parameters<AgentControl['connectCustomer']>[0]) {
-  const customer = new CustomerPage(tab);
-  await customer.openChat();
-  await customer.requestAgent();
-  const chat = await agents().queuedChatOf(await customer.guestName());
-  await agents().accept(chat.id);
-  await agents().say(chat.id, 'Hi, Alex here.');
-  await customer.text('Hi, Alex here.').waitFor();
-  return { customer, chat };
-}
-
 async function messages(chatId: string): Promise<ChatMessage[]> {
   return (await agents().call<{ messages: ChatMessage[] }>('GET', `/chats/${chatId}`)).messages;
 }
 
 flow("the agent's image shows as an image, a document as a link named after it", async (f) => {
-  const { customer, chat } = await connect(await f.open('/', 'customer'));
+  const { customer, chat } = await agents().connectCustomer(await f.open('/', 'customer'));
   await agents().call('POST', `/chats/${chat.id}/files`, {
     filename: 'receipt.png',
     mime: 'image/png',
@@ -81,7 +71,7 @@ flow("the agent's image shows as an image, a document as a link named after it",
 flow(
   "the agent's quick replies show as buttons; the choice shows as the customer's and reaches the agent",
   async (f) => {
-    const { customer, chat } = await connect(await f.open('/', 'customer'));
+    const { customer, chat } = await agents().connectCustomer(await f.open('/', 'customer'));
     await agents().call('POST', `/chats/${chat.id}/messages`, {
       body: 'How would you like to pay?',
       quickReplies: [
@@ -106,7 +96,7 @@ flow(
 );
 
 flow("the customer's file reaches the agent; one over the limit is refused with the limit named", async (f) => {
-  const { customer, chat } = await connect(await f.open('/', 'customer'));
+  const { customer, chat } = await agents().connectCustomer(await f.open('/', 'customer'));
   const picker = customer.page.locator('input[type="file"]');
   await customer.page.getByRole('button', { name: 'Add files to upload' }).waitFor();
 

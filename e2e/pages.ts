@@ -87,7 +87,14 @@ export interface ChatView {
   id: string;
   state: 'waiting' | 'queued' | 'connected' | 'ended';
   endReason: string | null;
-  guest: { displayName: string; memberId: string; customFields: Record<string, string>; authenticatedGuest: boolean };
+  guest: {
+    displayName: string;
+    memberId: string;
+    customFields: Record<string, string>;
+    authenticatedGuest: boolean;
+    /** Typing notices the guest sent. */
+    typingNotices: number;
+  };
   agent: { memberId: string; agentId: string | null; name: string; state: string } | null;
 }
 
@@ -95,9 +102,21 @@ export interface ChatDetail extends ChatView {
   messages: Array<{ id: string; body: string; bodyType: string; senderRole: string; senderName: string }>;
 }
 
-/** The agent's side, through the emulator's control API (documented in packages/emulator/README.md). */
+/**
+ * The agent's side, through the emulator's control API (documented in packages/emulator/README.md).
+ *
+ * `join` and `transferTo` are what a person does in the agent desktop and what the customer then sees. On Web
+ * Messaging, Genesys tells the guest nothing when an agent accepts or a transfer completes: the customer learns of
+ * the agent from their first message (docs/web-messaging-protocol.md, "Server frames"). So there the agent also
+ * greets, as agents do; on guest chat the greeting is not needed and not sent.
+ */
 export class AgentControl {
-  constructor(private readonly stack: DemoStack) {}
+  constructor(private readonly stack: Pick<DemoStack, 'channel' | 'emulator'>) {}
+
+  /** The first words of an agent who takes the chat (sent on Web Messaging only, where they announce the agent). */
+  static greeting(name: string): string {
+    return `Hi, this is ${name}.`;
+  }
 
   call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
     return callControl<T>(this.stack.emulator.controlUrl, method, path, body);
@@ -125,15 +144,46 @@ export class AgentControl {
     return this.call<ChatDetail>('GET', `/chats/${id}`);
   }
 
-  /** What the guest wrote, in order (the emulator's transcript). */
-  async guestMessages(id: string): Promise<string[]> {
+  /** The guest's text messages in the transcript, in order: on Web Messaging the note to the agent comes first. */
+  private async guestTexts(id: string): Promise<string[]> {
     return (await this.chat(id)).messages
       .filter((m) => m.senderRole === 'CUSTOMER' && m.bodyType === 'standard' && m.body !== '')
       .map((m) => m.body);
   }
 
+  /** What the customer wrote, in order (the emulator's transcript), without the note to the agent. */
+  async guestMessages(id: string): Promise<string[]> {
+    const texts = await this.guestTexts(id);
+    return this.stack.channel === 'web-messaging' ? texts.slice(1) : texts;
+  }
+
+  /**
+   * The note the service desk leaves the agent when the chat starts: a notice on guest chat; on Web Messaging, which
+   * has no notices from the guest, the conversation's first message (the customer is never shown it).
+   */
+  async noteToAgent(id: string): Promise<string | undefined> {
+    if (this.stack.channel === 'web-messaging') return (await this.guestTexts(id))[0];
+    return (await this.chat(id)).messages.find((m) => m.senderRole === 'CUSTOMER' && m.bodyType === 'notice')?.body;
+  }
+
   accept(id: string, name = 'Alex Agent') {
     return this.call('POST', `/chats/${id}/accept`, { name });
+  }
+  /** The agent takes the chat so that the customer sees them join (see the class comment). */
+  async join(id: string, accept: { name: string; avatarImageUrl?: string } = { name: 'Alex Agent' }): Promise<void> {
+    await this.call('POST', `/chats/${id}/accept`, accept);
+    await this.greetOnWebMessaging(id);
+  }
+  /** A transfer to another agent, who takes over so that the customer sees it (see the class comment). */
+  async transferTo(id: string, toAgentName: string): Promise<void> {
+    await this.transfer(id, toAgentName);
+    await this.greetOnWebMessaging(id);
+  }
+  private async greetOnWebMessaging(id: string): Promise<void> {
+    if (this.stack.channel !== 'web-messaging') return;
+    const agent = (await this.chat(id)).agent;
+    if (!agent) throw new Error(`no agent holds chat ${id} to greet the customer`);
+    await this.say(id, AgentControl.greeting(agent.name));
   }
   say(id: string, body: string) {
     return this.call('POST', `/chats/${id}/messages`, { body });
@@ -160,7 +210,7 @@ export class AgentControl {
     await customer.openChat();
     await customer.requestAgent();
     const chat = await this.queuedChatOf(await customer.guestName());
-    await this.call('POST', `/chats/${chat.id}/accept`, accept);
+    await this.join(chat.id, accept);
     await customer.text(`${accept.name} connected.`).waitFor();
     return { customer, chat };
   }

@@ -3,8 +3,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DEMO_IDENTITY_DEFAULTS } from 'genesys-handoff-demo/demo-server';
-import { DEMO, type EmulatorOptions, type RunningEmulator } from 'genesys-handoff-emulator';
-import { startLocalStack } from '../scripts/local-stack';
+import type { EmulatorOptions, RunningEmulator } from 'genesys-handoff-emulator';
+import { startLocalStack, type Channel } from '../scripts/local-stack';
+
+export type { Channel };
 
 /**
  * The E2E stack: the production build of the demo (`vite build`, once per test run) served by `vite preview`, the
@@ -69,6 +71,8 @@ export async function freePort(): Promise<number> {
 }
 
 export interface DemoStack {
+  /** The channel the middlewares tell the demo page to use. */
+  channel: Channel;
   emulator: RunningEmulator;
   middlewareUrl: string;
   authMiddlewareUrl: string;
@@ -79,16 +83,17 @@ export interface DemoStack {
   close(): Promise<void>;
 }
 
-/** The Genesys channel the demo's middleware names in `/setup`. @default 'guest-chat' */
-export type StackChannel = 'guest-chat' | 'web-messaging';
+export interface DemoStackOptions {
+  channel: Channel;
+  emulator?: EmulatorOptions;
+}
 
-export async function startDemoStack(
-  options: { emulator?: EmulatorOptions; channel?: StackChannel } = {},
-): Promise<DemoStack> {
+export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
   await ensureDemoBuilt();
   const port = await freePort();
   const siteUrl = `http://127.0.0.1:${port}`;
   const local = await startLocalStack({
+    channel: options.channel,
     emulatorPort: 0,
     middlewarePorts: [0, 0],
     siteOrigin: siteUrl,
@@ -100,9 +105,6 @@ export async function startDemoStack(
       AVAILABILITY_REFRESH_INTERVAL_MS: '100',
       RATE_LIMIT_MAX: '100000',
       JWT_RATE_LIMIT_MAX: '1000',
-      ...(options.channel === 'web-messaging'
-        ? { GENESYS_CHANNEL: 'web-messaging', DEPLOYMENT_ID: DEMO.messengerDeploymentId }
-        : {}),
     },
   });
   const serverLog: string[] = [];
@@ -136,6 +138,7 @@ export async function startDemoStack(
   }
   const child = preview;
   return {
+    channel: options.channel,
     emulator: local.emulator,
     middlewareUrl: local.middlewareUrl,
     authMiddlewareUrl: local.authMiddlewareUrl,

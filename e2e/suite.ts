@@ -3,13 +3,34 @@ import { basename, join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium } from 'genesys-handoff-emulator/test-helpers';
 import type { EmulatorOptions } from 'genesys-handoff-emulator';
-import { ARTIFACTS, startDemoStack, type DemoStack, type StackChannel } from './stack';
+import { ARTIFACTS, startDemoStack, type Channel, type DemoStack } from './stack';
 
 /**
  * One E2E test file = one stack (emulator, middlewares, vite preview of the production build) and one Chromium;
  * each test ("flow") gets fresh browser contexts, so no storage leaks between flows. A failing flow leaves a
  * screenshot and the console log of every page it opened, plus the preview server's output, in `test-artifacts/`.
+ *
+ * Every flow file runs once per channel (`forEachChannel`): the same customer and agent steps against a stack whose
+ * middlewares tell the page to use Web Messaging, then guest chat. `E2E_CHANNELS=guest-chat` (comma-separated) runs
+ * only the channels named, for a quicker local loop; CI runs both.
  */
+
+export const CHANNELS: readonly Channel[] = ['web-messaging', 'guest-chat'];
+
+function chosenChannels(): readonly Channel[] {
+  const wanted = process.env['E2E_CHANNELS'];
+  if (!wanted) return CHANNELS;
+  const names = wanted.split(',').map((c) => c.trim());
+  const unknown = names.filter((c) => !CHANNELS.includes(c as Channel));
+  if (unknown.length > 0)
+    throw new Error(`E2E_CHANNELS names no channel: ${unknown.join(', ')} (${CHANNELS.join(', ')})`);
+  return CHANNELS.filter((c) => names.includes(c));
+}
+
+/** Declares the file's flows once per channel, each channel in its own `describe` (its name leads the test names). */
+export function forEachChannel(body: (channel: Channel) => void): void {
+  describe.each(chosenChannels().map((c) => [c]))('%s', (channel) => body(channel));
+}
 
 /** Locator waits fail well before Jest's timeout, so a failure names what it waited for. */
 export const UI_TIMEOUT_MS = 10_000;
@@ -42,7 +63,16 @@ export interface Flow {
   open(path?: string, label?: string, options?: OpenOptions): Promise<Tab>;
 }
 
-export function e2eSuite(options: { emulator?: EmulatorOptions; channel?: StackChannel } = {}) {
+export interface FlowOptions {
+  /** @default 60 s */
+  timeoutMs?: number;
+  /** Channels the flow does not apply to, each with the reason (shown in the skipped test's name). */
+  notOn?: Partial<Record<Channel, string>>;
+  /** Channels the product does not do this on yet, each with the reason (shown in the skipped test's name). */
+  pendingOn?: Partial<Record<Channel, string>>;
+}
+
+export function e2eSuite(options: { channel: Channel; emulator?: EmulatorOptions }) {
   let stack: DemoStack | undefined;
   let browser: Browser | undefined;
   const file = basename(expect.getState().testPath ?? 'e2e', '.e2e.test.ts');
@@ -56,7 +86,15 @@ export function e2eSuite(options: { emulator?: EmulatorOptions; channel?: StackC
     await stack?.close();
   });
 
-  function flow(name: string, body: (f: Flow) => Promise<void>, timeoutMs = 60_000): void {
+  function flow(name: string, body: (f: Flow) => Promise<void>, flowOptions: number | FlowOptions = {}): void {
+    const o = typeof flowOptions === 'number' ? { timeoutMs: flowOptions } : flowOptions;
+    const notHere = o.notOn?.[options.channel];
+    const pending = o.pendingOn?.[options.channel];
+    if (notHere !== undefined || pending !== undefined) {
+      test.skip(`${name} [${notHere !== undefined ? `not on ${options.channel}: ${notHere}` : `pending on ${options.channel}: ${pending}`}]`, () =>
+        undefined);
+      return;
+    }
     test(
       name,
       async () => {
@@ -104,17 +142,17 @@ export function e2eSuite(options: { emulator?: EmulatorOptions; channel?: StackC
             expect({ tab: t.label, errors, blocked: t.blocked }).toEqual({ tab: t.label, errors: [], blocked: [] });
           }
         } catch (e) {
-          await saveArtifacts(`${file}--${name}`, tabs, s);
+          await saveArtifacts(`${file}--${options.channel}--${name}`, tabs, s);
           throw e;
         } finally {
           await Promise.all(tabs.map((t) => t.context.close().catch(() => undefined)));
         }
       },
-      timeoutMs,
+      o.timeoutMs ?? 60_000,
     );
   }
 
-  return { flow, stack: () => stack! };
+  return { flow, stack: () => stack!, channel: options.channel };
 }
 
 async function saveArtifacts(name: string, tabs: Tab[], stack: DemoStack): Promise<void> {

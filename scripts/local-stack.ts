@@ -11,14 +11,22 @@ import {
 
 type Middleware = Awaited<ReturnType<typeof buildApp>>;
 
+/** The Genesys channel browser clients use (the middleware's `GENESYS_CHANNEL`). */
+export type Channel = 'web-messaging' | 'guest-chat';
+
 /**
  * The product without a Genesys org, in-process on loopback: the Genesys emulator (demo organisation) and the real
  * middleware pointed at it, twice: one instance per web chat deployment, because the deployment id is middleware
  * configuration (`GET /setup`) and the emulator's authenticated deployment requires a signed-in customer. Used by
  * `pnpm dev` (scripts/dev.ts) and the browser E2E tests (e2e/stack.ts).
+ *
+ * On Web Messaging the middlewares name the emulator's Messenger deployments and count waiting `message`
+ * conversations for the queue figures; on guest chat, its web chat deployments and `chat` conversations.
  */
 
 export interface LocalStackOptions {
+  /** @default 'web-messaging' */
+  channel?: Channel;
   /** @default 8787 (0: a free port) */
   emulatorPort?: number;
   emulator?: EmulatorOptions;
@@ -33,6 +41,7 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
+  channel: Channel;
   emulator: RunningEmulator;
   /** Middleware with the normal deployment. */
   middlewareUrl: string;
@@ -69,14 +78,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       IDENTITY_JWT_AUDIENCE: options.identity.audience,
       ...options.middlewareEnv,
     };
-    const anonymous = await startMiddleware({ ...emulatorMiddlewareEnv(emulator, DEMO.deploymentId), ...common }, port);
+    const channel = options.channel ?? 'web-messaging';
+    const [deployment, authDeployment] =
+      channel === 'web-messaging'
+        ? [DEMO.messengerDeploymentId, DEMO.messengerAuthDeploymentId]
+        : [DEMO.deploymentId, DEMO.authDeploymentId];
+    const channelEnv = {
+      GENESYS_CHANNEL: channel,
+      GENESYS_MEDIA_TYPE: channel === 'web-messaging' ? 'message' : 'chat',
+    };
+    const anonymous = await startMiddleware(
+      { ...emulatorMiddlewareEnv(emulator, deployment), ...channelEnv, ...common },
+      port,
+    );
     started.push(anonymous.app);
     const authenticated = await startMiddleware(
-      { ...emulatorMiddlewareEnv(emulator, DEMO.authDeploymentId), ...common },
+      { ...emulatorMiddlewareEnv(emulator, authDeployment), ...channelEnv, ...common },
       authPort,
     );
     started.push(authenticated.app);
     return {
+      channel,
       emulator,
       middlewareUrl: anonymous.url,
       authMiddlewareUrl: authenticated.url,

@@ -311,6 +311,7 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
 
   guestTyping(c: Conversation): { typing: { id: string; senderId: string; timestamp: string }; echo: () => void } {
     this.requireActive(c);
+    c.guestTypingNotices += 1;
     const typing = { id: randomUUID(), senderId: c.guest.id, timestamp: this.clock.iso() };
     return { typing, echo: () => c.ended || this.frame(c, typingFrame(c.id, typing)) };
   }

@@ -74,6 +74,8 @@ export class Conversation {
   phase: ChatPhase = 'created';
   /** Set once the first socket attached: routing starts then and only then (docs/guest-chat-protocol.md, "Event stream"). */
   attachedOnce = false;
+  /** Typing notices the guest sent (either channel), for the agent side's view and tests. */
+  guestTypingNotices = 0;
   queuedAt?: string;
   connectedAt?: string;
   endedAt?: string;

@@ -162,6 +162,7 @@ describe('Web Messaging: a whole chat', () => {
       'agentTyping',
       'agentTyping',
       'beginTransferToAnotherAgent',
+      'agentLeftChat',
       'agentJoined',
       'sendMessageToUser',
       'agentEndedChat',

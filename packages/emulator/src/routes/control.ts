@@ -447,6 +447,8 @@ export function chatSummary(ctx: EmulatorContext, c: Conversation) {
       customFields: c.guest.customFields ?? {},
       signedData: c.signedData,
       sockets: session ? session.sockets.size : c.sockets.size,
+      /** Typing notices the guest sent (guest chat: typing requests; Web Messaging: Typing events). */
+      typingNotices: c.guestTypingNotices,
     },
     messaging: session
       ? {

@@ -76,9 +76,10 @@ describe('resolveAgents + agentPresence (agent joined, transfer)', () => {
         b: resolved(j2, jane),
         c: resolved(b1, bob, 'transferred'),
       });
-      expectObservable(source.pipe(resolveAgents(), agentPresence())).toBe('a - (tc)', {
+      expectObservable(source.pipe(resolveAgents(), agentPresence())).toBe('a - (tlc)', {
         a: { type: 'agentJoined', agent: jane },
         t: { type: 'transferStarted', to: bob },
+        l: { type: 'agentLeft', agent: jane },
         c: { type: 'agentJoined', agent: bob },
       });
     });
