@@ -9,7 +9,7 @@ import { UI_TIMEOUT_MS, type Tab } from './suite';
 
 /**
  * `pnpm dev` (scripts/dev.ts) as a newcomer runs it, on free ports: it starts the emulator, both middlewares and the
- * Vite dev server, prints the two URLs, serves a page on which a chat reaches an agent, and stops on Ctrl+C.
+ * Vite dev server on Web Messaging (the default channel), prints the two URLs, serves a page on which a chat reaches an agent, and stops on Ctrl+C.
  */
 
 let dev: ChildProcess | undefined;
@@ -26,7 +26,8 @@ test('pnpm dev: emulator, middlewares and the demo page on one command; a chat r
   dev = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/dev.ts'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    // An empty GENESYS_CLIENT_ID wins over a developer's .env: this is the no-org path.
+    // An empty GENESYS_CLIENT_ID wins over a developer's .env: this is the no-org path; an empty GENESYS_CHANNEL, the
+    // default channel.
     env: {
       ...process.env,
       DEMO_PORT: String(site),
@@ -34,6 +35,7 @@ test('pnpm dev: emulator, middlewares and the demo page on one command; a chat r
       AUTH_PORT: String(auth),
       EMULATOR_PORT: String(emulator),
       GENESYS_CLIENT_ID: '',
+      GENESYS_CHANNEL: '',
     },
   });
   dev.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
@@ -48,6 +50,7 @@ test('pnpm dev: emulator, middlewares and the demo page on one command; a chat r
     const printed = output.join('');
     expect(printed).toContain(`customer page      http://127.0.0.1:${site}/`);
     expect(printed).toContain(`agent console      http://127.0.0.1:${emulator}/console/`);
+    expect(printed).toContain('channel            Web Messaging (GENESYS_CHANNEL=guest-chat for guest chat)');
     expect(printed).toContain('automatic agent    off: you play the agent in the console (EMULATOR_AUTO_AGENT=true');
     expect(await (await fetch(`http://127.0.0.1:${site}/demo-config.json`)).json()).toEqual({
       serverBaseUrl: `http://127.0.0.1:${api}`,
@@ -81,10 +84,12 @@ test('pnpm dev: emulator, middlewares and the demo page on one command; a chat r
       await customer.banner.getByText(/Expected wait/).waitFor();
       expect(reactWarnings).toEqual([]);
       const agents = new AgentControl({
-        emulator: { controlUrl: `http://127.0.0.1:${emulator}/control` },
-      } as DemoStack);
+        channel: 'web-messaging',
+        emulator: { controlUrl: `http://127.0.0.1:${emulator}/control` } as DemoStack['emulator'],
+      });
       const chat = await agents.queuedChatOf(await customer.guestName());
-      await agents.accept(chat.id, 'Blair Expert');
+      expect((await agents.chat(chat.id)).media).toBe('message');
+      await agents.join(chat.id, { name: 'Blair Expert' });
       await customer.text('Blair Expert connected.').waitFor();
       expect(tab.errors).toEqual([]);
     } catch (e) {

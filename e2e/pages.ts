@@ -85,6 +85,8 @@ export class CustomerPage {
 
 export interface ChatView {
   id: string;
+  /** `message` (Web Messaging) or `chat` (guest chat). */
+  media: 'message' | 'chat';
   state: 'waiting' | 'queued' | 'connected' | 'ended';
   endReason: string | null;
   guest: {

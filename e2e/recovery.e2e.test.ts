@@ -9,7 +9,12 @@ import { e2eSuite, forEachChannel, type Flow } from './suite';
 forEachChannel((channel) => {
   const { flow, stack } = e2eSuite({ channel });
   const agents = () => new AgentControl(stack());
-  const SOCKET_ENDPOINT = 'WS /chat/jwt/:token';
+  // The event stream's socket, and the request the client makes before it reopens one after a drop.
+  const SOCKET_ENDPOINT = channel === 'web-messaging' ? 'WS /v1' : 'WS /chat/jwt/:token';
+  const BEFORE_REOPEN =
+    channel === 'web-messaging'
+      ? 'GET /v1'
+      : 'GET /api/v2/webchat/guest/conversations/:conversationId/members/:memberId';
 
   async function connectedCustomer(f: Flow): Promise<{ customer: CustomerPage; chat: ChatView }> {
     const customer = new CustomerPage(await f.open('/', 'customer'));
@@ -84,10 +89,11 @@ forEachChannel((channel) => {
     await customer.text('Before the drop').waitFor();
     const sockets = await socketsAccepted();
 
-    // Hold the reconnect a little (the client checks its membership before reopening), so the agent's next message
-    // is sent while the customer has no socket and must be fetched after the reconnect.
+    // Hold the reconnect a little (guest chat: the client checks its membership before reopening; Web Messaging: the
+    // socket's upgrade), so the agent's next message is sent while the customer has no socket and must be fetched
+    // after the reconnect.
     await agents().call('POST', '/faults', {
-      endpoint: 'GET /api/v2/webchat/guest/conversations/:conversationId/members/:memberId',
+      endpoint: BEFORE_REOPEN,
       latencyMs: 2000,
       times: 1,
     });

@@ -5,13 +5,15 @@ import { parseEnv } from 'node:util';
 import { createServer, type ViteDevServer } from 'vite';
 import { DEMO_IDENTITY_DEFAULTS } from 'genesys-handoff-demo/demo-server';
 import { DEMO } from 'genesys-handoff-emulator';
-import { startLocalStack, startMiddleware } from './local-stack';
+import { startLocalStack, startMiddleware, type Channel } from './local-stack';
 
 /**
  * `pnpm dev`: the whole product on this machine.
  *
  * - No Genesys org configured (the default): the Genesys emulator (demo organisation, agents Alex and Blair on queue,
  *   agent console), the middleware twice (normal and authenticated deployment), and the demo page's Vite dev server.
+ *   The page chats over Web Messaging (the emulator's Messenger deployments); `GENESYS_CHANNEL=guest-chat` switches
+ *   the middlewares, and so the page, to guest chat (the emulator's web chat deployments).
  * - `GENESYS_CLIENT_ID` set (environment, `.env` or `fastify-server/.env`): the middleware with that configuration and
  *   the demo page; no emulator. `DEMO_AUTH_DEPLOYMENT_ID` + `IDENTITY_JWT_SECRET` (+ issuer, audience) add a second
  *   middleware for authenticated chats and turn the demo login on.
@@ -56,13 +58,23 @@ interface Running {
   close(): Promise<void>;
 }
 
+/** The channel of an emulator run: `GENESYS_CHANNEL`, as the middleware names it. */
+function emulatorChannel(env: Record<string, string>): Channel {
+  const channel = env['GENESYS_CHANNEL'] ?? 'web-messaging';
+  if (channel !== 'web-messaging' && channel !== 'guest-chat')
+    throw new Error(`GENESYS_CHANNEL must be web-messaging or guest-chat, not '${channel}'`);
+  return channel;
+}
+
 async function startWithEmulator(env: Record<string, string>): Promise<Running> {
+  const channel = emulatorChannel(env);
   // The demo login signs identity tokens that only this run's authenticated middleware accepts.
   const identity = {
     secret: env['DEMO_IDENTITY_JWT_SECRET'] ?? randomBytes(32).toString('hex'),
     ...DEMO_IDENTITY_DEFAULTS,
   };
   const stack = await startLocalStack({
+    channel,
     emulatorPort: Number(env['EMULATOR_PORT'] ?? 8787),
     emulator: { autoAgent: { enabled: env['EMULATOR_AUTO_AGENT'] === 'true' } },
     middlewarePorts: [Number(env['PORT'] ?? 3000), Number(env['AUTH_PORT'] ?? Number(env['PORT'] ?? 3000) + 1)],
@@ -85,7 +97,10 @@ async function startWithEmulator(env: Record<string, string>): Promise<Running> 
       autoAgent
         ? '  automatic agent    on: an agent accepts every chat and answers by itself (EMULATOR_AUTO_AGENT=true)'
         : '  automatic agent    off: you play the agent in the console (EMULATOR_AUTO_AGENT=true adds one that answers)',
-      `  middleware         ${stack.middlewareUrl}   (deployment ${stack.emulator.options.deployments[0]?.id})`,
+      channel === 'web-messaging'
+        ? '  channel            Web Messaging (GENESYS_CHANNEL=guest-chat for guest chat)'
+        : '  channel            guest chat (GENESYS_CHANNEL=guest-chat; unset for Web Messaging)',
+      `  middleware         ${stack.middlewareUrl}   (deployment ${channel === 'web-messaging' ? DEMO.messengerDeploymentId : DEMO.deploymentId})`,
       `  middleware (auth)  ${stack.authMiddlewareUrl}   (authenticated deployment, demo login on)`,
     ],
     close: () => stack.close(),
