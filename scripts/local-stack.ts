@@ -67,7 +67,16 @@ export async function startMiddleware(
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  const emulator = await startEmulator({ port: options.emulatorPort ?? 8787, ...options.emulator });
+  const emulator = await startEmulator({
+    port: options.emulatorPort ?? 8787,
+    // Authenticated Web Messaging signs customers in with the site's own identity tokens (HS256, the demo login's).
+    messengerIdentityProvider: {
+      issuer: options.identity.issuer,
+      audience: options.identity.audience,
+      publicKeyJwk: { kty: 'oct', k: Buffer.from(options.identity.secret).toString('base64url'), alg: 'HS256' },
+    },
+    ...options.emulator,
+  });
   const started: Middleware[] = [];
   try {
     const [port, authPort] = options.middlewarePorts ?? [3000, 3001];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SignJWT } from 'jose';
 import type { Connect, Plugin } from 'vite';
@@ -80,7 +81,9 @@ export function demoServer(options: DemoServerOptions): Plugin {
         if (name === '' || name.length > 80) return json(res, 400, { error: 'Enter a name (at most 80 characters).' });
         if (!EMAIL.test(email)) return json(res, 400, { error: 'Enter an email address.' });
         const now = Math.floor(Date.now() / 1000);
-        const token = await new SignJWT({ name, email })
+        // A fresh nonce in every token: Web Messaging's identity-token exchange takes an ID token with its nonce
+        // (each nonce once), and the client reads it from this claim.
+        const token = await new SignJWT({ name, email, nonce: randomUUID() })
           .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
           .setSubject(`demo:${email}`)
           .setIssuer(identity.issuer)

@@ -1,6 +1,7 @@
 import {
   DEMO_IDENTITY_PROVIDER,
   resolveMessengerDeployment,
+  type IdentityProviderConfig,
   type MessengerDeployment,
   type MessengerDeploymentConfig,
 } from './messaging/deployment';
@@ -126,6 +127,12 @@ export interface EmulatorOptions extends Partial<Omit<RuntimeSettings, 'autoAgen
   autoAgent?: Partial<AutoAgentSettings>;
   /** Messenger deployments (Web Messaging). @default the two demo deployments of `DEMO` */
   messengerDeployments?: MessengerDeploymentConfig[];
+  /**
+   * The identity provider the default authenticated Messenger deployment trusts: a site's own (its signing key as a
+   * JWK; an HS256 secret as an `oct` key), so the site's identity tokens sign customers in. @default the built-in demo
+   * provider (`POST /control/messaging/identity-tokens`)
+   */
+  messengerIdentityProvider?: IdentityProviderConfig;
   /** Lifetime of the history JWT of `getJwt` (seconds). @default 3600 */
   messagingJwtLifetimeSeconds?: number;
   /** Lifetime of the authenticated-messaging JWT of the code exchange and refresh (seconds). @default 3600 */
@@ -216,7 +223,10 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
         {
           id: DEMO.messengerAuthDeploymentId,
           name: 'Demo Messenger (authenticated)',
-          authentication: { enabled: true, identityProvider: { ...DEMO_IDENTITY_PROVIDER } },
+          authentication: {
+            enabled: true,
+            identityProvider: { ...(options.messengerIdentityProvider ?? DEMO_IDENTITY_PROVIDER) },
+          },
           flow: { botName: 'Emulated Bot', greeting: 'Welcome back. Finding an agent for you.', queue: DEMO.queueId },
         },
       ]

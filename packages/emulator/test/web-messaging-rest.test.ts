@@ -536,3 +536,46 @@ describe('authenticated messaging', () => {
     ).toBe(403);
   });
 });
+
+describe("authenticated messaging with the site's own identity provider", () => {
+  test('messengerIdentityProvider: the default authenticated deployment signs in with the site’s HS256 identity tokens', async () => {
+    const secret = 'a-site-secret-of-at-least-32-bytes-0123456789';
+    const site = await startEmulator({
+      port: 0,
+      messengerIdentityProvider: {
+        issuer: 'https://shop.example',
+        audience: 'genesys-chat',
+        publicKeyJwk: { kty: 'oct', k: Buffer.from(secret).toString('base64url'), alg: 'HS256' },
+      },
+    });
+    try {
+      const nonce = randomUUID();
+      const now = Math.floor(Date.now() / 1000);
+      const idToken = await new SignJWT({ name: 'Site Customer', nonce })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject('site:customer@example.com')
+        .setIssuer('https://shop.example')
+        .setAudience('genesys-chat')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 300)
+        .sign(new TextEncoder().encode(secret));
+      const exchange = (token: string, nonce: string) =>
+        fetch(`${site.url}/api/v2/webdeployments/token/oauthcodegrantjwtexchange`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ deploymentId: DEMO.messengerAuthDeploymentId, oauth: { idToken: token, nonce } }),
+        });
+      const ok = await exchange(idToken, nonce);
+      expect(ok.status).toBe(200);
+      expect(await json(ok)).toMatchObject({ jwt: expect.any(String), refreshToken: expect.any(String) });
+      // The demo provider's tokens are no longer trusted there.
+      const demoNonce = randomUUID();
+      const demo = (
+        await control<{ idToken: string }>(site, 'POST', '/messaging/identity-tokens', { sub: 'x', nonce: demoNonce })
+      ).body.idToken;
+      expect((await exchange(demo, demoNonce)).status).toBe(401);
+    } finally {
+      await site.close();
+    }
+  });
+});
