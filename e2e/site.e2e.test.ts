@@ -16,8 +16,11 @@ import { e2eSuite, forEachChannel } from './suite';
 forEachChannel((channel) => {
   const { flow, stack } = e2eSuite({ channel });
   const agents = () => new AgentControl(stack());
-  // The demo's login signs in a Web Messaging guest through getIdentityToken, which is being wired into the demo.
-  const AUTH_ON_WM = 'authenticated Web Messaging is in the client; the demo login does not use it yet';
+  // The deployments the demo's two middlewares name: the normal one and the one that requires a signed-in customer.
+  const [deploymentId, authDeploymentId] =
+    channel === 'web-messaging'
+      ? [DEMO.messengerDeploymentId, DEMO.messengerAuthDeploymentId]
+      : [DEMO.deploymentId, DEMO.authDeploymentId];
   const CONNECT_FAILED = "Sorry, we couldn't connect you to an agent right now. Please try again in a moment.";
 
   /** Logs in on the demo page (the page reloads) and waits for the logged-in state. */
@@ -29,62 +32,58 @@ forEachChannel((channel) => {
     await customer.page.getByText(`Logged in as ${name}`).waitFor();
   }
 
-  flow(
-    'authenticated chat: a visitor logged in on the site is a verified customer in Genesys',
-    async (f) => {
-      const customer = new CustomerPage(await f.open('/', 'customer'));
-      await customer.page.getByText('demo only', { exact: true }).waitFor();
-      await logIn(customer, 'Jane Verified', 'jane.verified@example.com');
-      expect(await customer.page.evaluate(() => window.__demo?.authenticated)).toBe(true);
+  flow('authenticated chat: a visitor logged in on the site is a verified customer in Genesys', async (f) => {
+    const customer = new CustomerPage(await f.open('/', 'customer'));
+    await customer.page.getByText('demo only', { exact: true }).waitFor();
+    await logIn(customer, 'Jane Verified', 'jane.verified@example.com');
+    expect(await customer.page.evaluate(() => window.__demo?.authenticated)).toBe(true);
 
-      await customer.openChat();
-      await customer.requestAgent('I need an agent about my account');
-      const chat = await agents().queuedChatOf('Jane Verified');
-      const detail = await agents().call<{
-        deploymentId: string;
-        guest: { authenticatedGuest: boolean; signedData: Record<string, unknown> | null };
-      }>('GET', `/chats/${chat.id}`);
-      expect(detail.deploymentId).toBe(DEMO.authDeploymentId);
-      expect(detail.guest.authenticatedGuest).toBe(true);
-      // The agent sees what the site vouched for (the identity token's claims, signed by the middleware through Genesys).
-      expect(detail.guest.signedData).toMatchObject({
-        sub: 'demo:jane.verified@example.com',
-        name: 'Jane Verified',
-        email: 'jane.verified@example.com',
-      });
+    await customer.openChat();
+    await customer.requestAgent('I need an agent about my account');
+    const chat = await agents().queuedChatOf('Jane Verified');
+    const detail = await agents().call<{
+      deploymentId: string;
+      guest: { authenticatedGuest: boolean; signedData: Record<string, unknown> | null };
+    }>('GET', `/chats/${chat.id}`);
+    expect(detail.deploymentId).toBe(authDeploymentId);
+    expect(detail.guest.authenticatedGuest).toBe(true);
+    // The agent sees what the site vouched for (the identity token's claims, signed by the middleware through Genesys).
+    expect(detail.guest.signedData).toMatchObject({
+      sub: 'demo:jane.verified@example.com',
+      name: 'Jane Verified',
+      email: 'jane.verified@example.com',
+    });
 
-      await agents().join(chat.id);
-      await customer.text('Alex Agent connected.').waitFor();
-      await customer.say('Hello from a verified customer');
-      await eventually(
-        async () => (await agents().guestMessages(chat.id)).includes('Hello from a verified customer'),
-        10_000,
-        'the message at the agent',
-      );
-      await customer.disconnect();
-      await eventually(async () => (await agents().chat(chat.id)).state === 'ended', 10_000, 'the chat to end');
+    await agents().join(chat.id);
+    await customer.text('Alex Agent connected.').waitFor();
+    await customer.say('Hello from a verified customer');
+    await eventually(
+      async () => (await agents().guestMessages(chat.id)).includes('Hello from a verified customer'),
+      10_000,
+      'the message at the agent',
+    );
+    await customer.disconnect();
+    await eventually(async () => (await agents().chat(chat.id)).state === 'ended', 10_000, 'the chat to end');
 
-      // Logged out again: the normal deployment, not an authenticated guest.
-      await customer.page.getByRole('button', { name: 'Log out' }).click();
-      await customer.page.getByRole('button', { name: 'Log in (demo)' }).waitFor();
-      expect(await customer.page.evaluate(() => window.__demo?.authenticated)).toBe(false);
-      await customer.ensureChatOpen();
-      await customer.requestAgent();
-      const anonymous = await agents().queuedChatOf(await customer.guestName());
-      const anonymousDetail = await agents().call<{ deploymentId: string; guest: { authenticatedGuest: boolean } }>(
-        'GET',
-        `/chats/${anonymous.id}`,
-      );
-      expect(anonymousDetail).toMatchObject({ deploymentId: DEMO.deploymentId, guest: { authenticatedGuest: false } });
-      await customer.cancelRequest();
-      await eventually(
-        async () => (await agents().chat(anonymous.id)).state === 'ended',
-        10_000,
-        'the request to be withdrawn',
-      );
-    },
-    { pendingOn: { 'web-messaging': AUTH_ON_WM } },
-  );
+    // Logged out again: the normal deployment, not an authenticated guest.
+    await customer.page.getByRole('button', { name: 'Log out' }).click();
+    await customer.page.getByRole('button', { name: 'Log in (demo)' }).waitFor();
+    expect(await customer.page.evaluate(() => window.__demo?.authenticated)).toBe(false);
+    await customer.ensureChatOpen();
+    await customer.requestAgent();
+    const anonymous = await agents().queuedChatOf(await customer.guestName());
+    const anonymousDetail = await agents().call<{ deploymentId: string; guest: { authenticatedGuest: boolean } }>(
+      'GET',
+      `/chats/${anonymous.id}`,
+    );
+    expect(anonymousDetail).toMatchObject({ deploymentId, guest: { authenticatedGuest: false } });
+    await customer.cancelRequest();
+    await eventually(
+      async () => (await agents().chat(anonymous.id)).state === 'ended',
+      10_000,
+      'the request to be withdrawn',
+    );
+  });
 
   flow(
     'logging out of the site ends the signed-in agent chat and tells the customer; the agent loses the verified customer',
@@ -108,11 +107,10 @@ forEachChannel((channel) => {
       // The agent's conversation with the verified customer is over: the customer left it.
       expect(await agents().chat(chat.id)).toMatchObject({ state: 'ended', endReason: 'guest' });
     },
-    { pendingOn: { 'web-messaging': AUTH_ON_WM } },
   );
 
   flow(
-    'authenticated chat with an identity the middleware cannot verify: refused, the customer is told, nothing reaches Genesys',
+    'authenticated chat with an identity that cannot be verified: refused, the customer is told, nothing reaches Genesys',
     async (f) => {
       const customer = new CustomerPage(await f.open('/', 'customer'));
       await logIn(customer, 'Jane Forged', 'jane.forged@example.com');
@@ -142,7 +140,6 @@ forEachChannel((channel) => {
       await eventually(async () => (await connect.count()) === 2, 10_000, 'a second connect card');
       expect(await connect.last().isEnabled()).toBe(true);
     },
-    { pendingOn: { 'web-messaging': AUTH_ON_WM } },
   );
 
   flow(
