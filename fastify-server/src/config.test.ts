@@ -38,9 +38,10 @@ describe('loadConfig', () => {
       environment: 'mypurecloud.com',
       apiBaseUrl: null,
       guestApiBaseUrl: null,
-      mediaType: 'chat',
+      mediaType: 'message',
       maxRetries: 2,
     });
+    expect(c.channel).toBe('web-messaging');
     expect(c.allowedOrigins).toEqual([]);
     expect(c.identity).toBeNull();
     expect(c.availability).toEqual({
@@ -203,6 +204,12 @@ describe('loadConfig', () => {
     expect(c.organizationId).toBe('from-file');
     expect(c.queueTarget).toBe('File Queue');
     expect(c.server.port).toBe(5000);
+  });
+
+  it("counts the channel's own conversations for queue figures unless GENESYS_MEDIA_TYPE says otherwise", () => {
+    expect(load({ GENESYS_CHANNEL: 'web-messaging' }).genesys.mediaType).toBe('message');
+    expect(load({ GENESYS_CHANNEL: 'guest-chat' }).genesys.mediaType).toBe('chat');
+    expect(load({ GENESYS_CHANNEL: 'guest-chat', GENESYS_MEDIA_TYPE: 'message' }).genesys.mediaType).toBe('message');
   });
 
   it('is documented by .env-sample: every variable, and the sample itself is a valid configuration', () => {

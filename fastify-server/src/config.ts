@@ -25,8 +25,8 @@ export const EnvSchema = Type.Object({
   GENESYS_ENVIRONMENT: Text({ default: 'mypurecloud.com', pattern: '^[a-z0-9-]+(\\.[a-z0-9-]+)+$' }),
   GENESYS_API_BASE_URL: Type.Optional(Text()),
   GENESYS_GUEST_API_BASE_URL: Type.Optional(Text()),
-  GENESYS_MEDIA_TYPE: Type.Enum(['chat', 'message'], { default: 'chat' }),
-  GENESYS_CHANNEL: Type.Enum(['guest-chat', 'web-messaging'], { default: 'guest-chat' }),
+  GENESYS_MEDIA_TYPE: Type.Optional(Type.Enum(['chat', 'message'])),
+  GENESYS_CHANNEL: Type.Enum(['guest-chat', 'web-messaging'], { default: 'web-messaging' }),
   GENESYS_REQUEST_TIMEOUT_MS: Integer({ default: 8000, minimum: 100, maximum: 60_000 }),
   GENESYS_MAX_RETRIES: Integer({ default: 2, minimum: 0, maximum: 5 }),
   GENESYS_RETRY_BASE_DELAY_MS: Integer({ default: 200, minimum: 0, maximum: 10_000 }),
@@ -299,7 +299,8 @@ function shape(env: Env): AppConfig {
       apiBaseUrl,
       guestApiBaseUrl:
         guestApiBaseUrl?.toString().replace(/\/$/, '') ?? apiBaseUrl?.toString().replace(/\/$/, '') ?? null,
-      mediaType: env.GENESYS_MEDIA_TYPE,
+      // The channel's own conversations unless told otherwise: Web Messaging's are `message`, guest chat's `chat`.
+      mediaType: env.GENESYS_MEDIA_TYPE ?? (env.GENESYS_CHANNEL === 'web-messaging' ? 'message' : 'chat'),
       requestTimeoutMs: env.GENESYS_REQUEST_TIMEOUT_MS,
       maxRetries: env.GENESYS_MAX_RETRIES,
       retryBaseDelayMs: env.GENESYS_RETRY_BASE_DELAY_MS,

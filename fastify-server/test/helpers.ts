@@ -29,6 +29,8 @@ export function testEnv(
   return {
     ORGANIZATION_ID: emu.options.organizationId,
     DEPLOYMENT_ID: emu.options.deployments[0]?.id ?? DEMO.deploymentId,
+    // The tests' conversations are guest chats (web chat deployment, `chat` media type), not the default channel's.
+    GENESYS_CHANNEL: 'guest-chat',
     QUEUE_TARGET: emu.options.queues[0]?.name ?? DEMO.queueName,
     GENESYS_CLIENT_ID: DEMO.clientId,
     GENESYS_CLIENT_SECRET: DEMO.clientSecret,

@@ -51,9 +51,12 @@ describe('GET /setup', () => {
     await region.close();
   });
 
-  it('names the channel GENESYS_CHANNEL chooses', async () => {
-    const wm = await testApp(emu, { GENESYS_CHANNEL: 'web-messaging' });
-    expect((await wm.inject({ method: 'GET', url: '/setup' })).json().channel).toBe('web-messaging');
+  it('names the channel GENESYS_CHANNEL chooses, Web Messaging by default', async () => {
+    const wm = await testApp(emu, { GENESYS_CHANNEL: undefined, DEPLOYMENT_ID: DEMO.messengerDeploymentId });
+    expect((await wm.inject({ method: 'GET', url: '/setup' })).json()).toMatchObject({
+      channel: 'web-messaging',
+      deployment_id: DEMO.messengerDeploymentId,
+    });
     await wm.close();
   });
 });

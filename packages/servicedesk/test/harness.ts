@@ -29,6 +29,8 @@ export async function startStack(
     {
       ORGANIZATION_ID: emu.options.organizationId,
       DEPLOYMENT_ID: emu.options.deployments[0]!.id,
+      // A web chat deployment: guest chat, unless a test names the channel and a Messenger deployment.
+      GENESYS_CHANNEL: 'guest-chat',
       QUEUE_TARGET: emu.options.queues[0]!.name,
       GENESYS_CLIENT_ID: emu.options.oauthClients[0]!.clientId,
       GENESYS_CLIENT_SECRET: emu.options.oauthClients[0]!.clientSecret,
