@@ -8,7 +8,8 @@ import { servicedeskBundle } from './packages/demo/vite/servicedesk-bundle';
  *   assistant + our service desk), built to `packages/demo/dist` with its two pages. `pnpm dev` starts it with the
  *   emulator and the middleware (`scripts/dev.ts`); its run-time settings are the `DEMO_*` variables read below.
  * - `vite build --mode bundle`: `servicedesk.bundle.js`, the IIFE that defines `window.WebChatServiceDeskFactory`
- *   for the hosted watsonx web chat. `SERVER_BASE_URL` (environment, at build time) is the middleware's default origin.
+ *   for the hosted watsonx web chat (both channels); `--mode bundle-web-messaging` / `bundle-guest-chat`: the same for
+ *   one channel (`servicedesk.web-messaging.bundle.js`, `servicedesk.guest-chat.bundle.js`). `SERVER_BASE_URL` (environment, at build time) is the middleware's default origin.
  * - `vite build --mode esm`: the ESM package (`dist/esm/index.mjs`; rxjs and the Genesys SDK stay imports).
  */
 const client = resolve(__dirname, 'packages/servicedesk');
@@ -46,7 +47,9 @@ export default defineConfig(({ mode }) => {
       },
     };
   }
-  if (mode === 'bundle') {
+  if (mode.startsWith('bundle')) {
+    // `bundle`: both channels; `bundle-web-messaging` / `bundle-guest-chat`: one channel's runtime only.
+    const only = mode === 'bundle' ? '' : mode.slice('bundle-'.length);
     return {
       define: { __SERVER_BASE_URL__: JSON.stringify(process.env.SERVER_BASE_URL ?? 'http://localhost:3000') },
       resolve: { alias: browserClientAliases, conditions: browserClientConditions },
@@ -56,10 +59,10 @@ export default defineConfig(({ mode }) => {
         target: 'es2020',
         sourcemap: true,
         lib: {
-          entry: resolve(client, 'src/bundle-entry.ts'),
+          entry: resolve(client, only ? `src/bundle-entry-${only}.ts` : 'src/bundle-entry.ts'),
           name: 'WebChatServiceDeskFactory',
           formats: ['iife'],
-          fileName: () => 'servicedesk.bundle.js',
+          fileName: () => (only ? `servicedesk.${only}.bundle.js` : 'servicedesk.bundle.js'),
         },
         rolldownOptions: { output: { exports: 'default' } },
       },

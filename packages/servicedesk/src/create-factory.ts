@@ -8,8 +8,8 @@ import type { GenesysServiceDeskOptions } from './options';
 import { GenesysServiceDesk } from './service-desk/genesys-service-desk';
 import type { PageEvents } from './service-desk/resume-point';
 import { DEFAULT_STRINGS } from './service-desk/strings';
-import { guestChatTransportFor } from './transports/guest-chat/guest-chat-setup';
-import { webMessagingTransportFor } from './transports/web-messaging/wm-setup';
+import type { ChatTransport } from './transports/chat-transport';
+import type { Logger } from './logger';
 
 /** The host instance's way to scroll its message list to the bottom (Carbon AI Chat 1.x and hosted web chat v8). */
 function scrollerOf(instance: unknown): (() => void) | undefined {
@@ -37,21 +37,45 @@ function browserWindow(): PageEvents | undefined {
     : undefined;
 }
 
+export type Channel = 'web-messaging' | 'guest-chat';
+
+/** How a channel's transport is made from the factory's options (guest chat needs the middleware; Web Messaging may not). */
+export type ChannelTransportFor = (
+  options: GenesysServiceDeskOptions,
+  middleware: MiddlewareClient | undefined,
+  logger: Logger,
+) => (() => Promise<ChatTransport>) | undefined;
+
+/**
+ * The channels a build carries: the ESM package and `servicedesk.bundle.js` both, a single-channel bundle one. Each
+ * channel is its own module (`guest-chat-setup.ts`, `wm-setup.ts`), so a build without it carries none of its code.
+ */
+export type Channels = Partial<Record<Channel, ChannelTransportFor>>;
+
 /**
  * The `serviceDeskFactory` both hosts accept. Hosted watsonx web chat gets the instance synchronously (the only
  * shape proven on v7); Carbon AI Chat gets a Promise, as its types say. One middleware client (and so one cached
  * `/setup`) per factory.
+ *
+ * This one is for the channels given. The channel of a chat: the `channel` option, else the middleware's `/setup`,
+ * else the build's only channel, else guest chat.
  */
-export function createGenesysServiceDeskFactory(options: GenesysServiceDeskOptions): ServiceDeskFactory {
+export function createFactoryWith(options: GenesysServiceDeskOptions, channels: Channels): ServiceDeskFactory {
   if (!options) throw new TypeError('createGenesysServiceDeskFactory: options are required');
+  const carried = Object.keys(channels) as Channel[];
+  const sole = carried.length === 1 ? carried[0] : undefined;
   const channel = options.channel;
   if (channel !== undefined && channel !== 'web-messaging' && channel !== 'guest-chat') {
     throw new TypeError(
       `createGenesysServiceDeskFactory: channel must be 'web-messaging' or 'guest-chat', not '${String(channel)}'`,
     );
   }
+  if (channel !== undefined && !channels[channel])
+    throw new TypeError(
+      `createGenesysServiceDeskFactory: this build carries only ${carried.join(' and ')}, not ${channel}`,
+    );
   // Web Messaging with its deployment and region named needs no middleware; everything else asks it.
-  const standalone = channel === 'web-messaging' && !!options.deploymentId && !!options.genesysEnvironment;
+  const standalone = (channel ?? sole) === 'web-messaging' && !!options.deploymentId && !!options.genesysEnvironment;
   const serverBaseUrl = options.serverBaseUrl;
   if (!standalone && (typeof serverBaseUrl !== 'string' || serverBaseUrl === '')) {
     throw new TypeError(
@@ -66,13 +90,17 @@ export function createGenesysServiceDeskFactory(options: GenesysServiceDeskOptio
   const middleware = serverBaseUrl ? new MiddlewareClient(serverBaseUrl, fetchImpl) : undefined;
   const logger = options.logger ?? {};
   // The factory is where a channel is chosen: the desk and the host adapters know only the transport interface.
-  const guestChat = middleware ? guestChatTransportFor(options, middleware, logger) : undefined;
-  const webMessaging = webMessagingTransportFor(options, middleware && (() => middleware.getSetup()), logger);
+  const made = {
+    'web-messaging': channels['web-messaging']?.(options, middleware, logger),
+    'guest-chat': channels['guest-chat']?.(options, middleware, logger),
+  };
   const transport = async () => {
-    const chosen = channel ?? (await middleware?.getSetup())?.channel ?? 'guest-chat';
-    if (chosen === 'web-messaging') return webMessaging();
-    if (!guestChat) throw new TypeError('guest chat needs the middleware (serverBaseUrl)');
-    return guestChat();
+    const chosen = channel ?? (await middleware?.getSetup())?.channel ?? sole ?? 'guest-chat';
+    const make = made[chosen];
+    if (make) return make();
+    if (!channels[chosen])
+      throw new TypeError(`the middleware asks for ${chosen}, but this build carries only ${carried.join(' and ')}`);
+    throw new TypeError('guest chat needs the middleware (serverBaseUrl)');
   };
 
   // The desks this factory made (one per host instance), for logOut.

@@ -1,4 +1,5 @@
-export { createGenesysServiceDeskFactory, type ServiceDeskFactory } from './create-factory';
+export { createGenesysServiceDeskFactory } from './genesys-factory';
+export type { ServiceDeskFactory } from './create-factory';
 export type { GenesysServiceDeskOptions } from './options';
 export type { GenesysServiceDesk } from './service-desk/genesys-service-desk';
 export type { UserProfile } from './service-desk/user-profile';

@@ -1,6 +1,7 @@
 import type { Logger } from '../../logger';
 import type { MiddlewareClient } from '../../middleware-client';
 import type { GenesysServiceDeskOptions } from '../../options';
+import type { Channels } from '../../create-factory';
 import type { ChatTransport } from '../chat-transport';
 import { GuestChatTransport } from './guest-chat-transport';
 
@@ -30,3 +31,8 @@ export function guestChatTransportFor(
     });
   };
 }
+
+/** The guest chat channel, for `createFactoryWith` (it needs the middleware: without one it is not offered). */
+export const GUEST_CHAT: Channels = {
+  'guest-chat': (options, middleware, logger) => middleware && guestChatTransportFor(options, middleware, logger),
+};

@@ -1,6 +1,7 @@
 import type { Logger } from '../../logger';
 import type { SetupValues } from '../../middleware-client';
 import type { GenesysServiceDeskOptions } from '../../options';
+import type { Channels } from '../../create-factory';
 import type { ChatTransport } from '../chat-transport';
 import { WebMessagingTransport, type TokenMemory } from './wm-transport';
 
@@ -42,3 +43,9 @@ export function webMessagingTransportFor(
     return made;
   };
 }
+
+/** The Web Messaging channel, for `createFactoryWith`. */
+export const WEB_MESSAGING: Channels = {
+  'web-messaging': (options, middleware, logger) =>
+    webMessagingTransportFor(options, middleware && (() => middleware.getSetup()), logger),
+};
