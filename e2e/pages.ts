@@ -49,7 +49,7 @@ export class CustomerPage {
   }
 
   /** A text inside the message list (exact by default). */
-  text(text: string, exact = true): Locator {
+  text(text: string | RegExp, exact = true): Locator {
     return this.panel.getByText(text, { exact });
   }
 

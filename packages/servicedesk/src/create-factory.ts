@@ -15,7 +15,14 @@ import type { Logger } from './logger';
 function scrollerOf(instance: unknown): (() => void) | undefined {
   const i = instance as { doAutoScroll?: (options?: { scrollToBottom?: number }) => unknown } | undefined;
   if (typeof i?.doAutoScroll !== 'function') return undefined;
-  return () => void i.doAutoScroll!({ scrollToBottom: 0 });
+  const scroll = () => void i.doAutoScroll!({ scrollToBottom: 0 });
+  return () => {
+    scroll();
+    // The host says a line is added before it has laid it out: a scroll now stops short of it. Scroll again once the
+    // next frame has been drawn, when the line has its height.
+    const frame = (globalThis as { requestAnimationFrame?: (f: () => void) => unknown }).requestAnimationFrame;
+    if (typeof frame === 'function') frame(() => setTimeout(scroll, 0));
+  };
 }
 
 export type ServiceDeskFactory = ((

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import WebSocket from 'ws';
 import { DEMO } from 'genesys-handoff-emulator';
 import { GenesysApiError, createGenesysServiceDeskFactory, type GenesysServiceDeskOptions } from '../src';
+import { DEFAULT_STRINGS } from '../src/internals';
 import {
   IDENTITY,
   IDENTITY_SECRET,
@@ -688,7 +689,7 @@ describe('failures while starting', () => {
     expect(await chatOf(stack, name)).toMatchObject({ state: 'ended', endReason: 'guest' });
   });
 
-  test('the user cancels while connecting: the conversation is left and no error is shown', async () => {
+  test('the user cancels while connecting: the conversation is left, no error is shown, the cancel is told', async () => {
     const { desk, cb, name } = await makeDesk(stack);
     await control(stack, 'POST', '/faults', {
       endpoint: 'POST /api/v2/webchat/guest/conversations',
@@ -699,7 +700,8 @@ describe('failures while starting', () => {
     await sleep(50);
     await desk.endChat();
     await expect(start).resolves.toBeUndefined();
-    expect(cb.calls).toEqual([]);
+    expect(cb.names()).toEqual(['sendMessageToUser']);
+    expect(JSON.stringify(cb.calls[0])).toContain(DEFAULT_STRINGS.requestCancelled);
     expect(await chatOf(stack, name)).toMatchObject({ state: 'ended', endReason: 'guest' });
   });
 });

@@ -180,10 +180,36 @@ test('the user ends the chat: the connection is ended and the saved state cleare
   const cb = new RecordingCallback();
   const desk = deskOn(transport, cb);
   await desk.startChat(undefined);
+  transport.connection!.emit({ type: 'agentJoined', agent: AGENT });
+  await settle();
+  const before = cb.calls.length;
   await desk.endChat();
   expect(transport.connection).toMatchObject({ ended: true, disposed: true });
   expect(cb.state['genesysChat']).toBeNull();
-  expect(cb.calls).toEqual([]);
+  // The host words the customer's own ending.
+  expect(cb.calls.slice(before)).toEqual([]);
+});
+
+test('the user cancels the request before an agent joined: the host is told it was the customer who cancelled', async () => {
+  const transport = new TestTransport();
+  const cb = new RecordingCallback();
+  const desk = deskOn(transport, cb);
+  await desk.startChat(undefined);
+  await desk.endChat();
+  expect(transport.connection).toMatchObject({ ended: true, disposed: true });
+  expect(cb.calls).toEqual([
+    [
+      'sendMessageToUser',
+      {
+        output: {
+          generic: [
+            { response_type: 'text', text: DEFAULT_STRINGS.requestCancelled, agent_message_type: 'user_ended_chat' },
+          ],
+        },
+      },
+      undefined,
+    ],
+  ]);
 });
 
 test('a reload resumes from the saved state the connection gave; a state the transport does not know is forgotten', async () => {

@@ -1,7 +1,7 @@
 import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
 import type { ChatEvent, UploadPolicy } from '../chat-event';
 import { describeError } from '../errors';
-import { ErrorType } from '../hosts/host-types';
+import { ErrorType, type MessageResponseLike } from '../hosts/host-types';
 import type { Logger } from '../logger';
 import type { Availability } from '../middleware-client';
 import { handleInOrder } from '../streams/handle-in-order';
@@ -38,6 +38,10 @@ export class ChatScope {
   private resume: ResumePoint | undefined;
   private readonly waiting$ = new Subject<boolean>();
   private lastTypingAt = Number.NEGATIVE_INFINITY;
+  /** An agent has joined this chat at some point (until then the customer is waiting for the first one). */
+  private agentSeen = false;
+  /** The place in line last told in the chat while back in a queue (told again only when it changes). */
+  private lastQueueLine: string | undefined;
   private policy: UploadPolicy | undefined;
   /** The host's uploads were turned on for this chat (and are turned off when it closes). */
   private uploadsShown = false;
@@ -64,6 +68,11 @@ export class ChatScope {
   queueUpload(upload: () => Promise<void>): Promise<void> {
     this.uploadQueue = this.uploadQueue.then(upload, upload);
     return this.uploadQueue;
+  }
+
+  /** No agent has joined yet: ending now withdraws a request rather than leaving a conversation. */
+  get waitingForFirstAgent(): boolean {
+    return !this.agentSeen;
   }
 
   /** Whether the customer ended the chat (or cancelled it while it was starting). */
@@ -180,8 +189,11 @@ export class ChatScope {
       this.policy = e.policy;
       this.uploadsShown ||= e.policy !== undefined;
     } else if (e.type === 'queued') this.waiting$.next(true);
-    else if (e.type === 'agentJoined') this.waiting$.next(false);
-    else if (e.type === 'chatEnded') {
+    else if (e.type === 'agentJoined') {
+      this.agentSeen = true;
+      this.lastQueueLine = undefined;
+      this.waiting$.next(false);
+    } else if (e.type === 'chatEnded') {
       this.close();
       clearSavedChat(this.ctx.callback);
     }
@@ -209,11 +221,25 @@ export class ChatScope {
       ask: () => ask(connection.conversationId),
       show: (a) => {
         const message = waitMessage(a, strings);
-        if (message !== undefined) void callback.updateAgentAvailability(adapter.availability({ message }));
+        if (message === undefined) return;
+        if (!this.agentSeen) {
+          void callback.updateAgentAvailability(adapter.availability({ message }));
+          return;
+        }
+        // Back in a queue after an agent: the hosts show their waiting banner only before the first agent joins, so
+        // the place in line is told in the chat, as a status line, each time it changes.
+        if (message === this.lastQueueLine) return;
+        this.lastQueueLine = message;
+        void callback.sendMessageToUser(statusLine(`${strings.backInQueue} ${message}`));
       },
       logger: this.ctx.logger,
     });
   }
+}
+
+/** A line the hosts show as one of their own status lines (centred, not under the agent's name or picture). */
+export function statusLine(text: string, kind = 'transfer_to_agent'): MessageResponseLike {
+  return { output: { generic: [{ response_type: 'text', text, agent_message_type: kind }] } };
 }
 
 /** Leaves the chat, trying twice: a chat left behind waits in a queue for an agent. */

@@ -16,7 +16,7 @@ import {
 import type { Logger } from '../logger';
 import type { MiddlewareClient } from '../middleware-client';
 import type { ChatStartRequest, ChatTransport, IdentityCredential } from '../transports/chat-transport';
-import { ChatScope } from './chat-scope';
+import { ChatScope, statusLine } from './chat-scope';
 import { customFieldsFor, findConnectItem, summaryForAgent } from './connect-item';
 import { clearSavedChat, readSavedChat } from './persisted-chat';
 import type { PageEvents } from './resume-point';
@@ -85,7 +85,7 @@ export class GenesysServiceDesk {
    */
   async startChat(connectMessage: MessageResponseLike | undefined, startOptions?: StartChatOptionsLike): Promise<void> {
     // A chat still open (the host should have ended it) is left properly, not orphaned.
-    if (this.chat) await this.endChat();
+    if (this.chat) await this.chat.end();
     const cfg = this.config;
     const scope = this.newScope();
     try {
@@ -112,9 +112,18 @@ export class GenesysServiceDesk {
     }
   }
 
-  /** The user ends the chat (or cancels the request): leave Genesys, close the socket, forget the chat. */
-  async endChat(_info?: unknown): Promise<void> {
-    await this.chat?.end();
+  /**
+   * The user ends the chat (or cancels the request): leave Genesys, close the socket, forget the chat. A request
+   * withdrawn before any agent joined is told as such: the hosts end it without a word (their card then reads the same
+   * whoever ended the chat), and the host still takes messages while it ends.
+   */
+  async endChat(info?: unknown): Promise<void> {
+    const scope = this.chat;
+    if (!scope) return;
+    const withdrawn = scope.waitingForFirstAgent && !this.config.adapter.endedByAgent(info);
+    await scope.end();
+    if (withdrawn)
+      await this.config.callback.sendMessageToUser(statusLine(this.config.strings.requestCancelled, 'user_ended_chat'));
   }
 
   /**

@@ -2,9 +2,13 @@
 export interface ServiceDeskStrings {
   connectFailed: string;
   chatClosedBySystem: string;
+  /** The customer withdrew the request while waiting for an agent. */
+  requestCancelled: string;
   /** The customer signed out of the site, which ends the chat they were signed in to. */
   signedOut: string;
   sendTooLong: string;
+  /** Before the place in line when the chat went back to a queue after an agent. */
+  backInQueue: string;
   /** The customer's place in the queue; `{position}` is the number. */
   placeInLine: string;
   /** The expected wait when it is under a minute. */
@@ -30,8 +34,10 @@ export interface ServiceDeskStrings {
 export const DEFAULT_STRINGS: ServiceDeskStrings = {
   connectFailed: "Sorry, we couldn't connect you to an agent right now. Please try again in a moment.",
   chatClosedBySystem: 'The chat with the agent has closed.',
+  requestCancelled: 'You cancelled the request for an agent.',
   signedOut: 'You signed out, so the chat with the agent has ended.',
   sendTooLong: 'The message could not be sent.',
+  backInQueue: "You're waiting for the next agent.",
   placeInLine: "You're number **{position}** in line.",
   waitUnderAMinute: 'Expected wait: less than a minute.',
   waitAboutAMinute: 'Expected wait: about a minute.',
