@@ -211,15 +211,21 @@ describe('agents', () => {
     },
   );
 
-  test('transfer back to the queue, then another agent: waiting again with queue updates', async () => {
+  test('transfer back to the queue, then another agent: the place in line is told in the chat', async () => {
     const { cb, chatId } = await started();
     await control(stack, 'POST', `/chats/${chatId}/transfer`, { toQueue: stack.emu.options.queues[0]!.name });
     await cb.waitFor('agentLeftChat');
-    const updates = cb.of('updateAgentAvailability').length;
-    await eventually(() => cb.of('updateAgentAvailability').length > updates);
+    // The hosts' waiting banner shows only before the first agent: the place in line comes as a status line.
+    const queueLine = () =>
+      cb
+        .of('sendMessageToUser')
+        .map((c) => JSON.stringify(c[0]))
+        .filter((m) => m.includes(DEFAULT_STRINGS.backInQueue));
+    // The wait may be known before the place (the middleware's queue snapshot follows); a change is told again.
+    await eventually(() => queueLine().some((m) => m.includes('in line.')));
     await control(stack, 'POST', `/chats/${chatId}/accept`, { agentId: blair().id });
     await cb.waitFor('agentJoined', 2);
-    expect(cb.names(noisy).slice(-4)).toEqual([
+    expect(cb.names([...noisy, 'sendMessageToUser']).slice(-4)).toEqual([
       'agentJoined',
       'beginTransferToAnotherAgent',
       'agentLeftChat',
