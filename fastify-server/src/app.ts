@@ -4,14 +4,15 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from './config';
 import { clientErrorHandler } from './client-errors';
-import { Errors, withRetryAfter } from './errors';
+import { Errors, withRetryAfter, type AppError } from './errors';
 import { loggerOptions } from './logger';
-import errorHandler from './plugins/error-handler';
+import errorHandler, { errorBody, sendError } from './plugins/error-handler';
+import { acceptJsonBodies } from './json-body';
 import genesys from './plugins/genesys';
 import metrics from './plugins/metrics';
 import sharedState from './plugins/shared-state';
 import { sharedRateLimitStore } from './fleet/rate-limit-store';
-import securityHeaders from './plugins/security-headers';
+import securityHeaders, { SECURITY_HEADERS } from './plugins/security-headers';
 import identity from './plugins/identity';
 import { availabilityRoute } from './routes/availability';
 import { healthRoutes } from './routes/health';
@@ -55,11 +56,32 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     return503OnClosing: true,
     // Requests the HTTP parser refuses: documented error shape, and their raw bytes never logged.
     clientErrorHandler: clientErrorHandler(() => app.log, deps.serverOptions?.requestTimeout ?? 0),
+    // A URL Fastify cannot decode (`/%zz`) is answered before any hook runs: the documented shape, the security
+    // headers, and the URL not echoed.
+    frameworkErrors: (error, _request, reply) => {
+      void reply.headers(SECURITY_HEADERS);
+      const refused = error.code === 'FST_ERR_BAD_URL' ? new Errors.BadUrl() : new Errors.BadRequest('the request URL');
+      return sendError(reply, refused as AppError);
+    },
+  });
+  // Node answers an Expect other than 100-continue itself, with an empty 417; this one says what was wrong.
+  app.server.on('checkExpectation', (request, response) => {
+    const error = new Errors.ExpectationFailed(JSON.stringify(String(request.headers.expect ?? '').slice(0, 100)));
+    const body = JSON.stringify(errorBody(error as AppError));
+    response
+      .writeHead(417, {
+        ...SECURITY_HEADERS,
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+        connection: 'close',
+      })
+      .end(body);
   });
 
   // JSON bodies only. Fastify also parses text/plain by default, the content type a cross-site "simple" request
   // may use without a CORS preflight.
   app.removeContentTypeParser('text/plain');
+  acceptJsonBodies(app);
 
   // ---- what the external plugins build on: metrics, and Redis when configured
   await app.register(metrics, { config });

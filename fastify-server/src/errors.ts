@@ -10,6 +10,27 @@ export const Errors = {
   BadRequest: createError<[string]>('BAD_REQUEST', 'The request could not be read: %s', 400),
   PayloadTooLarge: createError<[number]>('PAYLOAD_TOO_LARGE', 'The request body is larger than %d bytes', 413),
   UnsupportedMediaType: createError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json', 415),
+  CharsetRefused: createError<[string]>(
+    'UNSUPPORTED_CHARSET',
+    'The body is declared as charset %s; send it as UTF-8 (charset=utf-8, or no charset)',
+    415,
+  ),
+  ContentEncodingRefused: createError<[string]>(
+    'UNSUPPORTED_CONTENT_ENCODING',
+    'The body is sent with Content-Encoding %s; send it uncompressed',
+    415,
+  ),
+  ForbiddenJsonKey: createError(
+    'FORBIDDEN_JSON_KEY',
+    'The request could not be read: the body has a "__proto__" or "constructor.prototype" key, which is refused',
+    400,
+  ),
+  BadUrl: createError('BAD_URL', 'The request URL is not valid (a malformed percent-encoding)', 400),
+  ExpectationFailed: createError<[string]>(
+    'EXPECTATION_FAILED',
+    'The Expect header asks for %s; only "100-continue" is supported',
+    417,
+  ),
   RouteNotFound: createError<[string, string]>('ROUTE_NOT_FOUND', 'There is no route %s %s', 404),
   OriginNotAllowed: createError('ORIGIN_NOT_ALLOWED', 'This origin is not allowed to call the middleware', 403),
   RateLimited: createError<[number]>('RATE_LIMITED', 'Too many requests; retry in %d seconds', 429),

@@ -198,6 +198,50 @@ describe('POST /availability', () => {
     }
   });
 
+  it('refuses a body in another charset or with a Content-Encoding (415, saying which), and names a __proto__ key', async () => {
+    const json = JSON.stringify({ queue_name: CHAT.name });
+    const cases: Array<[string, Record<string, string>, number, string, RegExp]> = [
+      [json, { 'content-type': 'application/json; charset=latin1' }, 415, 'UNSUPPORTED_CHARSET', /latin1.*UTF-8/],
+      [json, { 'content-type': 'application/json; charset="UTF-16"' }, 415, 'UNSUPPORTED_CHARSET', /utf-16/],
+      [
+        json,
+        { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        415,
+        'UNSUPPORTED_CONTENT_ENCODING',
+        /gzip/,
+      ],
+      [
+        '{"queue_name":"Chat Queue","__proto__":{"admin":true}}',
+        { 'content-type': 'application/json' },
+        400,
+        'FORBIDDEN_JSON_KEY',
+        /__proto__/,
+      ],
+      [
+        '{"queue_name":"Chat Queue","constructor":{"prototype":{"admin":true}}}',
+        { 'content-type': 'application/json' },
+        400,
+        'FORBIDDEN_JSON_KEY',
+        /constructor\.prototype/,
+      ],
+    ];
+    for (const [payload, headers, status, code, message] of cases) {
+      const res = await ask(app, payload, headers);
+      expect({ status: res.statusCode, code: res.json().code }).toEqual({ status, code });
+      expect(res.json().message).toMatch(message);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    }
+    // UTF-8 declared either way, or no encoding said, is read as before.
+    const utf8: Array<Record<string, string>> = [
+      { 'content-type': 'application/json; charset=utf-8' },
+      { 'content-type': 'application/json; charset=UTF8', 'content-encoding': 'identity' },
+    ];
+    for (const headers of utf8) {
+      const res = await ask(app, json, headers);
+      expect(res.statusCode).toBe(200);
+    }
+  });
+
   it('answers 404 AVAILABILITY_DISABLED when availability is switched off', async () => {
     const off = await testApp(emu, { AVAILABILITY_ENABLED: 'false' });
     const res = await ask(off, { queue_name: CHAT.name });

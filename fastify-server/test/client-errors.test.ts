@@ -100,6 +100,39 @@ describe('requests the HTTP parser refuses', () => {
     });
   });
 
+  it('answers a URL it cannot decode in the documented shape, with the security headers and without echoing it', async () => {
+    const answer = parse(await rawRequest(port, 'GET /%zz<script> HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+    expect(answer.status).toBe(400);
+    expect(answer.head).toContain('x-content-type-options: nosniff');
+    expect(answer.head).toContain('content-security-policy:');
+    expect(JSON.parse(answer.body)).toEqual({
+      statusCode: 400,
+      code: 'BAD_URL',
+      error: 'Bad Request',
+      message: expect.stringContaining('not valid'),
+    });
+    expect(answer.body).not.toContain('%zz');
+    expect(answer.body).not.toContain('<script>');
+  });
+
+  it('answers an Expect it does not support with a JSON 417 that names it', async () => {
+    const answer = parse(
+      await rawRequest(
+        port,
+        'POST /availability HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}',
+      ),
+    );
+    expect(answer.status).toBe(417);
+    expect(answer.head).toContain('content-type: application/json');
+    expect(answer.head).toContain('x-content-type-options: nosniff');
+    expect(JSON.parse(answer.body)).toEqual({
+      statusCode: 417,
+      code: 'EXPECTATION_FAILED',
+      error: 'Expectation Failed',
+      message: expect.stringContaining('"foo"'),
+    });
+  });
+
   it('never logs the raw bytes, so no Authorization header reaches the log at trace level', async () => {
     for (const [, request] of cases) await rawRequest(port, request());
     expect(lines.length).toBeGreaterThan(0);

@@ -25,25 +25,30 @@ export default fp(
           request.log.warn({ upstream: error.toLog(), code: mapped.code }, 'upstream failure');
         else if (!isAppError(error)) request.log.error({ err: error }, 'unhandled error');
       }
-      return send(reply, mapped);
+      return sendError(reply, mapped);
     });
 
     app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) =>
-      send(reply, new Errors.RouteNotFound(request.method, request.url.split('?')[0] ?? '') as AppError),
+      sendError(reply, new Errors.RouteNotFound(request.method, request.url.split('?')[0] ?? '') as AppError),
     );
   },
   { name: 'error-handler', dependencies: ['@fastify/rate-limit'] },
 );
 
-function send(reply: FastifyReply, error: AppError): FastifyReply {
-  if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
-  const body: ErrorBody = {
+/** The documented body of an error answer. */
+export function errorBody(error: AppError): ErrorBody {
+  return {
     statusCode: error.statusCode,
     code: error.code,
     error: STATUS_CODES[error.statusCode] ?? 'Error',
     message: error.message,
   };
-  return reply.code(error.statusCode).type('application/json; charset=utf-8').send(body);
+}
+
+/** Answers with `error` in the documented shape (also used where Fastify answers before the error handler). */
+export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+  return reply.code(error.statusCode).type('application/json; charset=utf-8').send(errorBody(error));
 }
 
 function toAppError(error: FastifyError | UpstreamError | Error, request: FastifyRequest): AppError {
