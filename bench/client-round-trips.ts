@@ -1,27 +1,37 @@
 /**
- * Round trips: sequential network round trips from `startChat` to "routed" with setup cached (target: at most 2;
- * the reference makes 4).
+ * Round trips, both channels side by side: sequential network round trips from `startChat` to queued at Genesys with
+ * setup and config cached (target: at most 2; the reference makes 4), and from page load to a restored chat after a
+ * reload (target: at most 3).
  *
  *   pnpm bench:client:round-trips
  *
- * The emulator and the real middleware run in a child process; the emulator starts routing a chat when its guest
- * socket attaches (docs/guest-chat-protocol.md, "Event stream"). Every request of the client is timed on the client side (the
- * middleware's fetch wrapped, the SDK's HTTP through `node:diagnostics_channel`, the WebSocket from construction to
- * `open`) and cross-checked with the emulator's own request log (`GET /control/requests`). The first chat of a page
- * fetches `/setup`; the second, measured, has it cached. Availability is off (the factory's default).
+ * The emulator and two real middlewares (a web chat deployment for guest chat, a Messenger deployment for Web
+ * Messaging) run in a child process. Every wait of the client on the wire is timed on the client side: HTTP requests
+ * (the middleware's and Web Messaging's fetch wrapped, the guest chat SDK's `node:http` through
+ * `node:diagnostics_channel`), the WebSocket upgrade (construction to `open`) and, on Web Messaging, each request frame
+ * until the frame that answers it (same `tracingId`). Frames nobody answers (typing) are no wait and are not counted.
+ * Sequential round trips = the longest chain of those exchanges in which each starts after the previous one ended.
  */
 import dc from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { createGenesysServiceDeskFactory, type WebSocketCtor } from 'genesys-handoff-servicedesk/internals';
+import {
+  createGenesysServiceDeskFactory,
+  type GenesysServiceDesk,
+  type WebSocketCtor,
+} from 'genesys-handoff-servicedesk/internals';
 import type { RequestLogEntry } from 'genesys-handoff-emulator';
+import { connectMessage } from 'genesys-handoff-servicedesk/test-fixtures';
 import { CountingCallback } from './client-callback';
 import { machine, table, today, verdict, writeSubsection } from './client-report';
-import { startChildStack } from './client-stack';
+import { startChildStack, type ChildStack } from './client-stack';
 import { WebSocket } from './client-ws';
-import { connectMessage } from 'genesys-handoff-servicedesk/test-fixtures';
 
-const TARGET = 2;
+const START_TARGET = 2;
+const RELOAD_TARGET = 3;
+type Channel = 'web-messaging' | 'guest-chat';
+const CHANNELS: readonly Channel[] = ['web-messaging', 'guest-chat'];
+const NAME: Record<Channel, string> = { 'web-messaging': 'Web Messaging', 'guest-chat': 'guest chat' };
 
 interface Exchange {
   what: string;
@@ -30,13 +40,22 @@ interface Exchange {
 }
 
 let recording: Exchange[] | undefined;
+/** Where the middleware of the channel being measured answers (its calls are named "middleware"). */
+let middlewareOrigin = '';
 let pendingHttp = new Map<ClientRequest, { what: string; start: number }>();
 
-/** The SDK's requests (axios over `node:http`); the emulator's control API and the WebSocket upgrade are left out. */
+/** Ids, tokens and JWTs out of a path, so that the same exchange reads the same in every run. */
+const generic = (path: string) =>
+  path
+    .split('?')[0]!
+    .replace(/\/chat\/jwt\/[^/]+/, '/chat/jwt/:token')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ':id');
+
+/** The guest chat SDK's requests (axios over `node:http`); the emulator's control API and socket upgrades are left out. */
 dc.subscribe('http.client.request.start', (m) => {
   const req = (m as { request: ClientRequest }).request;
   if (!recording || req.path.startsWith('/control') || req.path.startsWith('/chat/jwt/')) return;
-  pendingHttp.set(req, { what: `${req.method} ${req.path.split('?')[0]}`, start: performance.now() });
+  pendingHttp.set(req, { what: `${req.method} ${generic(req.path)}`, start: performance.now() });
 });
 dc.subscribe('http.client.response.finish', (m) => {
   const { request } = m as { request: ClientRequest; response: IncomingMessage };
@@ -46,25 +65,57 @@ dc.subscribe('http.client.response.finish', (m) => {
   recording.push({ what: `Genesys ${p.what}`, start: p.start, end: performance.now() });
 });
 
-/** The middleware client's fetch, timed. */
+/** The client's own fetch (the middleware, and Web Messaging's REST: deployment config, history), timed. */
 const timedFetch: typeof fetch = async (input, init) => {
   const start = performance.now();
+  const log = recording;
   const res = await fetch(input, init);
   const body = await res.arrayBuffer();
   const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-  recording?.push({ what: `middleware ${init?.method ?? 'GET'} ${url.pathname}`, start, end: performance.now() });
+  const who = url.origin === middlewareOrigin ? 'middleware' : 'Genesys';
+  log?.push({ what: `${who} ${init?.method ?? 'GET'} ${generic(url.pathname)}`, start, end: performance.now() });
   return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 };
 
-/** The event-stream socket, timed from construction to `open` (the emulator attaches it, and routes, before that). */
+/** What a Web Messaging request frame asks, in a few words. */
+function describeRequest(r: Record<string, unknown>): string {
+  const m = r['message'] as
+    { type?: string; events?: Array<{ eventType?: string; presence?: { type?: string } }> } | undefined;
+  if (r['action'] !== 'onMessage' || !m) return String(r['action']);
+  const e = m.events?.[0];
+  return e ? `onMessage ${e.eventType ?? ''} ${e.presence?.type ?? ''}`.trim() : `onMessage ${m.type ?? ''}`;
+}
+
+/**
+ * The client's sockets, timed: the upgrade from construction to `open`, and each request frame that carries a
+ * `tracingId` until the frame that answers it (Web Messaging answers with the same `tracingId`).
+ */
 class TimedWebSocket extends WebSocket {
   constructor(url: string, protocols?: string | string[]) {
     super(url, protocols);
     const start = performance.now();
     const log = recording;
-    this.once('open', () =>
-      log?.push({ what: 'Genesys WS /chat/jwt/:token (upgrade)', start, end: performance.now() }),
-    );
+    const path = generic(new URL(url).pathname);
+    this.once('open', () => log?.push({ what: `Genesys WS ${path} (upgrade)`, start, end: performance.now() }));
+    const asked = new Map<string, { what: string; start: number }>();
+    const send = this.send.bind(this);
+    this.send = ((data: unknown, ...rest: unknown[]) => {
+      if (log && typeof data === 'string') {
+        const r = JSON.parse(data) as Record<string, unknown>;
+        if (typeof r['tracingId'] === 'string' && r['action'] !== 'echo')
+          asked.set(r['tracingId'], { what: describeRequest(r), start: performance.now() });
+      }
+      return (send as (...a: unknown[]) => void)(data, ...rest);
+    }) as typeof this.send;
+    // Registered before the client's own handler: the time is the frame's arrival, not the end of its handling.
+    this.on('message', (data: Buffer) => {
+      if (!log || asked.size === 0) return;
+      const f = JSON.parse(data.toString()) as { tracingId?: string; class?: string };
+      const q = f.tracingId === undefined ? undefined : asked.get(f.tracingId);
+      if (!q) return;
+      asked.delete(f.tracingId!);
+      log.push({ what: `Genesys WS ${q.what} → ${f.class ?? '?'}`, start: q.start, end: performance.now() });
+    });
   }
 }
 
@@ -76,130 +127,225 @@ function sequentialChain(xs: readonly Exchange[]): Exchange[] {
   return chain;
 }
 
-interface ChatTrace {
+interface Trace {
   calledAt: number;
   resolvedAt: number;
   exchanges: Exchange[];
-  routedAt: number;
-  toRouted: Exchange[];
+  /** When the chat is queued at Genesys (start) or restored (reload), as the client can tell. */
+  doneAt: number;
   chain: Exchange[];
-  summary: Exchange | undefined;
   log: RequestLogEntry[];
-  conversationId: string;
 }
+
+/** The chat's conversation at the emulator, from what the desk persisted. */
+async function conversationOf(stack: ChildStack, cb: CountingCallback): Promise<string> {
+  const saved = cb.state['genesysChat'] as { conversationId?: string; token?: string } | null | undefined;
+  if (saved?.conversationId) return saved.conversationId;
+  if (!saved?.token) throw new Error('no chat persisted');
+  const s = await stack.control<{ conversationId: string | null }>('GET', `/messaging/sessions/${saved.token}`);
+  if (!s.conversationId) throw new Error('the Web Messaging session has no conversation');
+  return s.conversationId;
+}
+
+/** One page of a site on the channel: its factory (nothing cached yet) and a desk. */
+function openPage(stack: ChildStack, channel: Channel, cb: CountingCallback) {
+  const pageEvents = new EventTarget();
+  const factory = createGenesysServiceDeskFactory({
+    serverBaseUrl: channel === 'web-messaging' ? stack.wmMiddlewareUrl : stack.middlewareUrl,
+    webSocketCtor: TimedWebSocket as unknown as WebSocketCtor,
+    host: 'carbon',
+    fetch: timedFetch,
+    pageEvents,
+    userProfile: { displayName: 'Round-trip Guest' },
+  });
+  return { pageEvents, desk: factory({ callback: cb }) };
+}
+
+/** Records the exchanges of `run`; `done` tells when the measured state was reached (default: when `run` resolved). */
+async function traced(
+  stack: ChildStack,
+  run: () => Promise<unknown>,
+  done?: (exchanges: Exchange[], resolvedAt: number) => number,
+): Promise<Trace> {
+  await stack.control('DELETE', '/requests');
+  const exchanges: Exchange[] = [];
+  recording = exchanges;
+  pendingHttp = new Map();
+  const calledAt = performance.now();
+  await run();
+  const resolvedAt = performance.now();
+  recording = undefined;
+  const doneAt = done ? done(exchanges, resolvedAt) : resolvedAt;
+  const log = (await stack.control<{ entries: RequestLogEntry[] }>('GET', '/requests')).entries;
+  return {
+    calledAt,
+    resolvedAt,
+    exchanges,
+    doneAt,
+    chain: sequentialChain(exchanges.filter((x) => x.end <= doneAt)),
+    log,
+  };
+}
+
+/**
+ * Queued at Genesys: on guest chat the emulator routes when the event-stream socket attaches (before the upgrade
+ * completes, so the upgrade's end is after it); on Web Messaging the first `onMessage` of the session (the Join that
+ * carries the custom attributes) starts the inbound flow, which queues the conversation, and its echo is how the
+ * client learns it was taken.
+ */
+function queuedAt(channel: Channel) {
+  return (xs: Exchange[]) => {
+    const x =
+      channel === 'guest-chat'
+        ? xs.find((e) => e.what.includes('(upgrade)'))
+        : xs.find((e) => e.what.startsWith('Genesys WS onMessage'));
+    if (!x) throw new Error(`${channel}: no exchange marks the chat as queued`);
+    return x.end;
+  };
+}
+
+interface ChannelResult {
+  channel: Channel;
+  first: Trace;
+  second: Trace;
+  reload: Trace;
+}
+
+async function measureChannel(stack: ChildStack, channel: Channel): Promise<ChannelResult> {
+  middlewareOrigin = new URL(channel === 'web-messaging' ? stack.wmMiddlewareUrl : stack.middlewareUrl).origin;
+  const cb = new CountingCallback();
+  const page = openPage(stack, channel, cb);
+  const desk = await page.desk;
+  const start = async () => {
+    const t = await traced(stack, () => desk.startChat(connectMessage(), {}), queuedAt(channel));
+    const id = await conversationOf(stack, cb);
+    const chat = await stack.control<{ state: string }>('GET', `/chats/${id}`);
+    if (chat.state !== 'queued') throw new Error(`${channel}: the chat is ${chat.state} after startChat, not queued`);
+    await desk.endChat();
+    return t;
+  };
+  const first = await start();
+  const second = await start();
+
+  // A chat with an agent, then a reload: the page goes (pagehide, its sockets die), the agent writes meanwhile, and a
+  // new page (nothing cached) reattaches with the host's persisted state.
+  const joined = cb.n('agentJoined');
+  await desk.startChat(connectMessage(), {});
+  const id = await conversationOf(stack, cb);
+  await stack.control('POST', `/chats/${id}/accept`, { agentId: stack.agentIds[0] });
+  await stack.control('POST', `/chats/${id}/messages`, { body: 'before the reload' });
+  await cb.waitFor(() => cb.n('agentJoined') > joined && cb.lastText === 'before the reload', 'the agent');
+  page.pageEvents.dispatchEvent(new Event('pagehide'));
+  (desk as unknown as { disposeChat(): void }).disposeChat();
+  await stack.control('POST', `/chats/${id}/messages`, { body: 'while you were away' });
+  const cb2 = new CountingCallback();
+  cb2.state = structuredClone(cb.state);
+  let desk2: GenesysServiceDesk | undefined;
+  let restored = false;
+  const reload = await traced(stack, async () => {
+    desk2 = await openPage(stack, channel, cb2).desk;
+    restored = await desk2.reconnect();
+  });
+  if (!restored) throw new Error(`${channel}: reconnect() after the reload resolved false`);
+  await cb2.waitFor(() => cb2.lastText === 'while you were away', 'the message missed during the reload');
+  await desk2!.endChat();
+  return { channel, first, second, reload };
+}
+
+const rowsOf = (t: Trace) =>
+  [...t.exchanges]
+    .sort((a, b) => a.start - b.start)
+    .map((x, i) => [
+      String(i + 1),
+      x.what,
+      (x.start - t.calledAt).toFixed(1),
+      (x.end - t.calledAt).toFixed(1),
+      t.chain.includes(x) ? `step ${t.chain.indexOf(x) + 1}` : x.end <= t.doneAt ? 'beside the chain' : 'after',
+    ]);
+const HEAD = ['#', 'exchange (client side)', 'start, ms', 'end, ms', 'on the critical path'];
+const chainText = (t: Trace) => `${t.chain.length} — ${t.chain.map((x) => x.what).join(' → ')}`;
+const logOf = (t: Trace) => t.log.map((e, i) => `${i + 1}. \`${e.endpoint}\` ${e.status}`).join('; ');
 
 async function main(): Promise<void> {
   const stack = await startChildStack();
+  const results: ChannelResult[] = [];
   try {
-    const factory = createGenesysServiceDeskFactory({
-      serverBaseUrl: stack.middlewareUrl,
-      webSocketCtor: TimedWebSocket as unknown as WebSocketCtor,
-      host: 'carbon',
-      fetch: timedFetch,
-      userProfile: { displayName: 'Round-trip Guest' },
-    });
-    const cb = new CountingCallback();
-    const desk = await factory({ callback: cb });
-
-    const trace = async (): Promise<ChatTrace> => {
-      await stack.control('DELETE', '/requests');
-      const exchanges: Exchange[] = [];
-      recording = exchanges;
-      pendingHttp = new Map();
-      const calledAt = performance.now();
-      await desk.startChat(connectMessage(), {});
-      const resolvedAt = performance.now();
-      recording = undefined;
-      const conversationId = (cb.state['genesysChat'] as { conversationId: string }).conversationId;
-      const chat = await stack.control<{ state: string }>('GET', `/chats/${conversationId}`);
-      if (chat.state !== 'queued') throw new Error(`the chat is ${chat.state} after startChat, not queued (routed)`);
-      const log = (await stack.control<{ entries: RequestLogEntry[] }>('GET', '/requests')).entries;
-      await desk.endChat();
-      const ws = exchanges.find((x) => x.what.includes('WS '));
-      if (!ws) throw new Error('no event-stream socket was opened');
-      const routedAt = ws.end;
-      const toRouted = exchanges.filter((x) => x.end <= routedAt);
-      const summary = exchanges.find((x) => x.what.includes('/messages'));
-      return {
-        calledAt,
-        resolvedAt,
-        exchanges,
-        routedAt,
-        toRouted,
-        chain: sequentialChain(toRouted),
-        summary,
-        log,
-        conversationId,
-      };
-    };
-
-    const first = await trace();
-    const second = await trace();
-
-    const ms = (x: number, t: ChatTrace) => `${(x - t.calledAt).toFixed(1)}`;
-    const rowsOf = (t: ChatTrace) =>
-      t.exchanges
-        .sort((a, b) => a.start - b.start)
-        .map((x, i) => [
-          String(i + 1),
-          x.what.replace(t.conversationId, ':conversationId').replace(/members\/[0-9a-f-]{36}/, 'members/:memberId'),
-          ms(x.start, t),
-          ms(x.end, t),
-          x.end <= t.routedAt ? 'yes' : 'no, after routing',
-        ]);
-    const head = ['#', 'exchange (client side)', 'start, ms', 'end, ms', 'before routed'];
-    const tFirst = table(head, rowsOf(first));
-    const tSecond = table(head, rowsOf(second));
-    const logOf = (t: ChatTrace) =>
-      t.log.map((e, i) => `${i + 1}. \`${e.endpoint}\` ${e.status} at ${e.at.slice(11)}`).join('; ');
-    const wsIndex = second.log.findIndex((e) => e.endpoint.startsWith('WS '));
-    const summaryIndex = second.log.findIndex((e) => e.endpoint.startsWith('POST') && e.endpoint.endsWith('/messages'));
-    const middlewareCalls = second.exchanges.filter((x) => x.what.startsWith('middleware'));
-    const summaryAfterRouting =
-      !!second.summary && second.summary.start >= second.routedAt && wsIndex !== -1 && summaryIndex > wsIndex;
-    const count = second.chain.length;
-
-    console.log(
-      `\nFirst chat of the page (setup not cached): ${first.chain.length} sequential round trips to routed\n${tFirst}`,
-    );
-    console.log(`\nSecond chat (setup cached): ${count} sequential round trips to routed\n${tSecond}`);
-    console.log(`\nEmulator log, second chat: ${logOf(second)}`);
-    console.log(
-      `middleware calls in the second chat: ${middlewareCalls.length}; summary POST after routing: ${summaryAfterRouting}`,
-    );
-
-    writeSubsection(
-      'Round trips',
-      `Command: \`pnpm bench:client:round-trips\` (\`bench/client-round-trips.ts\`). Run ${today()} on ${machine()}.
-
-Emulator and real middleware on loopback (child process); availability off (the factory's default); the start
-message carries a \`connect_to_agent\` item, so a summary for the agent is posted. Exchanges are timed on the client
-(middleware fetch wrapped, the SDK's HTTP via \`node:diagnostics_channel\`, the WebSocket from construction to
-\`open\`); "routed" is the socket's attachment, where the emulator starts routing (the emulator attaches before the
-upgrade completes, so \`open\` is after it). Sequential round trips = the longest chain of exchanges each starting
-after the previous one ended, up to routed. Times are from the \`startChat\` call.
-
-**Second chat, setup cached (measured): ${count} sequential round trips** — ${second.chain.map((x) => x.what.replace(second.conversationId, ':id')).join(' → ')}.
-Middleware calls: ${middlewareCalls.length}. \`startChat\` resolved after ${(second.resolvedAt - second.calledAt).toFixed(1)} ms.
-
-${tSecond}
-
-Emulator request log for it (order of recording; the WS entry is written at attachment): ${logOf(second)}.
-The summary POST starts ${second.summary ? `${(second.summary.start - second.routedAt).toFixed(1)} ms after the socket opened` : '(none)'} and is logged after the WS entry
-(${summaryIndex + 1} > ${wsIndex + 1}): **${summaryAfterRouting ? 'after routing, not on the critical path' : 'ON the critical path'}**.
-
-First chat of the page, for comparison (fetches \`/setup\`): ${first.chain.length} sequential round trips — ${first.chain.map((x) => x.what.replace(first.conversationId, ':id')).join(' → ')}.
-
-${tFirst}
-
-Target: at most ${TARGET} with setup cached (the reference makes 4) — **${verdict(count <= TARGET)}** (${count}).
-Not counted, as for the reference: TCP (and, on \`wss://\`, TLS) handshakes of new connections, and in a browser the
-CORS preflight of the cross-origin JSON \`POST /conversations\` whenever the browser has no cached preflight for it.`,
-    );
-    console.log('BENCHMARKS.md updated (Browser client / Round trips).');
+    for (const channel of CHANNELS) results.push(await measureChannel(stack, channel));
   } finally {
     await stack.close();
   }
+
+  for (const r of results) {
+    console.log(`\n${NAME[r.channel]}`);
+    console.log(`first chat (setup not cached): ${chainText(r.first)}\n${table(HEAD, rowsOf(r.first))}`);
+    console.log(`second chat (setup cached): ${chainText(r.second)}\n${table(HEAD, rowsOf(r.second))}`);
+    console.log(`reload: ${chainText(r.reload)}\n${table(HEAD, rowsOf(r.reload))}`);
+  }
+
+  const ms = (x: number) => `${x.toFixed(1)} ms`;
+  const summary = table(
+    [
+      'channel',
+      'startChat → queued, setup cached',
+      'first chat of a page',
+      'page load → restored chat after a reload',
+      'startChat resolved (cached)',
+      'reload restored',
+    ],
+    results.map((r) => [
+      NAME[r.channel],
+      `**${r.second.chain.length}** (${verdict(r.second.chain.length <= START_TARGET)})`,
+      String(r.first.chain.length),
+      `**${r.reload.chain.length}** (${verdict(r.reload.chain.length <= RELOAD_TARGET)})`,
+      ms(r.second.resolvedAt - r.second.calledAt),
+      ms(r.reload.resolvedAt - r.reload.calledAt),
+    ]),
+  );
+  const detail = results
+    .map(
+      (r) => `**${NAME[r.channel]}**
+
+Second chat, setup cached: ${chainText(r.second)}.
+
+${table(HEAD, rowsOf(r.second))}
+
+Emulator request log: ${logOf(r.second)}.
+
+First chat of the page: ${chainText(r.first)}.
+
+${table(HEAD, rowsOf(r.first))}
+
+Reload (a new page with the host's persisted state, nothing cached, \`reconnect()\`): ${chainText(r.reload)}.
+
+${table(HEAD, rowsOf(r.reload))}`,
+    )
+    .join('\n\n');
+
+  writeSubsection(
+    'Round trips',
+    `Command: \`pnpm bench:client:round-trips\` (\`bench/client-round-trips.ts\`). Run ${today()} on ${machine()}.
+
+Emulator and real middlewares on loopback (child process; one middleware per channel); availability off (the
+factory's default); the start message carries a \`connect_to_agent\` item, so a summary for the agent is posted. A
+round trip is a wait of the client on the wire: an HTTP request until its response (the middleware's and Web
+Messaging's fetch wrapped, the guest chat SDK's \`node:http\` via \`node:diagnostics_channel\`), the WebSocket upgrade
+from construction to \`open\`, and on Web Messaging each request frame until the frame that answers it (same
+\`tracingId\`); a frame nobody answers (typing) is no wait. Sequential round trips = the longest chain of those waits
+in which each starts after the previous one ended. Queued: on guest chat the socket's attachment (the emulator routes
+there, before the upgrade completes); on Web Messaging the session's first \`onMessage\` (the Join carrying the custom
+attributes starts the inbound flow, which queues the conversation; its echo tells the client). Restored: \`reconnect()\`
+resolved true after a reload (on Web Messaging after the history backfill; the message the agent wrote meanwhile is
+then shown). Times are from the call.
+
+${summary}
+
+Targets: startChat → queued at most ${START_TARGET} with setup and config cached (the reference makes 4); page load → restored chat at most ${RELOAD_TARGET}.
+Not counted, for either channel: TCP (and, on \`wss://\`, TLS) handshakes of new connections, and in a browser the CORS
+preflight of a cross-origin JSON request whenever the browser has no cached preflight for it.
+
+${detail}`,
+  );
+  console.log('BENCHMARKS.md updated (Browser client / Round trips).');
 }
 
 main().catch((e: unknown) => {

@@ -337,6 +337,9 @@ export class WebMessagingConnection implements ChatConnection {
         }
       };
 
+      // Runs on the SessionResponse, never before it: Genesys promises no order among a socket's requests (an
+      // asynchronous channel), so a Join sent with configureSession could meet a socket not yet bound; and the answer
+      // decides what may be sent (nothing into a read-only session, the attributes within its maxCustomDataBytes).
       const firstSession = async (f: Extract<WmFrame, { kind: 'session' }>) => {
         if (this.start.resuming) {
           if (f.newSession || f.readOnly) return finish('the chat is over (its session ended)', 'system');
