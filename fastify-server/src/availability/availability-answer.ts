@@ -5,7 +5,7 @@ export interface AvailabilityAnswer {
   /** Whole minutes, rounded up (a 10 s wait is "1 minute", not 0.17); null when unknown. */
   estimatedWaitTime: number | null;
   estimatedWaitSeconds: number | null;
-  /** The asker's 1-based place among waiting chats, when `conversation_id` was given and found; else null. */
+  /** The asker's 1-based place among waiting chats, when its conversation is known and waiting; else null. */
   positionInQueue: number | null;
   /** Chats waiting in the queue (the chat media type only). */
   waitingInQueue: number;
@@ -14,12 +14,13 @@ export interface AvailabilityAnswer {
   updatedAt: string;
 }
 
-export function toAvailabilityAnswer(snapshot: QueueSnapshot, conversationId?: string): AvailabilityAnswer {
+/** @param conversationId the asker's conversation; null when it asked for its place but the conversation is unknown */
+export function toAvailabilityAnswer(snapshot: QueueSnapshot, conversationId?: string | null): AvailabilityAnswer {
   const { observations, waitSeconds } = snapshot;
   return {
     estimatedWaitTime: waitSeconds === null ? null : Math.ceil(waitSeconds / 60),
     estimatedWaitSeconds: waitSeconds,
-    positionInQueue: conversationId === undefined ? null : (observations.positions.get(conversationId) ?? null),
+    positionInQueue: conversationId == null ? null : (observations.positions.get(conversationId) ?? null),
     waitingInQueue: observations.waiting,
     numberOfOnQueueAgents: observations.onQueueAgents,
     agentsOnline: observations.onQueueAgents > 0,

@@ -58,6 +58,11 @@ export interface GenesysPlatform {
   findQueueIdByName(name: string, options?: CallOptions): Promise<string | null>;
   queueObservations(queueId: string, options?: CallOptions): Promise<QueueObservationResponse>;
   estimatedWaitTime(queueId: string, options?: CallOptions): Promise<WaitTimePredictions>;
+  /**
+   * The conversation a message belongs to (`GET /api/v2/conversations/messages/{messageId}/details`), or null when
+   * Genesys has no message of that id (404). Web Messaging guests know their messages' ids, not their conversation's.
+   */
+  messageConversationId(messageId: string, options?: CallOptions): Promise<string | null>;
   /** `POST /api/v2/signeddata` (not in SDK 262; sent through `callApi`, docs/platform-api.md, "Signed data"). */
   signData(data: Record<string, unknown>, options?: CallOptions): Promise<string>;
   tokenInfo(options?: CallOptions): Promise<TokenInfo>;
@@ -111,6 +116,7 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
   const routing = new platformClient.RoutingApi(client);
   const analytics = new platformClient.AnalyticsApi(client);
   const tokensApi = new platformClient.TokensApi(client);
+  const conversationsApi = new platformClient.ConversationsApi(client);
 
   const metrics = options.metrics;
   const tokens = new AccessTokenManager({
@@ -223,6 +229,18 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
 
     estimatedWaitTime(queueId, opts) {
       return call('estimated wait time', () => routing.getRoutingQueueEstimatedwaittime(queueId), opts);
+    },
+
+    async messageConversationId(messageId, opts) {
+      let message: platformClient.Models.MessageData | undefined;
+      try {
+        message = await call('message details', () => conversationsApi.getConversationsMessageDetails(messageId), opts);
+      } catch (e) {
+        if (e instanceof UpstreamError && e.failure.kind === 'not-found') return null;
+        throw e;
+      }
+      const id = message?.conversationId;
+      return typeof id === 'string' && id !== '' ? id : null;
     },
 
     async signData(data, opts) {

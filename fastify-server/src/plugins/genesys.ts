@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { AppConfig } from '../config';
 import { AvailabilityProvider } from '../availability/availability-provider';
+import { MessageConversations } from '../availability/message-conversations';
 import { QueueDirectory } from '../availability/queue-directory';
 import { createGenesysPlatform, type GenesysPlatform } from '../genesys/platform-client';
 import { ReadinessProbe } from '../genesys/readiness-probe';
@@ -11,6 +12,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     genesys: GenesysPlatform;
     availability: AvailabilityProvider;
+    /** Message id → conversation id, for the place in line of a Web Messaging chat. */
+    messageConversations: MessageConversations;
     readiness: ReadinessProbe;
   }
 }
@@ -57,6 +60,7 @@ export default fp<GenesysPluginOptions>(
           : {}),
       }),
     );
+    app.decorate('messageConversations', new MessageConversations({ platform, logger, now: clock }));
     app.metrics.cacheAgeSource = () => app.availability.cacheAges();
     app.decorate('readiness', new ReadinessProbe(platform, config.readinessCacheMs, clock));
     // A refresh started by the last requests finishes (it is bounded by the request timeout) before we exit.

@@ -6,11 +6,19 @@ import type { AppConfig } from '../config';
 import { Errors } from '../errors';
 import { errorResponses } from './error-reply';
 
+/** Genesys ids (UUIDs, hex message ids): nothing else is ever passed on to Genesys. */
+const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' });
+
 export const AvailabilityBody = Type.Object(
   {
     queue_name: Type.String({ minLength: 1, maxLength: 256 }),
-    /** The asker's conversation, for its place in the queue. */
-    conversation_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' })),
+    /** The asker's conversation, for its place in the queue (guest chat: the guest knows it). */
+    conversation_id: Type.Optional(Id),
+    /**
+     * A message of the asker's conversation, for its place in the queue when the guest does not know the conversation
+     * (Web Messaging): the middleware looks its conversation up at Genesys.
+     */
+    message_id: Type.Optional(Id),
   },
   { additionalProperties: false },
 );
@@ -44,10 +52,16 @@ export const availabilityRoute: FastifyPluginAsyncTypebox<{ config: AppConfig }>
     { schema: { body: AvailabilityBody, response: { 200: AvailabilityReply, ...errorResponses } } },
     async (request, reply) => {
       if (!config.availability.enabled) throw new Errors.AvailabilityDisabled();
-      const { queue_name: queueName, conversation_id: conversationId } = request.body;
+      const { queue_name: queueName, conversation_id: givenId, message_id: messageId } = request.body;
       // Unknown names never reach Genesys, and answer exactly like a queue Genesys does not have.
       if (!allowed.has(queueName)) throw new Errors.QueueNotFound();
-      const snapshot = await app.availability.snapshot(queueName);
+      if (givenId !== undefined && messageId !== undefined)
+        throw new Errors.ValidationFailed('give conversation_id or message_id, not both');
+      // A message nobody has, or one whose lookup failed, is "no place known": the answer says nothing more.
+      const [snapshot, conversationId] = await Promise.all([
+        app.availability.snapshot(queueName),
+        messageId === undefined ? givenId : app.messageConversations.conversationOf(messageId),
+      ]);
       void reply.header('cache-control', 'no-store');
       if (conversationId !== undefined) return toAvailabilityAnswer(snapshot, conversationId);
       let answer = shared.get(snapshot);

@@ -1,6 +1,7 @@
 import platformClient from 'purecloud-platform-client-v2';
 import { DEMO, startEmulator, type QueueConfig, type RunningEmulator } from '../src';
 import { control, createRequest, guestSdk, isMemberChange, queuedChat, rejection } from './helpers';
+import { WmGuest, isOutboundText } from './web-messaging-helpers';
 
 /**
  * The Platform API subset driven by the real `purecloud-platform-client-v2` SDK through `setGateway`, as the middleware
@@ -79,6 +80,7 @@ function sdk(target: RunningEmulator, opts: { extended?: boolean } = {}) {
     routing: new platformClient.RoutingApi(client),
     analytics: new platformClient.AnalyticsApi(client),
     tokens: new platformClient.TokensApi(client),
+    conversations: new platformClient.ConversationsApi(client),
     login: (clientId: string = DEMO.clientId, clientSecret: string = DEMO.clientSecret) =>
       client.loginClientCredentialsGrant(clientId, clientSecret),
     signedData: (body: unknown) =>
@@ -707,6 +709,63 @@ describe('POST /api/v2/signeddata and authenticated guest chat', () => {
 
   test('needs a token like every API call', async () => {
     expect(await rejection(sdk(emu).signedData({ authorized: true }))).toEqual(
+      errorBody(401, 'authentication.required'),
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+describe('GET /api/v2/conversations/messages/{messageId}/details', () => {
+  test("a Web Messaging guest's message ids (echoes and what reached it) name its conversation, the one waiting in the queue", async () => {
+    const s = await loggedIn(emu);
+    const guest = await WmGuest.open(emu);
+    try {
+      await guest.configure();
+      const joined = await guest.join();
+      const greeting = emu.options.messengerDeployments[0]!.flow?.greeting;
+      const text = await guest.text('Where is my order?');
+      const conversationId = emu.engine.waiting(CHAT.id, 'message').at(-1)?.id;
+      expect(conversationId).toEqual(expect.any(String));
+
+      const fromJoin = await s.conversations.getConversationsMessageDetails(String(joined.body.id));
+      expect(fromJoin).toMatchObject({ id: joined.body.id, conversationId, direction: 'inbound' });
+      const fromText = await s.conversations.getConversationsMessageDetails(String(text.body.id));
+      expect(fromText).toMatchObject({
+        id: text.body.id,
+        conversationId,
+        direction: 'inbound',
+        messengerType: 'webmessaging',
+        textBody: 'Where is my order?',
+        timestamp: expect.any(String),
+      });
+      if (greeting) {
+        const [bot] = await guest.waitFor(isOutboundText(greeting));
+        const fromBot = await s.conversations.getConversationsMessageDetails(String(bot!.body.id));
+        expect(fromBot).toMatchObject({ conversationId, direction: 'outbound' });
+      }
+      // The same conversation is the one the queue observations list as waiting (so its place can be found).
+      const r = await s.analytics.postAnalyticsQueuesObservationsQuery({
+        filter: { type: 'or', predicates: [{ dimension: 'queueId', value: CHAT.id }] },
+        metrics: ['oWaiting'],
+        detailMetrics: ['oWaiting'],
+      });
+      const waiting = (r.results ?? [])
+        .filter((g) => g.group?.['mediaType'] === 'message')
+        .flatMap((g) => g.data ?? [])
+        .flatMap((d) => d.observations ?? [])
+        .map((o) => o.conversationId);
+      expect(waiting).toContain(conversationId);
+    } finally {
+      guest.close();
+    }
+  });
+
+  test('an id no message has is 404 not.found; no token is 401', async () => {
+    const s = await loggedIn(emu);
+    expect(await rejection(s.conversations.getConversationsMessageDetails('0123456789abcdef0123456789abcdef'))).toEqual(
+      errorBody(404, 'not.found'),
+    );
+    expect(await rejection(sdk(emu).conversations.getConversationsMessageDetails('x'))).toEqual(
       errorBody(401, 'authentication.required'),
     );
   });

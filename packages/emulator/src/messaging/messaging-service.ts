@@ -69,6 +69,12 @@ export class MessagingService {
   failTextMessages = 0;
   /** The origin guests last used, for URLs built outside a request (agent files). */
   private lastOrigin = { http: '', ws: '' };
+  /**
+   * Every message of a conversation (the guest's, as echoed, and what reached the guest) by its id, with the
+   * conversation it belongs to: what the Platform API's `GET /api/v2/conversations/messages/{messageId}/details`
+   * answers from.
+   */
+  private readonly messagesById = new Map<string, { conversationId: string; body: StructuredBody }>();
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -352,6 +358,7 @@ export class MessagingService {
     const current = this.currentConversation(s);
     if (current) record(current);
     else this.startConversation(s, attributes, record);
+    this.remember(s, echo);
   }
 
   private onEvent(
@@ -379,22 +386,20 @@ export class MessagingService {
       const attributes = this.customAttributes(s, message, {});
       s.recentSends.push(now);
       s.extend(now);
-      this.pushEcho(
-        s,
-        {
-          originatingEntity: '',
-          direction: 'Inbound',
-          id: serverId(),
-          channel: { time: this.clock.iso(), messageId: randomUUID() },
-          type: 'Event',
-          events: [{ eventType: 'Presence', presence: { type: 'Join' } }],
-          metadata: { ...stringMap(message['metadata']), correlationId: randomUUID() },
-        },
-        tracingId,
-      );
+      const echo: StructuredBody = {
+        originatingEntity: '',
+        direction: 'Inbound',
+        id: serverId(),
+        channel: { time: this.clock.iso(), messageId: randomUUID() },
+        type: 'Event',
+        events: [{ eventType: 'Presence', presence: { type: 'Join' } }],
+        metadata: { ...stringMap(message['metadata']), correlationId: randomUUID() },
+      };
+      this.pushEcho(s, echo, tracingId);
       const current = this.currentConversation(s);
       if (current) this.applyAttributes(current, attributes);
       else this.startConversation(s, attributes);
+      this.remember(s, echo);
       return;
     }
     if (presence === 'Clear') {
@@ -1024,9 +1029,20 @@ export class MessagingService {
   }
 
   private pushOutbound(s: MessagingSession, body: StructuredBody): void {
+    this.remember(s, body);
     s.history.push(body);
     s.extend(this.clock.now());
     this.pushAll(s, frame('message', 'StructuredMessage', body));
+  }
+
+  /** Files the message under the session's conversation (once the conversation it went to is known). */
+  private remember(s: MessagingSession, body: StructuredBody): void {
+    if (s.conversationId) this.messagesById.set(body.id, { conversationId: s.conversationId, body });
+  }
+
+  /** A message of any conversation by its id, with its conversation's id; undefined for an id no message has. */
+  message(id: string): { conversationId: string; body: StructuredBody } | undefined {
+    return this.messagesById.get(id);
   }
 
   /** A push to every socket of the session; within an out-of-order window, held and released in reverse. */

@@ -9,7 +9,7 @@ import { TokenService } from '../tokens';
 
 /**
  * The Platform API subset a chat middleware uses (docs/platform-api.md): client-credentials OAuth, queues,
- * estimated wait time, queue observations, signed data and tokens/me, with per-token rate limits.
+ * estimated wait time, queue observations, message details, signed data and tokens/me, with per-token rate limits.
  */
 
 interface AccessToken {
@@ -178,6 +178,32 @@ export async function platformRoutes(app: FastifyInstance, ctx: EmulatorContext)
     );
 
     api.post('/api/v2/analytics/queues/observations/query', async (request) => observations(request.body));
+
+    // A Web Messaging message by its id (the id the guest sees on its messages and their echoes), with the
+    // conversation it belongs to (`MessageData`; docs/platform-api.md, "Message details").
+    api.get<{ Params: { messageId: string } }>('/api/v2/conversations/messages/:messageId/details', async (request) => {
+      const found = ctx.messaging.message(request.params.messageId);
+      if (!found) throw notFound('not.found', `The message ${request.params.messageId} was not found.`);
+      const { conversationId, body } = found;
+      const inbound = body.direction === 'Inbound';
+      return {
+        id: body.id,
+        conversationId,
+        timestamp: body.channel.time,
+        direction: inbound ? 'inbound' : 'outbound',
+        messengerType: 'webmessaging',
+        status: inbound ? 'received' : 'sent',
+        ...(body.text !== undefined ? { textBody: body.text } : {}),
+        normalizedMessage: {
+          id: body.id,
+          type: body.type,
+          ...(body.text !== undefined ? { text: body.text } : {}),
+          ...(body.events ? { events: body.events } : {}),
+          direction: body.direction,
+        },
+        selfUri: `/api/v2/conversations/messages/${conversationId}/messages/${body.id}`,
+      };
+    });
 
     api.post('/api/v2/signeddata', async (request) => {
       if (!isObject(request.body))
