@@ -19,15 +19,18 @@ import { healthRoutes } from './routes/health';
 import { jwtRoute } from './routes/jwt';
 import { setupRoute } from './routes/setup';
 
+/** How often Node looks for requests past their timeout: the precision of REQUEST_TIMEOUT_MS. */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1000;
+
 export interface AppDeps {
   /** A logger to use instead of one built from the configuration. */
   loggerInstance?: FastifyBaseLogger;
   /** Where the configured logger writes (default stdout); tests capture the output with it. */
   logStream?: { write(line: string): void };
-  /** Server timeouts and other Fastify options set by `server.ts` (and by local stacks, which close at once). */
+  /** Connection options set by `server.ts` (and by local stacks, which close at once). */
   serverOptions?: Pick<
     FastifyServerOptions,
-    'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout' | 'pluginTimeout' | 'forceCloseConnections'
+    'connectionTimeout' | 'keepAliveTimeout' | 'pluginTimeout' | 'forceCloseConnections'
   >;
   /** Clock for token expiry and cache ages. @default Date.now */
   now?: () => number;
@@ -47,6 +50,16 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
       ? { loggerInstance: deps.loggerInstance }
       : { logger: { ...loggerOptions(config.server), ...(deps.logStream ? { stream: deps.logStream } : {}) } }),
     ...deps.serverOptions,
+    // Slow or stalled clients must not hold sockets: the whole request within REQUEST_TIMEOUT_MS. Node enforces it
+    // only when it knows the timeout as the server is created (it then keeps the headers timeout within it; Fastify
+    // sets it later, which leaves the 60 s headers timeout in charge), and looks for overdue requests only every
+    // `connectionsCheckingInterval` (30 s by default). Without both, a body trickled byte by byte held its
+    // connection for over a minute.
+    requestTimeout: config.server.requestTimeoutMs,
+    http: {
+      requestTimeout: config.server.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(CONNECTIONS_CHECKING_INTERVAL_MS, config.server.requestTimeoutMs),
+    },
     trustProxy: trustProxy(config.server.trustProxy),
     bodyLimit: config.server.bodyLimitBytes,
     genReqId: () => `${instance}-${(++requests).toString(36)}`,
@@ -55,7 +68,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
     return503OnClosing: true,
     // Requests the HTTP parser refuses: documented error shape, and their raw bytes never logged.
-    clientErrorHandler: clientErrorHandler(() => app.log, deps.serverOptions?.requestTimeout ?? 0),
+    clientErrorHandler: clientErrorHandler(() => app.log, config.server.requestTimeoutMs),
     // A URL Fastify cannot decode (`/%zz`) is answered before any hook runs: the documented shape, the security
     // headers, and the URL not echoed.
     frameworkErrors: (error, _request, reply) => {

@@ -46,12 +46,14 @@ function answerFor(code: string | undefined, requestTimeoutMs: number): ErrorBod
     message,
   });
   switch (code) {
-    case 'ERR_HTTP_REQUEST_TIMEOUT':
+    case 'ERR_HTTP_REQUEST_TIMEOUT': {
+      const seconds = Math.max(1, Math.round(requestTimeoutMs / 1000));
       return body(
         408,
         'REQUEST_TIMEOUT',
-        `The request did not arrive within ${Math.round(requestTimeoutMs / 1000)} seconds`,
+        `The request did not arrive within ${seconds} second${seconds === 1 ? '' : 's'}`,
       );
+    }
     case 'HPE_HEADER_OVERFLOW':
       return body(431, 'HEADERS_TOO_LARGE', 'The request headers are larger than 16 KB');
     default:

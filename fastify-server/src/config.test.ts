@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       trustProxy: false,
       bodyLimitBytes: 4096,
       logLevel: 'info',
+      requestTimeoutMs: 30_000,
     });
     expect(c.genesys).toMatchObject({
       environment: 'mypurecloud.com',

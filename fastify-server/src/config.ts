@@ -31,6 +31,7 @@ export const EnvSchema = Type.Object({
   GENESYS_MAX_RETRIES: Integer({ default: 2, minimum: 0, maximum: 5 }),
   GENESYS_RETRY_BASE_DELAY_MS: Integer({ default: 200, minimum: 0, maximum: 10_000 }),
   GENESYS_MAX_RETRY_WAIT_MS: Integer({ default: 5000, minimum: 0, maximum: 60_000 }),
+  REQUEST_TIMEOUT_MS: Integer({ default: 30_000, minimum: 1000, maximum: 300_000 }),
   ALLOWED_ORIGINS: Type.String({ default: '' }),
   ALLOW_ANY_ORIGIN_FOR_DEVELOPMENT: Type.Boolean({ default: false }),
   IDENTITY_JWT_SECRET: Type.Optional(Text({ minLength: 32 })),
@@ -94,6 +95,8 @@ export interface AppConfig {
     trustProxy: false | number | string[];
     bodyLimitBytes: number;
     logLevel: Env['LOG_LEVEL'];
+    /** The whole request (headers and body) must arrive within this; else 408. */
+    requestTimeoutMs: number;
   };
   organizationId: string;
   deploymentId: string;
@@ -287,6 +290,7 @@ function shape(env: Env): AppConfig {
       trustProxy,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       logLevel: env.LOG_LEVEL,
+      requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     },
     organizationId: env.ORGANIZATION_ID,
     deploymentId: env.DEPLOYMENT_ID,

@@ -22,9 +22,7 @@ async function main(): Promise<void> {
 
   const app = await buildApp(config, {
     serverOptions: {
-      // Slow or stalled clients must not hold sockets: whole request in 30 s, idle keep-alive a bit above
-      // common load balancer idle timeouts (60 s) so the balancer closes first.
-      requestTimeout: 30_000,
+      // Idle keep-alive a bit above common load balancer idle timeouts (60 s), so the balancer closes first.
       keepAliveTimeout: 65_000,
       connectionTimeout: 0,
     },

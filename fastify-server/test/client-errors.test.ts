@@ -148,3 +148,61 @@ describe('requests the HTTP parser refuses', () => {
     expect(lines.some((l) => /HPE_HEADER_OVERFLOW/.test(l))).toBe(true);
   });
 });
+
+describe('a request that does not arrive in time', () => {
+  let app: FastifyInstance;
+  let port: number;
+
+  beforeAll(async () => {
+    app = await testApp(emulator(), { REQUEST_TIMEOUT_MS: '1000' });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    port = (app.server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('is cut off at REQUEST_TIMEOUT_MS while its body trickles in, with a JSON 408 in the documented shape', async () => {
+    const BODY_BYTES = 100;
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    let sent = 0;
+    let trickle: NodeJS.Timeout | undefined;
+    const started = Date.now();
+    const closed = new Promise<number>((resolve) => {
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('error', () => resolve(sent));
+      socket.on('close', () => resolve(sent));
+    });
+    socket.on('connect', () => {
+      socket.write(
+        `POST /availability HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${BODY_BYTES}\r\n\r\n`,
+      );
+      // One byte every 250 ms: the body would be complete after 25 s, within Node's default 30 s look.
+      trickle = setInterval(() => {
+        if (sent < BODY_BYTES && socket.writable) {
+          socket.write(' ');
+          sent += 1;
+        }
+      }, 250);
+    });
+    const bytesWhenClosed = await closed;
+    clearInterval(trickle);
+    const elapsed = Date.now() - started;
+
+    expect(bytesWhenClosed).toBeLessThan(BODY_BYTES);
+    // Loose: the timeout is 1 s, checked every second; the old 30 s look would take far longer.
+    expect(elapsed).toBeLessThan(10_000);
+    const answer = parse(Buffer.concat(chunks).toString('latin1'));
+    expect(answer.status).toBe(408);
+    expect(answer.head).toContain('content-type: application/json');
+    expect(answer.head).toContain('connection: close');
+    expect(answer.head).toContain('x-content-type-options: nosniff');
+    expect(JSON.parse(answer.body)).toEqual({
+      statusCode: 408,
+      code: 'REQUEST_TIMEOUT',
+      error: 'Request Timeout',
+      message: 'The request did not arrive within 1 second',
+    });
+  });
+});
