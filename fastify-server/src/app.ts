@@ -10,6 +10,7 @@ import errorHandler, { errorBody, sendError } from './plugins/error-handler';
 import { acceptJsonBodies } from './json-body';
 import genesys from './plugins/genesys';
 import metrics from './plugins/metrics';
+import responseDeadline from './plugins/response-deadline';
 import sharedState from './plugins/shared-state';
 import { sharedRateLimitStore } from './fleet/rate-limit-store';
 import securityHeaders, { SECURITY_HEADERS } from './plugins/security-headers';
@@ -95,6 +96,9 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   // may use without a CORS preflight.
   app.removeContentTypeParser('text/plain');
   acceptJsonBodies(app);
+
+  // The response deadline counts from the request's arrival, before any other hook.
+  await app.register(responseDeadline, { responseDeadlineMs: config.server.responseDeadlineMs });
 
   // ---- what the external plugins build on: metrics, and Redis when configured
   await app.register(metrics, { config });

@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 4096,
       logLevel: 'info',
       requestTimeoutMs: 30_000,
+      responseDeadlineMs: 8000,
     });
     expect(c.genesys).toMatchObject({
       environment: 'mypurecloud.com',

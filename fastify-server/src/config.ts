@@ -31,6 +31,8 @@ export const EnvSchema = Type.Object({
   GENESYS_MAX_RETRIES: Integer({ default: 2, minimum: 0, maximum: 5 }),
   GENESYS_RETRY_BASE_DELAY_MS: Integer({ default: 200, minimum: 0, maximum: 10_000 }),
   GENESYS_MAX_RETRY_WAIT_MS: Integer({ default: 5000, minimum: 0, maximum: 60_000 }),
+  // Below the browser client's 10 s: an answer after the client gave up helps nobody.
+  RESPONSE_DEADLINE_MS: Integer({ default: 8000, minimum: 500, maximum: 9000 }),
   REQUEST_TIMEOUT_MS: Integer({ default: 30_000, minimum: 1000, maximum: 300_000 }),
   ALLOWED_ORIGINS: Type.String({ default: '' }),
   ALLOW_ANY_ORIGIN_FOR_DEVELOPMENT: Type.Boolean({ default: false }),
@@ -97,6 +99,8 @@ export interface AppConfig {
     logLevel: Env['LOG_LEVEL'];
     /** The whole request (headers and body) must arrive within this; else 408. */
     requestTimeoutMs: number;
+    /** Longest a route that calls Genesys takes to answer, retries included; then 504 UPSTREAM_TIMEOUT. */
+    responseDeadlineMs: number;
   };
   organizationId: string;
   deploymentId: string;
@@ -291,6 +295,7 @@ function shape(env: Env): AppConfig {
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       logLevel: env.LOG_LEVEL,
       requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+      responseDeadlineMs: env.RESPONSE_DEADLINE_MS,
     },
     organizationId: env.ORGANIZATION_ID,
     deploymentId: env.DEPLOYMENT_ID,

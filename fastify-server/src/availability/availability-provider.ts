@@ -1,6 +1,7 @@
 import type { MediaType } from '../config';
 import { Errors } from '../errors';
 import type { CallOptions, GenesysPlatform, PlatformLogger } from '../genesys/platform-client';
+import { timeLeft } from '../genesys/deadline';
 import { UpstreamError } from '../genesys/upstream-error';
 import type { AvailabilityLease, SharedQueueState } from '../fleet/availability-lease';
 import { summarizeObservations, type ObservationSummary } from './observation-summary';
@@ -97,7 +98,11 @@ export class AvailabilityProvider {
     this.callsPerMinute = Math.max(3, Math.floor(60_000 / options.refreshIntervalMs));
   }
 
-  async snapshot(queueName: string): Promise<QueueSnapshot> {
+  /**
+   * The queue's snapshot for a caller whose answer is due at `deadline` (see genesys/deadline.ts). An attempt this
+   * caller starts ends by then; one it joins was started earlier, by a caller whose answer is due earlier.
+   */
+  async snapshot(queueName: string, deadline?: number): Promise<QueueSnapshot> {
     let s = this.queues.get(queueName);
     if (!s) {
       s = {
@@ -116,9 +121,11 @@ export class AvailabilityProvider {
     if (!s.inflight && t >= s.nextAttemptAt && s.budget.room() >= needed) {
       const state = s;
       const lease = this.options.lease;
-      state.inflight = (lease ? this.leased(state, lease) : this.attempt(state, cold)).finally(() => {
-        state.inflight = undefined;
-      });
+      state.inflight = (lease ? this.leased(state, lease, deadline) : this.attempt(state, cold, deadline)).finally(
+        () => {
+          state.inflight = undefined;
+        },
+      );
     }
     // Cold callers, and callers whose cached observations are too old to serve, wait for the upstream call in
     // flight; everyone else is answered from the cache while it runs.
@@ -128,8 +135,8 @@ export class AvailabilityProvider {
     return this.serve(s);
   }
 
-  private attempt(s: QueueState, cold: boolean): Promise<void> {
-    return cold ? this.fill(s) : this.refreshOne(s);
+  private attempt(s: QueueState, cold: boolean, deadline: number | undefined): Promise<void> {
+    return cold ? this.fill(s, deadline) : this.refreshOne(s, deadline);
   }
 
   private isCold(s: QueueState, t: number): boolean {
@@ -142,7 +149,7 @@ export class AvailabilityProvider {
    * nothing servable waits for that instance's result, but never longer than its lease (it then takes the lease
    * itself) nor than `leaseWaitMs`.
    */
-  private async leased(s: QueueState, lease: AvailabilityLease): Promise<void> {
+  private async leased(s: QueueState, lease: AvailabilityLease, deadline: number | undefined): Promise<void> {
     const interval = this.options.refreshIntervalMs;
     const pollMs = Math.min(250, Math.max(10, Math.floor(interval / 10)));
     const maxPolls = Math.ceil((this.options.leaseWaitMs ?? 10_000) / pollMs);
@@ -150,10 +157,10 @@ export class AvailabilityProvider {
     for (let polls = 0; ; polls += 1) {
       const t = this.now();
       const got = await lease.acquire(s.queueName, t, t + interval);
-      if (got === undefined) return this.attempt(s, this.isCold(s, t));
+      if (got === undefined) return this.attempt(s, this.isCold(s, t), deadline);
       if (got.state) this.adopt(s, got.state);
       if (got.acquired) {
-        await this.attempt(s, this.isCold(s, this.now()));
+        await this.attempt(s, this.isCold(s, this.now()), deadline);
         await lease.publish(s.queueName, this.toShared(s));
         return;
       }
@@ -161,7 +168,9 @@ export class AvailabilityProvider {
       firstSeen ??= got.state?.lastAttemptAt ?? Number.NEGATIVE_INFINITY;
       const finished = (got.state?.lastAttemptAt ?? Number.NEGATIVE_INFINITY) !== firstSeen;
       if (this.servable(s.observations, this.now()) || s.missing || finished) return;
-      if (polls >= maxPolls) return this.attempt(s, this.isCold(s, this.now()));
+      // Waited long enough, or the caller's deadline has come: the attempt then fails at once as a timeout.
+      if (polls >= maxPolls || (deadline !== undefined && timeLeft(deadline) <= pollMs))
+        return this.attempt(s, this.isCold(s, this.now()), deadline);
       await new Promise((r) => setTimeout(r, pollMs));
     }
   }
@@ -261,16 +270,17 @@ export class AvailabilityProvider {
    * The queue id (when not cached) and both values (cold start); the retries of the platform client apply, as a
    * caller is waiting. The values are stored together when both calls are done, so no caller sees half a fill.
    */
-  private async fill(s: QueueState): Promise<void> {
+  private async fill(s: QueueState, deadline: number | undefined): Promise<void> {
     const started = this.begin(s);
     let calls = 0;
     const onAttempt = () => {
       calls += 1;
     };
     const admit = () => s.budget.take();
+    const due = deadline === undefined ? {} : { deadline };
     let queueId: string | null;
     try {
-      queueId = await this.resolve(s, { onAttempt, admit });
+      queueId = await this.resolve(s, { onAttempt, admit, ...due });
     } catch (e) {
       this.end(s, started, calls, e);
       return;
@@ -280,8 +290,8 @@ export class AvailabilityProvider {
       return;
     }
     const [observations, waitTime] = await Promise.allSettled([
-      this.fetchObservations(queueId, { onAttempt, admit }),
-      this.fetchWaitTime(queueId, { onAttempt, admit }),
+      this.fetchObservations(queueId, { onAttempt, admit, ...due }),
+      this.fetchWaitTime(queueId, { onAttempt, admit, ...due }),
     ]);
     if (observations.status === 'fulfilled') s.observations = observations.value;
     if (waitTime.status === 'fulfilled') s.waitTime = waitTime.value;
@@ -290,10 +300,15 @@ export class AvailabilityProvider {
   }
 
   /** One upstream call for the older value; no retries (the next interval is the retry, the cache covers the gap). */
-  private async refreshOne(s: QueueState): Promise<void> {
+  private async refreshOne(s: QueueState, deadline: number | undefined): Promise<void> {
     const started = this.begin(s);
     let calls = 0;
-    const options = { retries: 0, onAttempt: () => (calls += 1), admit: () => s.budget.take() };
+    const options = {
+      retries: 0,
+      onAttempt: () => (calls += 1),
+      admit: () => s.budget.take(),
+      ...(deadline === undefined ? {} : { deadline }),
+    };
     try {
       // The id's cache entry may have expired: a lookup then counts against the same pace.
       const queueId = await this.resolve(s, options);

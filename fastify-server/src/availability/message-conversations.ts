@@ -42,8 +42,11 @@ export class MessageConversations {
     this.budget = new CallBudget(options.lookupsPerMinute ?? 120, 60_000, this.now);
   }
 
-  /** The conversation of the message, or null when it is unknown (no such message, or not known right now). */
-  conversationOf(messageId: string): Promise<string | null> {
+  /**
+   * The conversation of the message, or null when it is unknown (no such message, or not known right now). A lookup
+   * this caller starts gives up at `deadline` (genesys/deadline.ts).
+   */
+  conversationOf(messageId: string, deadline?: number): Promise<string | null> {
     const hit = this.cache.get(messageId);
     if (hit && this.now() < hit.expiresAt) {
       // Most recently used last: the oldest entries are the ones dropped when the cache is full.
@@ -54,15 +57,18 @@ export class MessageConversations {
     const running = this.inflight.get(messageId);
     if (running) return running;
     if (this.now() < this.pausedUntil || !this.budget.take()) return Promise.resolve(null);
-    const lookup = this.lookup(messageId).finally(() => this.inflight.delete(messageId));
+    const lookup = this.lookup(messageId, deadline).finally(() => this.inflight.delete(messageId));
     this.inflight.set(messageId, lookup);
     return lookup;
   }
 
-  private async lookup(messageId: string): Promise<string | null> {
+  private async lookup(messageId: string, deadline: number | undefined): Promise<string | null> {
     try {
       // No retries: a customer's poll is waiting, and the next poll is the retry.
-      const conversationId = await this.options.platform.messageConversationId(messageId, { retries: 0 });
+      const conversationId = await this.options.platform.messageConversationId(messageId, {
+        retries: 0,
+        ...(deadline === undefined ? {} : { deadline }),
+      });
       this.store(messageId, {
         conversationId,
         expiresAt: conversationId === null ? this.now() + (this.options.notFoundTtlMs ?? 30_000) : Infinity,

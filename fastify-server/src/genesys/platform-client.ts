@@ -4,6 +4,7 @@ import type { Metrics } from '../metrics/metrics';
 import type { SharedTokenStore } from '../fleet/shared-token';
 import { AccessTokenManager } from './access-token';
 import { backoffDelay } from './backoff';
+import { beforeDeadline, deadlineAfter, timeLeft } from './deadline';
 import { UpstreamError, toUpstreamError } from './upstream-error';
 
 export type QueueObservationResponse = platformClient.Models.QueueObservationQueryResponse;
@@ -30,6 +31,8 @@ export interface PlatformOptions {
   retryBaseDelayMs: number;
   /** A Retry-After longer than this is not waited for: the failure is returned (and passed on as 503 + Retry-After). */
   maxRetryWaitMs: number;
+  /** The time budget of a call made without a {@link CallOptions.deadline} (retries and waits included). */
+  responseDeadlineMs: number;
   logger: PlatformLogger;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -50,7 +53,18 @@ export interface CallOptions {
    * the last failure (a caller's request budget is spent).
    */
   admit?: () => boolean;
+  /**
+   * When the caller's answer is due (see `deadline.ts`): every attempt ends by then (as a timeout), and none starts,
+   * retries included, with less than {@link MIN_ATTEMPT_MS} left. @default now + {@link PlatformOptions.responseDeadlineMs}
+   */
+  deadline?: number;
 }
+
+/**
+ * An attempt needs at least this much time before the deadline: Genesys normally answers within a few hundred ms, so
+ * a shorter attempt would mostly add a request and end in the same timeout.
+ */
+export const MIN_ATTEMPT_MS = 250;
 
 /** The Genesys Cloud Platform API calls the middleware makes, with token handling and retries built in. */
 export interface GenesysPlatform {
@@ -147,18 +161,27 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
 
   async function call<T>(operation: string, send: () => Promise<unknown>, opts: CallOptions = {}): Promise<T> {
     const retries = opts.retries ?? options.maxRetries;
+    const deadline = opts.deadline ?? deadlineAfter(options.responseDeadlineMs);
     let attempts = 0;
     let retry = 0;
     let reauthenticated = false;
     let last: UpstreamError | undefined;
     for (;;) {
+      if (timeLeft(deadline) < MIN_ATTEMPT_MS)
+        throw last ?? new UpstreamError(operation, { kind: 'timeout' }, attempts);
       if (opts.admit && !opts.admit()) throw last ?? new UpstreamError(operation, { kind: 'unavailable' }, attempts);
       let token: string | undefined;
       try {
-        token = await tokens.get();
+        // A login that hangs is shared by every caller (single flight) and ends by its own request timeout; this
+        // caller stops waiting for it at its deadline.
+        token = await beforeDeadline(tokens.get(), deadline, () => new UpstreamError('login', { kind: 'timeout' }));
         attempts += 1;
         opts.onAttempt?.();
-        const response = (await send()) as Extended<T>;
+        const response = (await beforeDeadline(
+          send(),
+          deadline,
+          () => new UpstreamError(operation, { kind: 'timeout' }, attempts),
+        )) as Extended<T>;
         metrics?.upstreamRequest(operation, 'ok');
         return response.body;
       } catch (raw) {
@@ -185,7 +208,10 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
           error.failure.kind === 'rate-limited'
             ? error.failure.retryAfterMs
             : backoffDelay(retry + 1, { initialMs: options.retryBaseDelayMs, maxMs: 5000 }, options.random);
-        if (delay > options.maxRetryWaitMs) throw new UpstreamError(error.operation, error.failure, attempts);
+        // A wait Genesys asks for that is too long, or a retry that could not get a fair attempt before the caller's
+        // deadline: the caller gets this failure now rather than a timeout later.
+        if (delay > options.maxRetryWaitMs || timeLeft(deadline) - delay < MIN_ATTEMPT_MS)
+          throw new UpstreamError(error.operation, error.failure, attempts);
         retry += 1;
         if (error.failure.kind === 'rate-limited') metrics?.retryAfterWait('request', delay);
         logger.warn({ ...error.toLog(), retry, delayMs: delay }, 'Genesys Cloud call failed; retrying');

@@ -31,6 +31,7 @@ export default fp<GenesysPluginOptions>(
     const clock = now ?? Date.now;
     const platform = createGenesysPlatform({
       ...config.genesys,
+      responseDeadlineMs: config.server.responseDeadlineMs,
       logger,
       now: clock,
       metrics: app.metrics,

@@ -59,8 +59,8 @@ export const availabilityRoute: FastifyPluginAsyncTypebox<{ config: AppConfig }>
         throw new Errors.ValidationFailed('give conversation_id or message_id, not both');
       // A message nobody has, or one whose lookup failed, is "no place known": the answer says nothing more.
       const [snapshot, conversationId] = await Promise.all([
-        app.availability.snapshot(queueName),
-        messageId === undefined ? givenId : app.messageConversations.conversationOf(messageId),
+        app.availability.snapshot(queueName, request.deadline),
+        messageId === undefined ? givenId : app.messageConversations.conversationOf(messageId, request.deadline),
       ]);
       void reply.header('cache-control', 'no-store');
       if (conversationId !== undefined) return toAvailabilityAnswer(snapshot, conversationId);

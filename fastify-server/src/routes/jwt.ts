@@ -34,7 +34,7 @@ export const jwtRoute: FastifyPluginAsyncTypebox<{ config: AppConfig }> = async 
     async (request, reply) => {
       const identity = request.identity;
       if (!identity) throw new Errors.IdentityRequired();
-      const jwt = await app.genesys.signData({ authorized: true, ...identity });
+      const jwt = await app.genesys.signData({ authorized: true, ...identity }, { deadline: request.deadline });
       void reply.header('cache-control', 'no-store');
       return { jwt };
     },
