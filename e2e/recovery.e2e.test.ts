@@ -6,6 +6,37 @@ import { e2eSuite, forEachChannel, type Flow } from './suite';
  * conversation in Genesys must go on, and what the agent wrote meanwhile must reach the customer exactly once.
  */
 
+/**
+ * The texts in the order the message list shows them (each must be shown once), by the index Carbon gives each
+ * message it lists (its texts sit in shadow trees of their own, where document order is not defined).
+ */
+async function shownOrder(customer: CustomerPage, texts: string[]): Promise<string[]> {
+  const index = async (text: string) => {
+    const message = customer.panel.locator('[data-testid^="message-by-index-"]', {
+      has: customer.page.getByText(text, { exact: true }),
+    });
+    return Number((await message.getAttribute('data-testid'))!.replace(/\D+/g, ''));
+  };
+  const indexes = await Promise.all(texts.map(index));
+  return texts
+    .map((t, i) => ({ t, at: indexes[i]! }))
+    .sort((a, b) => a.at - b.at)
+    .map(({ t }) => t);
+}
+
+/**
+ * Who a message is shown as from: 'customer' for the customer's own (Carbon shows them as requests), else the name on
+ * the message's label ("<name> <time>"; the first message of a run of one sender carries it).
+ */
+async function sender(customer: CustomerPage, text: string): Promise<string> {
+  const message = customer.panel
+    .locator('.cds-aichat--message', { has: customer.page.getByText(text, { exact: true }) })
+    .last();
+  if (await message.evaluate((el) => el.classList.contains('cds-aichat--message--request'))) return 'customer';
+  const label = await message.locator('.cds-aichat--message__label').innerText();
+  return label.replace(/\s*\d{1,2}:\d{2}.*$/s, '').trim();
+}
+
 forEachChannel((channel) => {
   const { flow, stack } = e2eSuite({ channel });
   const agents = () => new AgentControl(stack());
@@ -15,6 +46,9 @@ forEachChannel((channel) => {
     channel === 'web-messaging'
       ? 'GET /v1'
       : 'GET /api/v2/webchat/guest/conversations/:conversationId/members/:memberId';
+
+  // On Web Messaging the agent announces themself with a greeting (AgentControl.join): one more earlier message.
+  const greeting = channel === 'web-messaging' ? [AgentControl.greeting('Alex Agent')] : [];
 
   async function connectedCustomer(f: Flow): Promise<{ customer: CustomerPage; chat: ChatView }> {
     const customer = new CustomerPage(await f.open('/', 'customer'));
@@ -39,10 +73,17 @@ forEachChannel((channel) => {
   }
 
   flow(
-    'reload mid-chat: the same Genesys conversation goes on, and what the agent sent during the reload shows once',
+    'reload mid-chat: the earlier messages stay on screen, each once and in order, and the chat goes on',
     async (f) => {
       const { customer, chat } = await connectedCustomer(f);
+      const note = await agents().noteToAgent(chat.id);
+      expect(note).toBeTruthy();
       await customer.say('Before the reload');
+      await eventually(
+        async () => (await agents().guestMessages(chat.id)).includes('Before the reload'),
+        10_000,
+        'the message before the reload at the agent',
+      );
       await agents().say(chat.id, 'Agent before the reload');
       await customer.text('Agent before the reload').waitFor();
       const sockets = await socketsAccepted();
@@ -51,11 +92,22 @@ forEachChannel((channel) => {
       await customer.page.reload({ waitUntil: 'commit' });
       await agents().say(chat.id, 'Sent during the reload');
 
-      // Carbon reopens itself (its view state is persisted) and calls our reconnect: the agent is announced again and
-      // the missed message is fetched from Genesys.
-      await customer.text('Alex Agent connected.').waitFor();
+      // Carbon reopens itself (its view state is persisted) and calls our reconnect: what the customer had seen is
+      // shown again, then the agent is announced and the missed message is fetched from Genesys.
       await customer.text('Sent during the reload').waitFor();
+      await customer.text('Alex Agent connected.').waitFor();
       await customer.banner.getByText('Alex Agent', { exact: true }).waitFor();
+      const earlier = [...greeting, 'Before the reload', 'Agent before the reload'];
+      for (const text of [...earlier, 'Sent during the reload']) {
+        expect({ text, count: await customer.count(text) }).toEqual({ text, count: 1 });
+      }
+      const beforeAfter = [...earlier, 'Alex Agent connected.', 'Sent during the reload'];
+      expect(await shownOrder(customer, beforeAfter)).toEqual(beforeAfter);
+      // Each as who wrote it: the customer's words as theirs, the agent's under the agent's name.
+      await expect(sender(customer, 'Before the reload')).resolves.toBe('customer');
+      await expect(sender(customer, 'Agent before the reload')).resolves.toBe('Alex Agent');
+      // The hand-off note is for the agent only.
+      expect(await customer.page.getByText(note!, { exact: false }).count()).toBe(0);
 
       // Both sides go on in the same conversation.
       await customer.say('After the reload');
@@ -67,13 +119,11 @@ forEachChannel((channel) => {
       await agents().say(chat.id, 'Agent after the reload');
       await customer.text('Agent after the reload').waitFor();
 
-      // Exactly once each. Carbon 1.9.1 keeps no message history across a reload by itself (the demo gives it no
-      // customLoadHistory), so what was shown before the reload is not shown again, and not doubled either.
-      expect(await customer.count('Sent during the reload')).toBe(1);
-      expect(await customer.count('Alex Agent connected.')).toBe(1);
-      expect(await customer.count('Agent after the reload')).toBe(1);
-      expect(await customer.count('Agent before the reload')).toBe(0);
-      expect(await customer.count('Before the reload')).toBe(0);
+      for (const text of [...earlier, 'Sent during the reload', 'Alex Agent connected.', 'Agent after the reload']) {
+        expect({ text, count: await customer.count(text) }).toEqual({ text, count: 1 });
+      }
+      const whole = [...earlier, 'Sent during the reload', 'Agent after the reload'];
+      expect(await shownOrder(customer, whole)).toEqual(whole);
       // In Genesys nothing was lost: one conversation, the guest's messages in order, one new socket.
       const name = await customer.guestName();
       expect((await agents().chats()).filter((c) => c.guest.displayName === name).map((c) => c.id)).toEqual([chat.id]);

@@ -47,6 +47,15 @@ export interface MessageExtras {
   quickReplies?: QuickReply[];
 }
 
+/**
+ * A message the customer had seen before a page reload, as the conversation's history at Genesys has it: their own
+ * words, an agent's, or the flow's. The channel's notes for the agent (the hand-off summary) are never among them.
+ */
+export type EarlierMessage =
+  | ({ from: 'customer'; id: string; text: string; timestamp: string } & Pick<MessageExtras, 'files'>)
+  | ({ from: 'agent'; id: string; agent: AgentInfo; text: string; timestamp: string } & MessageExtras)
+  | ({ from: 'system'; id: string; text: string; timestamp: string } & MessageExtras);
+
 export type ChatEvent =
   /** The chat waits in a queue (first routing, or again after a transfer back to the queue). */
   | { type: 'queued' }
@@ -65,6 +74,11 @@ export type ChatEvent =
    * policy: no uploads. A channel that never sends it has no uploads.
    */
   | { type: 'uploadPolicy'; policy: UploadPolicy | undefined }
+  /**
+   * After a reload, before anything else: what the customer had seen of the conversation, oldest first (the reloaded
+   * page shows nothing of it by itself). Everything after it arrives as the usual events.
+   */
+  | { type: 'earlierMessages'; messages: EarlierMessage[] }
   | { type: 'agentTyping'; agent: AgentInfo; typing: boolean }
   | { type: 'chatEnded'; by: ChatEndReason }
   /** The event stream was lost (`disconnected`) or is back (`connected`); only after the first connection. */

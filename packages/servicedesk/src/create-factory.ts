@@ -1,3 +1,4 @@
+import { earlierMessagesShower } from './hosts/earlier-messages';
 import { carbonEndingText } from './hosts/ending-text';
 import { carbonAdapter, watsonxAdapter } from './hosts/host-adapter';
 import type { ServiceDeskFactoryParameters } from './hosts/host-types';
@@ -116,12 +117,13 @@ export function createFactoryWith(options: GenesysServiceDeskOptions, channels: 
     // The host tells its option choices to the page's instance, not to the desk: the desk listens there.
     const hearsChoices = (desk: () => GenesysServiceDesk) =>
       watchQuickReplyChoices(parameters.instance, (reply) => void desk().chooseQuickReply(reply));
+    const adapter = host === 'watsonx' ? watsonxAdapter : carbonAdapter;
     const desk: GenesysServiceDesk = new GenesysServiceDesk({
       quickReplyDisplay: hearsChoices(() => desk) ? 'options' : 'text',
       scrollToLatest: scrollerOf(parameters.instance),
       transport,
       middleware,
-      adapter: host === 'watsonx' ? watsonxAdapter : carbonAdapter,
+      adapter,
       callback: parameters.callback,
       authenticatedChat: options.authenticatedChat ?? false,
       availability: (options.availability ?? false) && middleware !== undefined,
@@ -130,6 +132,11 @@ export function createFactoryWith(options: GenesysServiceDeskOptions, channels: 
       customFields: options.customFields,
       showSystemMessages: options.showSystemMessages ?? true,
       endingText: host === 'carbon' ? carbonEndingText(parameters.instance) : undefined,
+      // Carbon keeps no transcript of an agent chat across a reload; hosted web chat keeps a session history of its own.
+      showEarlier:
+        (options.restoreEarlierMessages ?? host === 'carbon')
+          ? earlierMessagesShower(parameters.instance, adapter)
+          : undefined,
       availabilityRefreshMs: options.availabilityRefreshMs ?? 10_000,
       typingThrottleMs: options.typingThrottleMs ?? 5000,
       longMessages: options.longMessages ?? 'split',

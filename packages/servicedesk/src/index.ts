@@ -5,7 +5,7 @@ export type { GenesysServiceDesk } from './service-desk/genesys-service-desk';
 export type { UserProfile } from './service-desk/user-profile';
 export { DEFAULT_STRINGS, type ServiceDeskStrings } from './service-desk/strings';
 export type { PageEvents } from './service-desk/resume-point';
-export type { ChatEvent, AgentInfo, ChatEndReason } from './chat-event';
+export type { ChatEvent, AgentInfo, ChatEndReason, EarlierMessage } from './chat-event';
 export type {
   ChatTransport,
   ChatConnection,

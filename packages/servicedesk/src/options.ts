@@ -57,6 +57,14 @@ export interface GenesysServiceDeskOptions {
   availabilityRefreshMs?: number;
   /** At most one "typing" to Genesys per this many ms (Genesys' own clients send one per 5 s). @default 5000 */
   typingThrottleMs?: number;
+  /**
+   * After a page reload mid-chat, show the messages the customer had seen (from the conversation's history at Genesys)
+   * through the host instance's `messaging.insertHistory`. Carbon AI Chat keeps no transcript of an agent chat across a
+   * reload; hosted watsonx web chat keeps a session history of its own, so it is left to that there
+   * (docs/webchat-hosts.md, "The service desk factory").
+   * @default true for `host: 'carbon'`, false for `host: 'watsonx'`
+   */
+  restoreEarlierMessages?: boolean;
   /** Over 4,000 characters: `split` into several messages, or `reject` (the host marks it failed). @default 'split' */
   longMessages?: 'split' | 'reject';
   /** No event-stream frame (heartbeats included) for this long: the socket is dead (noticed within an eighth more). @default 75000 */

@@ -60,7 +60,7 @@ export async function startStack(
   };
 }
 
-export { RecordingCallback } from './recording-callback';
+export { RecordingCallback, historyText, type HistoryItem } from './recording-callback';
 export { connectMessage } from './connect-message';
 
 export interface DeskUnderTest {
@@ -85,6 +85,7 @@ export async function makeDesk(
   stack: Stack,
   options: Partial<GenesysServiceDeskOptions> = {},
   cb = new RecordingCallback(),
+  instance?: unknown,
 ): Promise<DeskUnderTest> {
   const name =
     options.userProfile && typeof options.userProfile === 'object' && options.userProfile.displayName
@@ -102,7 +103,7 @@ export async function makeDesk(
     backoff: { initialMs: 50, maxMs: 200 },
     ...options,
   });
-  const desk = await factory({ callback: cb });
+  const desk = await factory({ callback: cb, instance });
   return { desk, cb, name, page };
 }
 

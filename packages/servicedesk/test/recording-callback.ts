@@ -2,6 +2,16 @@ import type { HostCallback } from '../src';
 
 type Call = [name: string, ...args: unknown[]];
 
+/** A host history item as the desk gives it (`messaging.insertHistory`), and the text it shows. */
+export interface HistoryItem {
+  message: {
+    input?: { text: string; agent_message_type?: string };
+    output?: { generic: Array<{ text?: string }> };
+    message_options?: { response_user_profile?: object };
+  };
+}
+export const historyText = (i: HistoryItem) => i.message.input?.text ?? i.message.output?.generic[0]?.text;
+
 /** A host callback that records every call in order, keeps persisted state like the hosts do, and can be awaited. */
 export class RecordingCallback implements HostCallback {
   readonly calls: Call[] = [];
@@ -48,6 +58,14 @@ export class RecordingCallback implements HostCallback {
   updatePersistedState(state: unknown, merge = true) {
     this.state = merge ? { ...this.state, ...(state as object) } : (state as Record<string, unknown>);
     return Promise.resolve();
+  }
+
+  /**
+   * A host instance that takes history items (Carbon's `messaging.insertHistory`), recorded as `insertHistory` calls
+   * in order with the callback's.
+   */
+  historyHost() {
+    return { messaging: { insertHistory: (items: unknown[]) => this.record('insertHistory', items) } };
   }
 
   /** Call names in order, e.g. ['agentJoined', 'sendMessageToUser', ...]; `without` drops noisy ones. */

@@ -7,6 +7,8 @@ import {
   IDENTITY,
   IDENTITY_SECRET,
   RecordingCallback,
+  historyText,
+  type HistoryItem,
   chatOf,
   connectMessage,
   control,
@@ -368,6 +370,57 @@ describe('page reload (reconnect with persisted state)', () => {
     const chat = await control<{ state: string; guest: { sockets: number } }>(stack, 'GET', `/chats/${page1.chatId}`);
     expect(chat).toMatchObject({ state: 'connected' });
     await page2.desk.sendMessageToAgent({ input: { text: 'I am back' } });
+  });
+
+  test('what the customer had seen comes back first, as the host history: the flow, their words and the agent’s, not the summary', async () => {
+    const page1 = await started();
+    await page1.desk.sendMessageToAgent({ input: { text: 'My order is broken' } });
+    await control(stack, 'POST', `/chats/${page1.chatId}/messages`, { body: 'Let me look' });
+    await eventually(() => page1.cb.of('sendMessageToUser').some((a) => a[0] === 'Let me look'));
+    leavePage(page1);
+    await control(stack, 'POST', `/chats/${page1.chatId}/messages`, { body: 'during reload' });
+
+    const cb = new RecordingCallback(page1.cb.state);
+    const page2 = await makeDesk(stack, {}, cb, cb.historyHost());
+    expect(await page2.desk.reconnect()).toBe(true);
+    await eventually(() => cb.of('sendMessageToUser').some((a) => a[0] === 'during reload'));
+    // Before the agent is announced again and before what was missed, once.
+    expect(cb.names(noisy)).toEqual(['insertHistory', 'agentJoined', 'sendMessageToUser']);
+    const [items] = cb.of('insertHistory')[0] as [HistoryItem[]];
+    expect(items.map(historyText)).toEqual([
+      'Thanks for contacting us. Finding an agent for you.',
+      'My order is broken',
+      'Let me look',
+    ]);
+    expect(
+      items.map((i) => i.message.input?.agent_message_type ?? i.message.message_options?.response_user_profile),
+    ).toEqual([undefined, 'from_user', profileOf(alex(), agentMemberId(page1.chatId))]);
+    await page2.desk.endChat();
+  });
+
+  test('hosted watsonx web chat restores its own transcript: no history from the desk unless asked for', async () => {
+    const page1 = await started();
+    await control(stack, 'POST', `/chats/${page1.chatId}/messages`, { body: 'Let me look' });
+    await eventually(() => page1.cb.of('sendMessageToUser').some((a) => a[0] === 'Let me look'));
+    leavePage(page1);
+
+    const plain = new RecordingCallback(page1.cb.state);
+    const watsonx = await makeDesk(stack, { host: 'watsonx' }, plain, plain.historyHost());
+    expect(await watsonx.desk.reconnect()).toBe(true);
+    await plain.waitFor('agentJoined');
+    leavePage(watsonx);
+    const asked = new RecordingCallback(plain.state);
+    const restoring = await makeDesk(
+      stack,
+      { host: 'watsonx', restoreEarlierMessages: true },
+      asked,
+      asked.historyHost(),
+    );
+    expect(await restoring.desk.reconnect()).toBe(true);
+    await asked.waitFor('agentJoined');
+    expect(plain.of('insertHistory')).toEqual([]);
+    expect((asked.of('insertHistory')[0]![0] as HistoryItem[]).map(historyText)).toContain('Let me look');
+    await restoring.desk.endChat();
   });
 
   test('a reload while the host is still showing a message: that message and the ones behind it come back once, the shown ones do not', async () => {

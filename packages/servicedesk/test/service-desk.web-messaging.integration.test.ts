@@ -12,6 +12,8 @@ import { HEARTBEAT_TRACING_ID } from '../src/transports/web-messaging/parse-fram
 import { WebMessagingConnection } from '../src/transports/web-messaging/wm-connection';
 import {
   RecordingCallback,
+  historyText,
+  type HistoryItem,
   connectMessage,
   eventually,
   leavePage,
@@ -219,6 +221,32 @@ describe('Web Messaging: reload and drops lose nothing and show nothing twice', 
     await cb.waitFor('sendMessageToUser', 2);
     expect(cb.names(noisy)).toEqual(['agentJoined', 'sendMessageToUser', 'sendMessageToUser']);
     expect(shown(cb)).toEqual(['while you were away', 'and after']);
+    await second.desk.endChat();
+  });
+
+  test('what the customer had seen comes back first, as the host history: the flow, their words and the agent’s, not the summary', async () => {
+    const first = await started();
+    await control('POST', `/chats/${first.chatId}/accept`, { agentId: alex().id });
+    await first.desk.sendMessageToAgent({ input: { text: 'My order is broken' } });
+    await control('POST', `/chats/${first.chatId}/messages`, { body: 'Let me look' });
+    await eventually(() => shown(first.cb).includes('Let me look'));
+    leavePage(first);
+    await control('POST', `/chats/${first.chatId}/messages`, { body: 'while you were away' });
+
+    const cb = new RecordingCallback(first.cb.state);
+    const second = await makeDesk({}, cb, cb.historyHost());
+    expect(await second.desk.reconnect()).toBe(true);
+    await eventually(() => shown(cb).includes('while you were away'));
+    // Before the agent is announced again and before what was missed, once.
+    expect(cb.names(noisy)).toEqual(['insertHistory', 'agentJoined', 'sendMessageToUser']);
+    const [items] = cb.of('insertHistory')[0] as [HistoryItem[]];
+    expect(items.map(historyText)).toEqual(['Hi, I am the virtual assistant.', 'My order is broken', 'Let me look']);
+    // The flow's as no agent's, the customer's as theirs, the agent's under the agent's name.
+    expect(
+      items.map((i) => i.message.input?.agent_message_type ?? i.message.message_options?.response_user_profile),
+    ).toEqual([undefined, 'from_user', expect.objectContaining({ nickname: alex().name })]);
+    // The summary for the agent is the session's first message; the customer never sees it.
+    expect(JSON.stringify(items)).not.toContain('Order 1234 arrived damaged');
     await second.desk.endChat();
   });
 

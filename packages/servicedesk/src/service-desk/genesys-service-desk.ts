@@ -4,6 +4,7 @@ import type { EndingText } from '../hosts/ending-text';
 import type { HostAdapter } from '../hosts/host-adapter';
 import type { QuickReply } from '../chat-event';
 import type { QuickReplyDisplay } from '../hosts/agent-content';
+import type { ShowEarlier } from '../hosts/earlier-messages';
 import {
   ErrorType,
   type AdditionalDataLike,
@@ -55,6 +56,8 @@ export interface ServiceDeskConfig {
   scrollToLatest?: (() => void) | undefined;
   /** Quick replies as option buttons (the factory hears the choice through the host instance) or as text. */
   quickReplyDisplay?: QuickReplyDisplay | undefined;
+  /** Shows the messages of before a reload again (the host instance's history), where the host keeps none itself. */
+  showEarlier?: ShowEarlier | undefined;
 }
 
 /**
@@ -282,6 +285,7 @@ export class GenesysServiceDesk {
         quickReplyDisplay: cfg.quickReplyDisplay,
         strings: cfg.strings,
         scrollToLatest: cfg.scrollToLatest,
+        showEarlier: cfg.showEarlier,
         logger: cfg.logger,
         pageEvents: cfg.pageEvents,
         scheduler: cfg.scheduler,

@@ -1,5 +1,6 @@
 import type { ChatEndReason, ChatEvent } from '../chat-event';
 import { hostMessage, type QuickReplyDisplay } from '../hosts/agent-content';
+import type { ShowEarlier } from '../hosts/earlier-messages';
 import type { EndingText } from '../hosts/ending-text';
 import type { HostAdapter } from '../hosts/host-adapter';
 import { ErrorType, type HostCallback } from '../hosts/host-types';
@@ -22,6 +23,11 @@ export interface HostSide {
   endingText?: EndingText | undefined;
   /** Quick replies as option buttons when the desk hears the choice, else as text. @default 'text' */
   quickReplyDisplay?: QuickReplyDisplay | undefined;
+  /**
+   * Shows the messages of before a reload again, where the host keeps none itself and can be given them; absent: the
+   * host is left to restore its own transcript.
+   */
+  showEarlier?: ShowEarlier | undefined;
 }
 
 /**
@@ -57,6 +63,8 @@ function showToHost(e: ChatEvent, h: HostSide): unknown {
         : undefined;
     case 'uploadPolicy':
       return cb.updateCapabilities?.(uploadCapabilities(e.policy));
+    case 'earlierMessages':
+      return h.showEarlier?.(h.showSystemMessages ? e.messages : e.messages.filter((m) => m.from !== 'system'));
     case 'agentTyping':
       return cb.agentTyping(e.typing);
     case 'connection':

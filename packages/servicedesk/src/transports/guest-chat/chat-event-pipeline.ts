@@ -36,6 +36,8 @@ export interface ChatEventPipelineConfig {
   status$?: Observable<SocketStatus>;
   /** Ends the stream early when it emits or completes (the transport's dispose). */
   until$?: Observable<unknown>;
+  /** Events the connection itself raises (what the customer had seen, after a reload). */
+  own$?: Observable<ChatEvent>;
 }
 
 /** Messages and typing indicators carry ids; member changes do not (`memberChanges` drops their repeats). */
@@ -76,6 +78,7 @@ export function chatEventPipeline(frames$: Observable<EventFrame>, c: ChatEventP
     members$.pipe(transferDetection({ graceMs, scheduler })),
     members$.pipe(chatEnd({ graceMs, guestEnding: c.guestEnding, scheduler })),
     ...(c.status$ ? [c.status$.pipe(connectionState())] : []),
+    ...(c.own$ ? [c.own$] : []),
   ).pipe(
     takeWhile((e) => e.type !== 'chatEnded', true),
     c.until$ ? takeUntil(c.until$.pipe(endWith(undefined))) : identity,

@@ -20,9 +20,12 @@ import { backoffDelay } from '../../streams/backoff';
 import type { SocketStatus } from '../../streams/connection-state';
 import { heartbeatWatchdog } from '../../streams/heartbeat-watchdog';
 import { stepSubscriber } from '../../streams/step-subscriber';
+import type { EarlierMessage } from '../../chat-event';
 import type { WebSocketCtor } from '../chat-transport';
 import type { ChatSession } from './chat-session';
-import type { EventFrame, MemberChangeFrame } from './frames';
+import { splitAtResumePoint } from './earlier-messages';
+import type { MemberInfo } from './detectors/types';
+import type { EventFrame, MemberChangeFrame, MessageFrame } from './frames';
 import type { GuestApi } from './guest-api';
 import type { GuestChatTransportConfig } from './guest-chat-transport';
 import { parseFrame } from './parse-frame';
@@ -39,6 +42,8 @@ export interface EventStreamContext {
   onOpen: () => void;
   /** The stream failed for good (it could not be opened, or the reconnects ran out). */
   onFail: (e: unknown) => void;
+  /** After a reload, before anything else: what the customer had seen (told once, when there is some). */
+  onEarlier?: (messages: EarlierMessage[]) => void;
   log: Logger;
 }
 
@@ -65,18 +70,29 @@ export function eventFrames(ctx: EventStreamContext): Observable<EventFrame> {
     let held: EventFrame[] = [];
     const emit = (f: EventFrame) => (backfilling ? held.push(f) : subscriber.next(f));
 
-    const backfill = async () => {
+    /** After a reload: the whole history, what the customer had seen told first, and the rest to backfill. */
+    const afterReload = async (members: MemberInfo[]): Promise<MessageFrame[]> => {
+      const all = await api.getMessagesAfter(conversationId, undefined);
+      const byId = new Map(members.map((m) => [m.id, m]));
+      const { earlier, missed } = splitAtResumePoint(all, session.lastMessageId, memberId, byId);
+      if (earlier.length > 0) ctx.onEarlier?.(earlier);
+      return missed;
+    };
+
+    const backfill = async (reloaded: boolean) => {
       backfilling = true;
       try {
         // Members first (who is here now: an agent who joined while we were away is announced), then messages.
         const members = await api.getMembers(conversationId);
+        const reloadedMissed = reloaded ? await afterReload(members) : undefined;
         const now = new Date().toISOString();
         for (const m of members) {
           if (m.state === 'ALERTING' || m.state === 'CONNECTED' || m.state === 'DISCONNECTED') {
             subscriber.next({ kind: 'member-change', conversationId, memberId: m.id, state: m.state, timestamp: now });
           }
         }
-        for (const f of await api.getMessagesAfter(conversationId, session.lastMessageId)) subscriber.next(f);
+        const missed = reloadedMissed ?? (await api.getMessagesAfter(conversationId, session.lastMessageId));
+        for (const f of missed) subscriber.next(f);
       } catch (e) {
         log.warn?.('Backfill after reconnecting failed; continuing with live events', e);
       } finally {
@@ -108,10 +124,11 @@ export function eventFrames(ctx: EventStreamContext): Observable<EventFrame> {
         openObserver: {
           next: () => {
             const reopened = everOpened || ctx.resuming;
+            const reloaded = !everOpened && ctx.resuming;
             everOpened = true;
             status$.next('open');
             ctx.onOpen();
-            if (reopened) void backfill();
+            if (reopened) void backfill(reloaded);
           },
         },
       });

@@ -28,6 +28,7 @@ export class GuestChatConnection implements ChatConnection {
   readonly maxMessageLength = MAX_MESSAGE_LENGTH;
   private readonly status$ = new BehaviorSubject<SocketStatus>('connecting');
   private readonly disposed$ = new Subject<void>();
+  private readonly own$ = new Subject<ChatEvent>();
   private ending = false;
   private resolveSocketOpened!: () => void;
   private rejectSocketOpened!: (e: Error) => void;
@@ -77,6 +78,7 @@ export class GuestChatConnection implements ChatConnection {
       status$: this.status$,
       onOpen: () => this.resolveSocketOpened(),
       onFail: (e) => this.rejectSocketOpened(e instanceof Error ? e : new Error(String(e))),
+      onEarlier: (messages) => this.own$.next({ type: 'earlierMessages', messages }),
       log: this.log,
     });
     // Ends with the chat (the pipeline completes after `chatEnded`) or when disposed.
@@ -92,6 +94,7 @@ export class GuestChatConnection implements ChatConnection {
       departureGraceMs: config.departureGraceMs,
       scheduler: config.scheduler,
       until$: this.disposed$,
+      own$: this.own$,
     });
   }
 
@@ -151,6 +154,7 @@ export class GuestChatConnection implements ChatConnection {
     this.disposed$.next();
     this.disposed$.complete();
     this.status$.complete();
+    this.own$.complete();
     this.rejectSocketOpened(
       new ServiceDeskError('SOCKET_FAILED', 'the chat was closed before its event stream opened'),
     );

@@ -9,6 +9,14 @@ export interface WmSavedSession {
   lastMessageId?: string;
   /** An authenticated session's refresh token: after a reload it fetches the JWT that signs the session in again. */
   refreshToken?: string;
+  /** The id of the hand-off summary the chat began with: it is for the agent, never shown to the customer. */
+  summaryId?: string;
+}
+
+/** What a session keeps besides its token and resume point. */
+export interface SavedExtras {
+  refreshToken?: string | undefined;
+  summaryId?: string | undefined;
 }
 
 const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
@@ -17,7 +25,7 @@ export function savedSession(
   deploymentId: string,
   token: string,
   resumeAfter: string | undefined,
-  refreshToken?: string,
+  { refreshToken, summaryId }: SavedExtras = {},
 ): WmSavedSession {
   return {
     channel: 'web-messaging',
@@ -25,6 +33,7 @@ export function savedSession(
     token,
     ...(resumeAfter ? { lastMessageId: resumeAfter } : {}),
     ...(refreshToken ? { refreshToken } : {}),
+    ...(summaryId ? { summaryId } : {}),
   };
 }
 
@@ -33,10 +42,8 @@ export function parseSavedSession(saved: unknown, deploymentId: string): WmSaved
   if (typeof saved !== 'object' || saved === null) return undefined;
   const s = saved as Partial<Record<keyof WmSavedSession, unknown>>;
   if (s.channel !== 'web-messaging' || s.deploymentId !== deploymentId || !isText(s.token)) return undefined;
-  return savedSession(
-    deploymentId,
-    s.token,
-    isText(s.lastMessageId) ? s.lastMessageId : undefined,
-    isText(s.refreshToken) ? s.refreshToken : undefined,
-  );
+  return savedSession(deploymentId, s.token, isText(s.lastMessageId) ? s.lastMessageId : undefined, {
+    refreshToken: isText(s.refreshToken) ? s.refreshToken : undefined,
+    summaryId: isText(s.summaryId) ? s.summaryId : undefined,
+  });
 }

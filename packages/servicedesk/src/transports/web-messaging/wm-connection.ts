@@ -26,6 +26,7 @@ import { fitAttributes } from './custom-attributes';
 import { echoPacing } from './detectors/echo-pacing';
 import { isDisconnect, type Incoming } from './detectors/types';
 import type { ErrorFrame, UploadResultFrame, WmFrame } from './frames';
+import { earlierMessages } from './earlier-messages';
 import { fetchHistory } from './history';
 import { newId } from './new-id';
 import { HEARTBEAT_TRACING_ID, parseFrame } from './parse-frame';
@@ -73,6 +74,8 @@ export interface ConnectionStart {
   attributes?: Record<string, string> | undefined;
   /** A new chat's summary for the agent: the conversation's first message (the customer never sees their own echoes). */
   summary?: string | undefined;
+  /** A reattached chat's summary message (its id): never shown to the customer with what they had seen. */
+  summaryId?: string | undefined;
   /** Told when the session can take no more messages (so a next chat starts a new one). */
   onSessionOver?: (() => void) | undefined;
   /** An authenticated chat's credentials: every open signs the session in with `configureAuthenticatedSession`. */
@@ -112,6 +115,8 @@ export class WebMessagingConnection implements ChatConnection {
   private lastTypingAt = Number.NEGATIVE_INFINITY;
   private maxCustomDataBytes: number | undefined;
   private lastPassed: string | undefined;
+  /** The id of the summary for the agent, once sent (or as a reattached chat was told). */
+  private summaryId: string | undefined;
   private isOpened = false;
   private resolveOpened!: () => void;
   private rejectOpened!: (e: Error) => void;
@@ -123,6 +128,7 @@ export class WebMessagingConnection implements ChatConnection {
     this.scheduler = config.scheduler ?? asyncScheduler;
     this.log = config.logger ?? {};
     this.lastPassed = start.resumeAfter;
+    this.summaryId = start.summaryId;
     this.opened = new Promise<void>((resolve, reject) => {
       this.resolveOpened = () => {
         this.isOpened = true;
@@ -268,7 +274,10 @@ export class WebMessagingConnection implements ChatConnection {
   }
 
   savedState(resumeAfter: string | undefined): WmSavedSession {
-    return savedSession(this.config.deploymentId, this.start.token, resumeAfter, this.start.auth?.refreshToken);
+    return savedSession(this.config.deploymentId, this.start.token, resumeAfter, {
+      refreshToken: this.start.auth?.refreshToken,
+      summaryId: this.summaryId,
+    });
   }
 
   get authenticated(): boolean {
@@ -326,6 +335,11 @@ export class WebMessagingConnection implements ChatConnection {
             replay,
             fetch: c.fetch,
           });
+          if (replay) {
+            // Before anything of the backfill: what the customer had seen before the reload.
+            const earlier = earlierMessages(missed, this.summaryId);
+            if (earlier.length > 0) this.own$.next({ type: 'earlierMessages', messages: earlier });
+          }
           missed.forEach((m) => subscriber.next(m));
         } catch (e) {
           this.log.warn?.('Web Messaging: the history backfill failed; continuing with live messages', e);
@@ -368,7 +382,10 @@ export class WebMessagingConnection implements ChatConnection {
           // delivered fails the start (the desk then ends the conversation, so none is orphaned).
           const summary = this.start.summary;
           if (summary)
-            await retryTransient(() => this.sendText(summary), { backoff: c.backoff, scheduler: this.scheduler });
+            this.summaryId = await retryTransient(() => this.sendText(summary), {
+              backoff: c.backoff,
+              scheduler: this.scheduler,
+            });
           this.own$.next({ type: 'queued' });
           this.resolveOpened();
         } catch (e) {
@@ -606,13 +623,13 @@ export class WebMessagingConnection implements ChatConnection {
     }
   }
 
-  /** A text message, resolved by its Inbound echo. */
-  private sendText(text: string): Promise<void> {
+  /** A text message, resolved by its Inbound echo (with the message's id). */
+  private sendText(text: string): Promise<string | undefined> {
     return this.sendOnMessage({ type: 'Text', text });
   }
 
-  /** An `onMessage`, resolved by its Inbound echo; a 409 makes the session read-only. */
-  private async sendOnMessage(message: Record<string, unknown>): Promise<void> {
+  /** An `onMessage`, resolved by its Inbound echo (with the message's id); a 409 makes the session read-only. */
+  private async sendOnMessage(message: Record<string, unknown>): Promise<string | undefined> {
     const f = await this.withRateLimit(() => this.request({ action: 'onMessage', message }));
     if (f.kind === 'error') {
       if (f.code === 409) {
@@ -621,6 +638,7 @@ export class WebMessagingConnection implements ChatConnection {
       }
       throw refusal(f);
     }
+    return f.kind === 'message' ? f.message.id : undefined;
   }
 }
 

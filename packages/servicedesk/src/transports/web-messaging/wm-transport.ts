@@ -77,6 +77,7 @@ export class WebMessagingTransport implements ChatTransport {
       startNew: false,
       resuming: true,
       resumeAfter: session.lastMessageId,
+      summaryId: session.summaryId,
       auth,
     });
   }

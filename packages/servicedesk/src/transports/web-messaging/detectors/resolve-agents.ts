@@ -4,7 +4,8 @@ import { perSubscription } from '../../../streams/per-subscription';
 import type { Sender } from '../frames';
 import { FALLBACK_AGENT_NAME, isSaying, isTyping, type Incoming, type Resolved } from './types';
 
-const agentFrom = (from: Sender | undefined): AgentInfo & { named: boolean } => {
+/** The agent a message names (`channel.from`), "Agent" when it names none; `named` says whether it did. */
+export const agentFrom = (from: Sender | undefined): AgentInfo & { named: boolean } => {
   const nickname = from?.nickname;
   return {
     id: nickname ?? FALLBACK_AGENT_NAME,
@@ -13,7 +14,7 @@ const agentFrom = (from: Sender | undefined): AgentInfo & { named: boolean } => 
     named: nickname !== undefined,
   };
 };
-const publicInfo = ({ named: _named, ...agent }: AgentInfo & { named: boolean }): AgentInfo => agent;
+export const publicInfo = ({ named: _named, ...agent }: AgentInfo & { named: boolean }): AgentInfo => agent;
 
 /**
  * Who the agent is. Web Messaging has no "agent joined" and no transfer event (docs/web-messaging-protocol.md, "What
