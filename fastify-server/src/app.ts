@@ -6,6 +6,7 @@ import type { AppConfig } from './config';
 import { clientErrorHandler } from './client-errors';
 import { Errors, withRetryAfter, type AppError } from './errors';
 import { loggerOptions } from './logger';
+import drain from './plugins/drain';
 import errorHandler, { errorBody, sendError } from './plugins/error-handler';
 import { acceptJsonBodies } from './json-body';
 import genesys from './plugins/genesys';
@@ -67,7 +68,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     // Reject what the schema does not allow instead of quietly fixing it: no type coercion ({"queue_name": 1} is a
     // 400, not "1") and no silent removal of unknown properties.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
-    return503OnClosing: true,
+    // While closing, Fastify would answer 503 in its own shape; the drain plugin answers in ours, from SIGTERM on.
+    return503OnClosing: false,
     // Requests the HTTP parser refuses: documented error shape, and their raw bytes never logged.
     clientErrorHandler: clientErrorHandler(() => app.log, config.server.requestTimeoutMs),
     // A URL Fastify cannot decode (`/%zz`) is answered before any hook runs: the documented shape, the security
@@ -107,6 +109,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   // ---- external plugins
   await app.register(securityHeaders);
   await app.register(cors, corsOptions(config.allowedOrigins));
+  // After the security and CORS headers, so a browser can read the 503; before the rate limit, which it need not count.
+  await app.register(drain, { drainDelayMs: config.server.shutdownDrainDelayMs });
   await app.register(rateLimit, {
     global: true,
     // Counted in Redis across every instance when REDIS_URL is set, in this instance's memory otherwise.

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       requestTimeoutMs: 30_000,
       responseDeadlineMs: 8000,
+      shutdownDrainDelayMs: 5000,
     });
     expect(c.genesys).toMatchObject({
       environment: 'mypurecloud.com',

@@ -33,6 +33,7 @@ export const EnvSchema = Type.Object({
   GENESYS_MAX_RETRY_WAIT_MS: Integer({ default: 5000, minimum: 0, maximum: 60_000 }),
   // Below the browser client's 10 s: an answer after the client gave up helps nobody.
   RESPONSE_DEADLINE_MS: Integer({ default: 8000, minimum: 500, maximum: 9000 }),
+  SHUTDOWN_DRAIN_DELAY_MS: Integer({ default: 5000, minimum: 0, maximum: 120_000 }),
   REQUEST_TIMEOUT_MS: Integer({ default: 30_000, minimum: 1000, maximum: 300_000 }),
   ALLOWED_ORIGINS: Type.String({ default: '' }),
   ALLOW_ANY_ORIGIN_FOR_DEVELOPMENT: Type.Boolean({ default: false }),
@@ -101,6 +102,8 @@ export interface AppConfig {
     requestTimeoutMs: number;
     /** Longest a route that calls Genesys takes to answer, retries included; then 504 UPSTREAM_TIMEOUT. */
     responseDeadlineMs: number;
+    /** After SIGTERM, how long new requests still get an answer (503 SHUTTING_DOWN) before the server closes. */
+    shutdownDrainDelayMs: number;
   };
   organizationId: string;
   deploymentId: string;
@@ -296,6 +299,7 @@ function shape(env: Env): AppConfig {
       logLevel: env.LOG_LEVEL,
       requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
       responseDeadlineMs: env.RESPONSE_DEADLINE_MS,
+      shutdownDrainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS,
     },
     organizationId: env.ORGANIZATION_ID,
     deploymentId: env.DEPLOYMENT_ID,

@@ -53,6 +53,7 @@ export const Errors = {
   UpstreamAuthFailed: createError('UPSTREAM_AUTH_FAILED', 'This server could not authenticate to Genesys Cloud', 502),
   UpstreamRejected: createError('UPSTREAM_ERROR', 'Genesys Cloud rejected the request', 502),
   NotReady: createError('NOT_READY', 'Genesys Cloud is not reachable with a valid token', 503),
+  ShuttingDown: createError('SHUTTING_DOWN', 'This server is shutting down; send the request again', 503),
   Internal: createError('INTERNAL_ERROR', 'Internal server error', 500),
 } as const;
 

@@ -3,6 +3,9 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { listenMetrics, type MetricsServer } from './metrics/metrics-server';
 
+/** Time to close what remains after the last request (Redis, the metrics listener). */
+const SHUTDOWN_MARGIN_MS = 2000;
+
 /**
  * Production entry point (`node dist/server.js`): configuration, server timeouts, graceful shutdown, listen.
  * Everything else lives in app.ts.
@@ -29,9 +32,18 @@ async function main(): Promise<void> {
   });
 
   let metricsServer: MetricsServer | undefined;
-  closeWithGrace({ delay: 10_000, logger: app.log }, async ({ signal, err }) => {
+  const { shutdownDrainDelayMs, responseDeadlineMs } = config.server;
+  // The drain, then the longest a request accepted just before it may still take, then time to close the rest
+  // (Redis, the metrics listener). Past that the process is stuck, and exits 1.
+  const graceMs = shutdownDrainDelayMs + responseDeadlineMs + SHUTDOWN_MARGIN_MS;
+  closeWithGrace({ delay: graceMs, logger: app.log }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an unexpected error');
-    else app.log.info({ signal }, 'shutting down');
+    else {
+      app.log.info({ signal, drainDelayMs: shutdownDrainDelayMs }, 'shutting down');
+      // Requests the load balancer still sends get 503 SHUTTING_DOWN rather than a refused connection.
+      await app.drain();
+    }
+    // Stops listening, closes idle connections and waits for the requests in flight.
     await app.close();
     await metricsServer?.close();
   });
