@@ -103,6 +103,22 @@ describe('Web Messaging: earlierMessages', () => {
     ]);
   });
 
+  test('after a transfer each message is its own agent’s', () => {
+    const transferred = [
+      wm('w1', { originatingEntity: 'Human', text: 'Passing you on', from: { nickname: 'Alex' }, replayed: 'more' }),
+      wm('w2', {
+        originatingEntity: 'Human',
+        text: 'Blair here',
+        from: { nickname: 'Blair', image: 'https://cdn.example/b.png' },
+        replayed: 'last',
+      }),
+    ];
+    expect(earlierMessages(transferred, undefined).map((m) => (m.from === 'agent' ? m.agent : m.from))).toEqual([
+      { id: 'Alex', nickname: 'Alex' },
+      { id: 'Blair', nickname: 'Blair', avatarUrl: 'https://cdn.example/b.png' },
+    ]);
+  });
+
   test('the customer’s file is shown by its name', () => {
     const file = wm('w1', {
       direction: 'Inbound',
