@@ -18,13 +18,20 @@ export class ServiceDeskError extends Error {
   readonly code: ServiceDeskErrorCode;
   /** HTTP status of the failed call, when there was one. */
   readonly status: number | undefined;
+  /** How long Genesys asked to wait before trying again (a rate limit's `retryAfter`), when it said. */
+  readonly retryAfterMs: number | undefined;
   override readonly cause: unknown;
 
-  constructor(code: ServiceDeskErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
+  constructor(
+    code: ServiceDeskErrorCode,
+    message: string,
+    options: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
     super(message);
     this.name = 'ServiceDeskError';
     this.code = code;
     this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
     this.cause = options.cause;
   }
 }

@@ -1,6 +1,7 @@
 import type { HostCallback } from '../src';
 
 type Call = [name: string, ...args: unknown[]];
+type StatusLineLike = { output?: { generic?: Array<{ text?: string; agent_message_type?: string }> } };
 
 /** A host history item as the desk gives it (`messaging.insertHistory`), and the text it shows. */
 export interface HistoryItem {
@@ -75,6 +76,14 @@ export class RecordingCallback implements HostCallback {
 
   of(name: string): unknown[][] {
     return this.calls.filter((c) => c[0] === name).map((c) => c.slice(1));
+  }
+
+  /** The desk's own status lines (`sendMessageToUser` of a line with an `agent_message_type`), in order. */
+  statusLines(): string[] {
+    return this.of('sendMessageToUser').flatMap(([m]) => {
+      const first = typeof m === 'object' && m !== null ? (m as StatusLineLike).output?.generic?.[0] : undefined;
+      return first?.agent_message_type && first.text !== undefined ? [first.text] : [];
+    });
   }
 
   /** Resolves once `name` has been called `count` times. */

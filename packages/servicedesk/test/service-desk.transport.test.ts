@@ -32,7 +32,13 @@ class TestConnection implements ChatConnection {
     this.opened = Promise.resolve();
   }
 
+  /** False while the connection is away: a send fails as a channel's does then (transiently). */
+  up = true;
+  /** The chat is over at Genesys: a send is refused for good. */
+  over = false;
   async sendMessage(text: string): Promise<void> {
+    if (this.over) throw new ServiceDeskError('NO_CHAT', 'the chat is over');
+    if (!this.up) throw new ServiceDeskError('SOCKET_FAILED', 'the chat is reconnecting');
     this.sent.push(text);
   }
   readonly files: string[] = [];
@@ -234,11 +240,96 @@ test('a stream that fails for good after opening: the customer is told and the c
   await desk.startChat(undefined);
   transport.connection!.events.error(new Error('reconnects ran out'));
   await settle();
-  expect(cb.calls).toEqual([
-    ['setErrorStatus', { type: 2, isDisconnected: true, logInfo: 'reconnects ran out' }],
-    ['agentEndedChat'],
-  ]);
+  // Said from the customer's side: their connection, not the agent, went away.
+  expect(cb.calls).toEqual([['sendMessageToUser', DEFAULT_STRINGS.connectionGone, undefined], ['agentEndedChat']]);
   expect(cb.state['genesysChat']).toBeNull();
+});
+
+describe("the customer's messages while the connection is away", () => {
+  /** Settles true once sent, false once failed; undefined while still pending. */
+  function track(p: Promise<void>): { state: boolean | undefined } {
+    const t: { state: boolean | undefined } = { state: undefined };
+    p.then(
+      () => (t.state = true),
+      () => (t.state = false),
+    );
+    return t;
+  }
+
+  async function connected(cb: RecordingCallback) {
+    const transport = new TestTransport();
+    const desk = deskOn(transport, cb);
+    await desk.startChat(undefined);
+    const connection = transport.connection!;
+    connection.emit({ type: 'agentJoined', agent: AGENT });
+    await settle();
+    return { desk, connection };
+  }
+
+  test('written while it is away: pending, told once, then sent in order after it is back; the lines are ours', async () => {
+    const cb = new RecordingCallback();
+    const { desk, connection } = await connected(cb);
+    connection.up = false;
+    connection.emit({ type: 'connection', state: 'disconnected' });
+    const first = track(desk.sendMessageToAgent({ input: { text: 'first' } }));
+    const second = track(desk.sendMessageToAgent({ input: { text: 'second' } }));
+    await settle();
+    expect([first.state, second.state]).toEqual([undefined, undefined]);
+    expect(connection.sent).toEqual([]);
+
+    connection.up = true;
+    connection.emit({ type: 'connection', state: 'connected' });
+    await eventually(() => expect([first.state, second.state]).toEqual([true, true]));
+    expect(connection.sent).toEqual(['first', 'second']);
+    // The customer reads what happened from their side, in lines of the desk's own (not the host's DISCONNECTED
+    // error, shown under the agent's name and picture), and that their messages wait.
+    expect(cb.statusLines()).toEqual([
+      DEFAULT_STRINGS.connectionLost,
+      DEFAULT_STRINGS.messagesHeld,
+      DEFAULT_STRINGS.connectionBack,
+    ]);
+    expect(cb.of('setErrorStatus')).toEqual([]);
+  });
+
+  test('the chat ended before they could go: each fails, and the customer reads why and how to send them', async () => {
+    const cb = new RecordingCallback();
+    const { desk, connection } = await connected(cb);
+    connection.up = false;
+    connection.emit({ type: 'connection', state: 'disconnected' });
+    const sends = [
+      desk.sendMessageToAgent({ input: { text: 'unsent 1' } }),
+      desk.sendMessageToAgent({ input: { text: 'unsent 2' } }),
+    ];
+    await settle();
+    connection.emit({ type: 'chatEnded', by: 'agent' });
+    expect((await Promise.allSettled(sends)).map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    await eventually(() => expect(cb.names()).toContain('agentEndedChat'));
+    expect(connection.sent).toEqual([]);
+    // Told while the host still shows the chat: before it is ended there.
+    const told = cb.calls.findIndex((c) => JSON.stringify(c).includes(DEFAULT_STRINGS.unsentChatEnded));
+    expect(told).toBeGreaterThan(-1);
+    expect(told).toBeLessThan(cb.names().indexOf('agentEndedChat'));
+    expect(cb.statusLines().filter((l) => l === DEFAULT_STRINGS.unsentChatEnded)).toHaveLength(1);
+  });
+
+  test('a send that finds the chat over fails what waits behind it too, told once', async () => {
+    const cb = new RecordingCallback();
+    const { desk, connection } = await connected(cb);
+    connection.up = false;
+    const sends = [
+      desk.sendMessageToAgent({ input: { text: 'a' } }),
+      desk.sendMessageToAgent({ input: { text: 'b' } }),
+    ];
+    await settle();
+    connection.over = true;
+    connection.emit({ type: 'connection', state: 'disconnected' });
+    connection.emit({ type: 'connection', state: 'connected' });
+    expect((await Promise.allSettled(sends)).map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    await eventually(() => expect(cb.statusLines()).toContain(DEFAULT_STRINGS.unsentChatEnded));
+    connection.emit({ type: 'chatEnded', by: 'agent' });
+    await eventually(() => expect(cb.names()).toContain('agentEndedChat'));
+    expect(cb.statusLines().filter((l) => l === DEFAULT_STRINGS.unsentChatEnded)).toHaveLength(1);
+  });
 });
 
 describe('files and quick replies through the transport interface', () => {

@@ -1,12 +1,12 @@
 import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
 import type { ChatEvent, UploadPolicy } from '../chat-event';
-import { describeError } from '../errors';
-import { ErrorType, type MessageResponseLike } from '../hosts/host-types';
+import { ServiceDeskError } from '../errors';
 import type { Logger } from '../logger';
 import type { Availability } from '../middleware-client';
 import { handleInOrder } from '../streams/handle-in-order';
 import type { ChatConnection } from '../transports/chat-transport';
-import { deliverToHost, endWithNotice, type HostSide } from './host-calls';
+import { deliverToHost, endWithNotice, statusLine, type HostSide } from './host-calls';
+import { Outbox } from './outbox';
 import { clearSavedChat, writeSavedChat } from './persisted-chat';
 import { pollQueue } from './queue-polling';
 import { ResumePoint, type PageEvents } from './resume-point';
@@ -47,6 +47,8 @@ export class ChatScope {
   private uploadsShown = false;
   /** The customer's files, sent one after the other. */
   private uploadQueue: Promise<void> = Promise.resolve();
+  /** The customer's messages, sent in order, held while the connection is away. */
+  private outbox: Outbox | undefined;
 
   /** @param onClose told once, when the scope has closed (the desk forgets it) */
   constructor(
@@ -62,6 +64,16 @@ export class ChatScope {
   /** What the customer may upload now; undefined: nothing. */
   get uploadPolicy(): UploadPolicy | undefined {
     return this.closed ? undefined : this.policy;
+  }
+
+  /**
+   * Sends the customer's message after the ones before it. Resolves when Genesys has it; while the connection is away
+   * it waits (the host shows it pending) and goes once the connection is back; rejects when it cannot be sent (the chat
+   * ended first, or Genesys refused it).
+   */
+  send(text: string): Promise<void> {
+    if (!this.outbox || this.closed) return Promise.reject(chatClosed());
+    return this.outbox.post(text);
   }
 
   /** Runs `upload` after the chat's earlier uploads (a failure is the upload's own to report). */
@@ -96,6 +108,13 @@ export class ChatScope {
     }
     this.conn = connection;
     const cb = this.ctx.callback;
+    this.outbox = new Outbox({
+      send: (text, id) => connection.sendMessage(text, id),
+      onHeld: () => void cb.sendMessageToUser(statusLine(this.ctx.strings.messagesHeld)),
+      chatOver: (e) => void this.failUnsent(e),
+      scheduler: this.ctx.scheduler,
+      logger: this.ctx.logger,
+    });
     this.resume = new ResumePoint(
       connection.lastMessageId,
       (after) => writeSavedChat(cb, connection.savedState(after)),
@@ -159,6 +178,7 @@ export class ChatScope {
     this.polling?.unsubscribe();
     this.waiting$.complete();
     this.events?.unsubscribe();
+    this.outbox?.close(chatClosed());
     this.conn?.dispose();
     // The host's file button belongs to this chat: the next one (or the assistant) starts without it.
     if (this.uploadsShown) void this.ctx.callback.updateCapabilities?.({ allowFileUploads: false });
@@ -193,22 +213,38 @@ export class ChatScope {
       this.agentSeen = true;
       this.lastQueueLine = undefined;
       this.waiting$.next(false);
-    } else if (e.type === 'chatEnded') {
+    } else if (e.type === 'connection' && e.state === 'connected') this.outbox?.wake();
+    else if (e.type === 'chatEnded') {
+      // Messages still waiting for the connection are told as not sent while the host still shows the chat.
+      const told = this.failUnsent(chatClosed());
       this.close();
       clearSavedChat(this.ctx.callback);
+      return told.then(() => deliverToHost(e, this.ctx));
     }
     return deliverToHost(e, this.ctx);
   }
 
-  /** The event stream died for good (reconnects exhausted): tell the customer and end the chat on our side. */
+  /**
+   * The chat is over with messages the customer wrote still unsent: each fails (the host marks it not sent), and the
+   * customer reads once why and how to send them.
+   */
+  private async failUnsent(reason: Error): Promise<void> {
+    if (!this.outbox || this.outbox.close(reason) === 0) return;
+    await this.ctx.callback.sendMessageToUser(statusLine(this.ctx.strings.unsentChatEnded));
+  }
+
+  /**
+   * The event stream died for good (reconnects exhausted): the chat ends on our side, and the customer reads that their
+   * connection could not be restored (not that the agent left) and which of their messages were not sent.
+   */
   private async onLost(e: unknown): Promise<void> {
     if (this.closed || this.cancelled || !this.live) return;
-    const cb = this.ctx.callback;
     this.ctx.logger.error?.('The Genesys event stream was lost for good', e);
+    const told = this.failUnsent(chatClosed());
     this.close();
-    clearSavedChat(cb);
-    await cb.setErrorStatus({ type: ErrorType.DISCONNECTED, isDisconnected: true, logInfo: describeError(e) });
-    await cb.agentEndedChat();
+    clearSavedChat(this.ctx.callback);
+    await told;
+    await endWithNotice(this.ctx.strings.connectionGone, this.ctx);
   }
 
   private pollQueue(connection: ChatConnection): void {
@@ -237,10 +273,7 @@ export class ChatScope {
   }
 }
 
-/** A line the hosts show as one of their own status lines (centred, not under the agent's name or picture). */
-export function statusLine(text: string, kind = 'transfer_to_agent'): MessageResponseLike {
-  return { output: { generic: [{ response_type: 'text', text, agent_message_type: kind }] } };
-}
+const chatClosed = () => new ServiceDeskError('NO_CHAT', 'the chat ended before the message could be sent');
 
 /** Leaves the chat, trying twice: a chat left behind waits in a queue for an agent. */
 async function leave(connection: ChatConnection, logger: Logger): Promise<void> {

@@ -17,8 +17,9 @@ import {
 import type { Logger } from '../logger';
 import type { MiddlewareClient } from '../middleware-client';
 import type { ChatStartRequest, ChatTransport, IdentityCredential } from '../transports/chat-transport';
-import { ChatScope, statusLine } from './chat-scope';
+import { ChatScope } from './chat-scope';
 import { customFieldsFor, findConnectItem, summaryForAgent } from './connect-item';
+import { statusLine } from './host-calls';
 import { clearSavedChat, readSavedChat } from './persisted-chat';
 import type { PageEvents } from './resume-point';
 import { splitMessage } from './split-message';
@@ -166,7 +167,8 @@ export class GenesysServiceDesk {
         `the message has ${text.length} characters; Genesys accepts at most ${max}`,
       );
     }
-    for (const part of splitMessage(text, max)) await connection.sendMessage(part);
+    // Every part is queued at once, so a message written next cannot come between them.
+    await Promise.all(splitMessage(text, max).map((part) => scope.send(part)));
   }
 
   /**

@@ -3,7 +3,7 @@ import { hostMessage, type QuickReplyDisplay } from '../hosts/agent-content';
 import type { ShowEarlier } from '../hosts/earlier-messages';
 import type { EndingText } from '../hosts/ending-text';
 import type { HostAdapter } from '../hosts/host-adapter';
-import { ErrorType, type HostCallback } from '../hosts/host-types';
+import type { HostCallback, MessageResponseLike } from '../hosts/host-types';
 import type { ServiceDeskStrings } from './strings';
 import { uploadCapabilities } from './upload-check';
 
@@ -68,7 +68,12 @@ function showToHost(e: ChatEvent, h: HostSide): unknown {
     case 'agentTyping':
       return cb.agentTyping(e.typing);
     case 'connection':
-      return cb.setErrorStatus({ type: ErrorType.DISCONNECTED, isDisconnected: e.state === 'disconnected' });
+      // A status line of our own, not the host's DISCONNECTED error: the hosts show that one under the agent's name and
+      // picture, as if the agent had written it, and make the input read-only, while the customer may go on writing
+      // (what they write is sent once the connection is back).
+      return cb.sendMessageToUser(
+        statusLine(e.state === 'disconnected' ? h.strings.connectionLost : h.strings.connectionBack),
+      );
     case 'chatEnded':
       return chatEnded(e.by, h);
   }
@@ -89,4 +94,9 @@ export async function endWithNotice(text: string, h: HostSide): Promise<void> {
   if (h.endingText) h.endingText.reword(text);
   else await h.callback.sendMessageToUser(text);
   await h.callback.agentEndedChat();
+}
+
+/** A line the hosts show as one of their own status lines (centred, not under the agent's name or picture). */
+export function statusLine(text: string, kind = 'transfer_to_agent'): MessageResponseLike {
+  return { output: { generic: [{ response_type: 'text', text, agent_message_type: kind }] } };
 }

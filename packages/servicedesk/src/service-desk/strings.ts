@@ -29,6 +29,16 @@ export interface ServiceDeskStrings {
   fileUploadFailed: string;
   /** A quick-reply choice that could not be sent to the agent. */
   quickReplyFailed: string;
+  /** The customer's connection to the chat dropped; it is being restored. */
+  connectionLost: string;
+  /** The customer's connection is back. */
+  connectionBack: string;
+  /** A message written while the connection is away waits: it is sent once the connection is back. */
+  messagesHeld: string;
+  /** The chat ended before messages the customer wrote could be sent (they are marked as not sent). */
+  unsentChatEnded: string;
+  /** The connection could not be restored, which ends the chat. */
+  connectionGone: string;
 }
 
 export const DEFAULT_STRINGS: ServiceDeskStrings = {
@@ -48,4 +58,10 @@ export const DEFAULT_STRINGS: ServiceDeskStrings = {
   fileUploadsOff: "Files can't be sent in this chat.",
   fileUploadFailed: "The file couldn't be sent. Please try again.",
   quickReplyFailed: "Your choice couldn't be sent to the agent. Please type it instead.",
+  connectionLost: 'Your connection to the chat was lost. Trying to reconnect…',
+  connectionBack: "You're connected again.",
+  messagesHeld: "Not sent yet: what you write now goes to the agent once you're connected again.",
+  unsentChatEnded:
+    'The chat ended before your messages marked as not sent could reach the agent. To send them, ask for an agent again.',
+  connectionGone: "Your connection to the chat couldn't be restored, so the chat has ended.",
 };

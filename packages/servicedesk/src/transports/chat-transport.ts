@@ -70,9 +70,11 @@ export interface ChatConnection {
   readonly lastMessageId: string | undefined;
   /**
    * Resolves once the channel accepted the text (a channel that acknowledges on its event stream resolves then); rejects
-   * with a `ServiceDeskError` otherwise.
+   * with a `ServiceDeskError` otherwise: a transient one (`isTransient`) while the connection is away. `id` is the same
+   * for every attempt at one message: a channel that can find a message again by an id of ours (Web Messaging) does
+   * not send it twice when an attempt reached Genesys but its answer was lost with the connection.
    */
-  sendMessage(text: string): Promise<void>;
+  sendMessage(text: string, id?: string): Promise<void>;
   /**
    * Sends the customer's file. Resolves once the channel accepted it; rejects with a `ServiceDeskError`: `FILE_REFUSED`
    * (type, size or name), `UPLOAD_FAILED`, or what `sendMessage` rejects with. A channel without uploads (guest chat)

@@ -106,8 +106,18 @@ export class GuestChatConnection implements ChatConnection {
     return this.session.lastMessageId;
   }
 
-  async sendMessage(text: string): Promise<void> {
-    await this.api.sendMessage(this.session.conversationId, this.session.memberId, text);
+  /**
+   * Guest chat cannot tag a message with an id of ours, so `_id` is unused: a send whose answer was lost is sent again.
+   * A chat that is over rejects with `NO_CHAT`, so what waits behind it fails at once.
+   */
+  async sendMessage(text: string, _id?: string): Promise<void> {
+    try {
+      await this.api.sendMessage(this.session.conversationId, this.session.memberId, text);
+    } catch (e) {
+      if (chatGone(e))
+        throw new ServiceDeskError('NO_CHAT', 'the chat is over: Genesys takes no more messages in it', { cause: e });
+      throw e;
+    }
   }
 
   /** Guest chat has no guest uploads (only agent-initiated media requests, which this client does not offer). */
@@ -130,12 +140,7 @@ export class GuestChatConnection implements ChatConnection {
     try {
       await this.api.leave(this.session.conversationId, this.session.memberId);
     } catch (e) {
-      const gone =
-        e instanceof GenesysApiError &&
-        (e.genesysCode === 'chat.error.member.state' ||
-          e.genesysCode === 'chat.error.conversation.state' ||
-          e.status === 404);
-      if (!gone) throw e;
+      if (!chatGone(e)) throw e;
     } finally {
       this.dispose();
     }
@@ -163,4 +168,14 @@ export class GuestChatConnection implements ChatConnection {
   savedState(resumeAfter: string | undefined): ChatSession {
     return savedSession(this.session, resumeAfter);
   }
+}
+
+/** Genesys says the conversation, or the guest's part in it, is over. */
+function chatGone(e: unknown): boolean {
+  return (
+    e instanceof GenesysApiError &&
+    (e.genesysCode === 'chat.error.member.state' ||
+      e.genesysCode === 'chat.error.conversation.state' ||
+      e.status === 404)
+  );
 }

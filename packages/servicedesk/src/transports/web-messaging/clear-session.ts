@@ -1,6 +1,6 @@
 import { ServiceDeskError } from '../../errors';
 import type { WebSocketCtor } from '../chat-transport';
-import { newId } from './new-id';
+import { newId } from '../new-id';
 import { parseFrame } from './parse-frame';
 
 export interface ClearSessionRequest {

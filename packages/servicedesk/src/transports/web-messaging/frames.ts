@@ -53,6 +53,8 @@ export interface WmMessage {
   attachments: Attachment[];
   /** `metadata.readOnly === "true"` on a Disconnect: the session no longer takes messages. */
   readOnly: boolean;
+  /** `metadata.customMessageId` of the customer's own message: the id this client gave it when sending. */
+  customMessageId?: string | undefined;
 }
 
 export interface SessionFrame {

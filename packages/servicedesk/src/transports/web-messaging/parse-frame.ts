@@ -103,6 +103,9 @@ export function parseMessage(body: unknown): WmMessage | InvalidFrame {
     events,
     ...parseContent(body['content']),
     readOnly: metadata['readOnly'] === 'true',
+    ...(direction === 'Inbound' && str(metadata['customMessageId'])
+      ? { customMessageId: str(metadata['customMessageId']) }
+      : {}),
   };
 }
 

@@ -28,7 +28,7 @@ import { isDisconnect, type Incoming } from './detectors/types';
 import type { ErrorFrame, UploadResultFrame, WmFrame } from './frames';
 import { earlierMessages } from './earlier-messages';
 import { fetchHistory } from './history';
-import { newId } from './new-id';
+import { newId } from '../new-id';
 import { HEARTBEAT_TRACING_ID, parseFrame } from './parse-frame';
 import { savedSession, type WmSavedSession } from './saved-session';
 import { wmEventPipeline } from './wm-event-pipeline';
@@ -117,6 +117,10 @@ export class WebMessagingConnection implements ChatConnection {
   private lastPassed: string | undefined;
   /** The id of the summary for the agent, once sent (or as a reattached chat was told). */
   private summaryId: string | undefined;
+  /** The customer's messages Genesys has, by the id this client gave them (`metadata.customMessageId`). */
+  private readonly delivered = new Set<string>();
+  /** The history backfill after a (re)connect, while it runs. */
+  private catchingUp: Promise<void> | undefined;
   private isOpened = false;
   private resolveOpened!: () => void;
   private rejectOpened!: (e: Error) => void;
@@ -152,9 +156,20 @@ export class WebMessagingConnection implements ChatConnection {
     return this.lastPassed;
   }
 
-  async sendMessage(text: string): Promise<void> {
+  /**
+   * `id` travels as the message's `metadata.customMessageId`, which Genesys keeps with the message: a message already
+   * in the conversation under that id (its echo came, or the history after a reconnect holds it although the socket
+   * dropped before the echo) is not sent again. A history backfill under way is waited for, so that it has been read.
+   */
+  async sendMessage(text: string, id?: string): Promise<void> {
+    await this.catchingUp;
+    if (id !== undefined && this.delivered.has(id)) return;
     this.assertSendable();
-    await this.sendText(text);
+    await this.sendOnMessage({
+      type: 'Text',
+      text,
+      ...(id !== undefined ? { metadata: { customMessageId: id } } : {}),
+    });
   }
 
   private assertSendable(): void {
@@ -308,7 +323,11 @@ export class WebMessagingConnection implements ChatConnection {
       /** The sign-in (configure request) last sent, and how many 401s in a row it has met. */
       let configureId: string | undefined;
       let renewals = 0;
-      const emit = (m: Incoming) => (backfilling ? held.push(m) : subscriber.next(m));
+      const emit = (m: Incoming) => {
+        if (m.customMessageId) this.delivered.add(m.customMessageId);
+        if (backfilling) held.push(m);
+        else subscriber.next(m);
+      };
 
       /** The chat cannot go on: before it opened, starting fails; after, the customer is told it ended. */
       const finish = (reason: string, by: 'system' | 'agent') => {
@@ -323,7 +342,15 @@ export class WebMessagingConnection implements ChatConnection {
         } else this.own$.next({ type: 'chatEnded', by: this.ending ? 'guest' : by });
       };
 
-      const backfill = async (replay: boolean) => {
+      const backfill = (replay: boolean): Promise<void> => {
+        const done = readHistory(replay).finally(() => {
+          if (this.catchingUp === done) this.catchingUp = undefined;
+        });
+        this.catchingUp = done;
+        return done;
+      };
+
+      const readHistory = async (replay: boolean) => {
         backfilling = true;
         try {
           const jwt = await this.request({ action: 'getJwt' });
@@ -340,7 +367,10 @@ export class WebMessagingConnection implements ChatConnection {
             const earlier = earlierMessages(missed, this.summaryId);
             if (earlier.length > 0) this.own$.next({ type: 'earlierMessages', messages: earlier });
           }
-          missed.forEach((m) => subscriber.next(m));
+          missed.forEach((m) => {
+            if (m.customMessageId) this.delivered.add(m.customMessageId);
+            subscriber.next(m);
+          });
         } catch (e) {
           this.log.warn?.('Web Messaging: the history backfill failed; continuing with live messages', e);
         } finally {
@@ -651,7 +681,9 @@ function refusal(f: ErrorFrame): ServiceDeskError {
   const what = `Genesys refused the message: ${f.code} ${f.text}`;
   if (f.code === 409) return new ServiceDeskError('NO_CHAT', what, { status: 409 });
   if (f.code === 4011) return new ServiceDeskError('MESSAGE_TOO_LONG', what, { status: 4011 });
-  if (f.code === 429 || f.code >= 5000) return new ServiceDeskError('GENESYS_UNAVAILABLE', what, { status: f.code });
+  if (f.code === 429)
+    return new ServiceDeskError('GENESYS_UNAVAILABLE', what, { status: 429, retryAfterMs: (f.retryAfter ?? 1) * 1000 });
+  if (f.code >= 5000) return new ServiceDeskError('GENESYS_UNAVAILABLE', what, { status: f.code });
   return new ServiceDeskError('GENESYS_REFUSED', what, { status: f.code });
 }
 

@@ -4,7 +4,7 @@ import { retryTransient } from '../retry-transient';
 import { AuthenticatedSession } from './authenticated-session';
 import { attributesFor } from './custom-attributes';
 import { fetchDeploymentConfig, type DeploymentConfig } from './deployment-config';
-import { newId } from './new-id';
+import { newId } from '../new-id';
 import { parseSavedSession } from './saved-session';
 import { MAX_MESSAGE_LENGTH, WebMessagingConnection, type WebMessagingConnectionConfig } from './wm-connection';
 

@@ -1,5 +1,5 @@
 /**
- * A random UUID (v4) for guest tokens and tracingIds. `crypto.randomUUID` exists only in secure contexts; a page
+ * A random UUID (v4) for Web Messaging guest tokens and tracingIds, and the ids of the customer's messages. `crypto.randomUUID` exists only in secure contexts; a page
  * served over plain HTTP still has `crypto.getRandomValues`.
  */
 export function newId(): string {
