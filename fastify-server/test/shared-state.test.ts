@@ -45,10 +45,14 @@ afterAll(async () => {
  * connected to it unless Redis is down. The command timeout is generous: on a loaded CI machine a 250 ms answer
  * is no sign of a slow Redis (the test of a hanging Redis sets its own).
  */
-async function fleet(count: number, env: Record<string, string> = {}, deps: AppDeps = {}): Promise<FastifyInstance[]> {
+async function fleet(
+  count: number,
+  env: Record<string, string> | ((instance: number) => Record<string, string>) = {},
+  deps: AppDeps = {},
+): Promise<FastifyInstance[]> {
   const prefix = `test-${Math.random().toString(36).slice(2)}:`;
   const started = await Promise.all(
-    Array.from({ length: count }, () =>
+    Array.from({ length: count }, (_, instance) =>
       testApp(
         emu,
         {
@@ -57,7 +61,7 @@ async function fleet(count: number, env: Record<string, string> = {}, deps: AppD
           READINESS_CACHE_MS: '0',
           REDIS_COMMAND_TIMEOUT_MS: '5000',
           LOG_LEVEL: process.env['DBG_LOG'] ?? 'silent',
-          ...env,
+          ...(typeof env === 'function' ? env(instance) : env),
         },
         deps,
       ),
@@ -170,6 +174,29 @@ describe('queue availability', () => {
     expect(fresh).not.toBe(filled);
     expect((await upstreamCounts(emu))[OBSERVATIONS] ?? 0).toBe(1);
     await clearFaults(emu);
+  });
+
+  it("stops waiting for another instance's hanging fill at its own response deadline", async () => {
+    // a may take 5 s, b only 1 s: b must not wait for a's answer.
+    const [a, b] = (await fleet(2, (i) => ({ RESPONSE_DEADLINE_MS: i === 0 ? '5000' : '1000' }))) as [
+      FastifyInstance,
+      FastifyInstance,
+    ];
+    await addFault(emu, { endpoint: '/api/v2/', latencyMs: 3000, times: 1 });
+    const answered: string[] = [];
+    const fromA = ask(a).then((r) => (answered.push('a'), r));
+    // a holds the lease once its queue lookup reached the hang (the one-time fault is then used up).
+    await eventually(
+      async () =>
+        ((await (await fetch(`${emu.controlUrl}/faults`)).json()) as { entities: unknown[] }).entities.length === 0,
+      "a's lookup hanging",
+    );
+    const fromB = ask(b).then((r) => (answered.push('b'), r));
+    const [atA, atB] = await Promise.all([fromA, fromB]);
+    expect(atB.statusCode).toBe(504);
+    expect(atB.json().code).toBe('UPSTREAM_TIMEOUT');
+    expect(atA.statusCode).toBe(200);
+    expect(answered).toEqual(['b', 'a']);
   });
 });
 
