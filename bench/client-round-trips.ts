@@ -24,7 +24,7 @@ import type { RequestLogEntry } from 'genesys-handoff-emulator';
 import { connectMessage } from 'genesys-handoff-servicedesk/test-fixtures';
 import { CountingCallback } from './client-callback';
 import { machine, table, today, verdict, writeSubsection } from './client-report';
-import { startChildStack, type ChildStack } from './client-stack';
+import { conversationOf, startChildStack, type ChildStack } from './client-stack';
 import { WebSocket } from './client-ws';
 
 const START_TARGET = 2;
@@ -137,16 +137,6 @@ interface Trace {
   log: RequestLogEntry[];
 }
 
-/** The chat's conversation at the emulator, from what the desk persisted. */
-async function conversationOf(stack: ChildStack, cb: CountingCallback): Promise<string> {
-  const saved = cb.state['genesysChat'] as { conversationId?: string; token?: string } | null | undefined;
-  if (saved?.conversationId) return saved.conversationId;
-  if (!saved?.token) throw new Error('no chat persisted');
-  const s = await stack.control<{ conversationId: string | null }>('GET', `/messaging/sessions/${saved.token}`);
-  if (!s.conversationId) throw new Error('the Web Messaging session has no conversation');
-  return s.conversationId;
-}
-
 /** One page of a site on the channel: its factory (nothing cached yet) and a desk. */
 function openPage(stack: ChildStack, channel: Channel, cb: CountingCallback) {
   const pageEvents = new EventTarget();
@@ -218,7 +208,7 @@ async function measureChannel(stack: ChildStack, channel: Channel): Promise<Chan
   const desk = await page.desk;
   const start = async () => {
     const t = await traced(stack, () => desk.startChat(connectMessage(), {}), queuedAt(channel));
-    const id = await conversationOf(stack, cb);
+    const id = await conversationOf(stack, cb.state);
     const chat = await stack.control<{ state: string }>('GET', `/chats/${id}`);
     if (chat.state !== 'queued') throw new Error(`${channel}: the chat is ${chat.state} after startChat, not queued`);
     await desk.endChat();
@@ -231,7 +221,7 @@ async function measureChannel(stack: ChildStack, channel: Channel): Promise<Chan
   // new page (nothing cached) reattaches with the host's persisted state.
   const joined = cb.n('agentJoined');
   await desk.startChat(connectMessage(), {});
-  const id = await conversationOf(stack, cb);
+  const id = await conversationOf(stack, cb.state);
   await stack.control('POST', `/chats/${id}/accept`, { agentId: stack.agentIds[0] });
   await stack.control('POST', `/chats/${id}/messages`, { body: 'before the reload' });
   await cb.waitFor(() => cb.n('agentJoined') > joined && cb.lastText === 'before the reload', 'the agent');

@@ -80,3 +80,13 @@ export function control<T = unknown>(controlUrl: string, method: string, path: s
     req.end(payload);
   });
 }
+
+/** The conversation at the emulator of the chat a desk persisted (guest chat keeps its id; Web Messaging its token). */
+export async function conversationOf(stack: ChildStack, persisted: Record<string, unknown>): Promise<string> {
+  const saved = persisted['genesysChat'] as { conversationId?: string; token?: string } | null | undefined;
+  if (saved?.conversationId) return saved.conversationId;
+  if (!saved?.token) throw new Error('no chat persisted');
+  const s = await stack.control<{ conversationId: string | null }>('GET', `/messaging/sessions/${saved.token}`);
+  if (!s.conversationId) throw new Error('the Web Messaging session has no conversation');
+  return s.conversationId;
+}

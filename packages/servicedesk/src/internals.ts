@@ -20,3 +20,7 @@ export { agentMessages } from './transports/guest-chat/detectors/agent-messages'
 export { lookupMembers } from './transports/guest-chat/detectors/lookup-members';
 export { typing } from './transports/guest-chat/detectors/typing';
 export type { EnrichedFrame, MemberInfo } from './transports/guest-chat/detectors/types';
+export { wmEventPipeline } from './transports/web-messaging/wm-event-pipeline';
+export { HEARTBEAT_TRACING_ID, parseFrame as parseWmFrame } from './transports/web-messaging/parse-frame';
+export { WebMessagingConnection } from './transports/web-messaging/wm-connection';
+export type { Incoming as WmIncoming } from './transports/web-messaging/detectors/types';
