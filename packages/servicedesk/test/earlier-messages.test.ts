@@ -2,6 +2,9 @@ import type { EarlierMessage } from '../src/chat-event';
 import { earlierMessagesShower, historyItems } from '../src/hosts/earlier-messages';
 import { hostText } from '../src/hosts/agent-text';
 import { carbonAdapter } from '../src/hosts/host-adapter';
+import { deliverToHost } from '../src/service-desk/host-calls';
+import { DEFAULT_STRINGS } from '../src/service-desk/strings';
+import { RecordingCallback } from './recording-callback';
 import type { MemberInfo } from '../src/transports/guest-chat/detectors/types';
 import { SELF, member, raw } from './transports/guest-chat/marbles';
 import { wmMessage } from './transports/web-messaging/marbles';
@@ -190,5 +193,21 @@ describe('historyItems and the host instance', () => {
     expect(given[0]).toHaveLength(3);
     expect(earlierMessagesShower({ messaging: {} }, carbonAdapter)).toBeUndefined();
     expect(earlierMessagesShower(undefined, carbonAdapter)).toBeUndefined();
+  });
+
+  test('the flow’s notices are left out when the desk shows no system messages', async () => {
+    const given: EarlierMessage[][] = [];
+    const side = {
+      callback: new RecordingCallback(),
+      adapter: carbonAdapter,
+      strings: DEFAULT_STRINGS,
+      showEarlier: async (m: EarlierMessage[]) => void given.push(m),
+    };
+    await deliverToHost({ type: 'earlierMessages', messages }, { ...side, showSystemMessages: false });
+    await deliverToHost({ type: 'earlierMessages', messages }, { ...side, showSystemMessages: true });
+    expect(given.map(ids)).toEqual([
+      ['a', 'b'],
+      ['a', 'b', 'c'],
+    ]);
   });
 });
