@@ -74,14 +74,7 @@ forEachChannel((channel) => {
     await last.waitFor();
     // In view: between the agent banner at the top of the panel and the input at its bottom.
     await eventually(
-      async () => {
-        const [line, top, bottom] = await Promise.all([
-          last.boundingBox(),
-          customer.banner.boundingBox(),
-          customer.input.boundingBox(),
-        ]);
-        return !!line && !!top && !!bottom && line.y >= top.y + top.height && line.y + line.height <= bottom.y;
-      },
+      () => customer.inView(last),
       10_000,
       'the newest agent line to be in view, between the banner and the input',
     );

@@ -57,6 +57,28 @@ export class CustomerPage {
     return this.text(text).count();
   }
 
+  /** The line is in the list's view: between the agent banner at its top and the input at its bottom. */
+  async inView(line: Locator): Promise<boolean> {
+    const [box, top, bottom] = await Promise.all([
+      line.boundingBox(),
+      this.banner.boundingBox(),
+      this.input.boundingBox(),
+    ]);
+    return !!box && !!top && !!bottom && box.y >= top.y + top.height && box.y + box.height <= bottom.y;
+  }
+
+  /**
+   * Every line of the message list whose whole text matches `pattern`, in the order shown. One evaluation in the page
+   * (a locator per line would take minutes over thousands of lines). Carbon's lines sit in shadow roots inside the
+   * main panel; the aria-live announcer that repeats them is outside it.
+   */
+  async linesMatching(pattern: RegExp): Promise<string[]> {
+    // A string, not a function: a compiled function may call helpers of the test's compiler that the page lacks.
+    return this.page.evaluate(
+      `(${LINES_MATCHING})(${JSON.stringify(pattern.source)}, ${JSON.stringify(pattern.flags)})`,
+    );
+  }
+
   /** The name Carbon's service desk tells the agent (the demo's anonymous visitor name). */
   async guestName(): Promise<string> {
     const name = await this.page.evaluate(() => sessionStorage.getItem('genesys-handoff-demo.guest'));
@@ -82,6 +104,25 @@ export class CustomerPage {
       .click();
   }
 }
+
+const LINES_MATCHING = `(source, flags) => {
+  const re = new RegExp(source, flags);
+  const all = (root) => {
+    const out = [];
+    for (const el of root.querySelectorAll('*')) {
+      out.push(el);
+      if (el.shadowRoot) out.push(...all(el.shadowRoot));
+    }
+    return out;
+  };
+  const panel = all(document).find((el) => el.getAttribute('data-testid') === 'main_panel');
+  const lines = [];
+  for (const el of panel ? all(panel) : []) {
+    const text = (el.textContent || '').trim();
+    if (el.childElementCount === 0 && re.test(text)) lines.push(text);
+  }
+  return lines;
+}`;
 
 export interface ChatView {
   id: string;
@@ -189,6 +230,17 @@ export class AgentControl {
   }
   say(id: string, body: string) {
     return this.call('POST', `/chats/${id}/messages`, { body });
+  }
+  /**
+   * A burst: every body sent as fast as the emulator takes them, `concurrency` requests at a time (so not necessarily
+   * in the order given: the transcript has the order the customer must see). `stopped` ends it early.
+   */
+  async sayAll(id: string, bodies: readonly string[], concurrency = 16, stopped = () => false): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < bodies.length && !stopped()) await this.say(id, bodies[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, bodies.length) }, worker));
   }
   typing(id: string) {
     return this.call('POST', `/chats/${id}/typing`);
