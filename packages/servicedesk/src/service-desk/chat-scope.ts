@@ -6,6 +6,7 @@ import type { Availability } from '../middleware-client';
 import { handleInOrder } from '../streams/handle-in-order';
 import type { ChatConnection } from '../transports/chat-transport';
 import { deliverToHost, endWithNotice, statusLine, type HostSide } from './host-calls';
+import { BURST_MAX, deliverBurst, joinsBurst, untilDrawn } from './message-bursts';
 import { Outbox } from './outbox';
 import { clearSavedChat, writeSavedChat } from './persisted-chat';
 import { pollQueue } from './queue-polling';
@@ -193,6 +194,9 @@ export class ChatScope {
         // contained and logged, the stream goes on. What the host has shown moves the resume point.
         handleInOrder<ChatEvent>({
           handle: (event) => this.handle(event),
+          // Agent messages that arrived while the host was drawing are shown together (message-bursts.ts).
+          together: { joins: joinsBurst, max: BURST_MAX, handle: (events) => deliverBurst(events, this.ctx) },
+          pauseAfter: (events) => untilDrawn(events, this.ctx),
           handled: (event) => {
             if (event.type === 'agentMessage' || event.type === 'systemMessage') resume?.markShown(event.id);
           },

@@ -7,8 +7,23 @@ export interface InOrderHandler<T> {
    * until it completes (at once, synchronously, if it completes while subscribed to).
    */
   handle: (value: T) => unknown;
+  /**
+   * Values that waited in the backlog and may be handled in one go: a run of values at the head of the backlog of
+   * which each `joins` the first (at most `max`) goes to `handle` together, once. Their `handled` or `failed` is told
+   * for each, in order. A value that did not wait (nothing pending before it) is always handled alone.
+   */
+  together?: {
+    joins: (value: T, first: T) => boolean;
+    max: number;
+    handle: (values: readonly T[]) => unknown;
+  };
   /** The handler returned, or its promise resolved. */
   handled?: (value: T) => void;
+  /**
+   * After values were handled (one, or several `together`): a promise that holds the next value back until it
+   * settles, or nothing. What arrives meanwhile waits in the backlog, where `together` may join it.
+   */
+  pauseAfter?: (values: readonly T[]) => PromiseLike<unknown> | undefined;
   /** The handler threw or its promise rejected: that value is given up, the next one is handled. */
   failed: (value: T, error: unknown) => void;
   /** Every value received so far has been handled (called once each time the backlog empties). */
@@ -40,39 +55,70 @@ export function handleInOrder<T>(h: InOrderHandler<T>): OperatorFunction<T, neve
     let sourceDone = false;
     let inner: Subscription | undefined;
 
-    const resolved = (value: T) => {
+    const resolved = (values: readonly T[]) => {
       pending = false;
-      if (!out.closed) h.handled?.(value);
+      if (out.closed) return;
+      succeeded(values);
       drain();
     };
-    const rejected = (value: T, e: unknown) => {
+    /** Tells `handled`, then holds the next value back for as long as `pauseAfter` asks. */
+    const succeeded = (values: readonly T[]) => {
+      for (const v of values) h.handled?.(v);
+      const pause = h.pauseAfter?.(values);
+      if (!pause) return;
+      pending = true;
+      pause.then(
+        guard(() => {
+          pending = false;
+          drain();
+        }),
+        guard(() => {
+          pending = false;
+          drain();
+        }),
+      );
+    };
+    const rejected = (values: readonly T[], e: unknown) => {
       pending = false;
-      if (!out.closed) h.failed(value, e);
+      if (!out.closed) for (const v of values) h.failed(v, e);
       drain();
     };
-    const run = (value: T) => {
+    /** Runs the handler of one value, or of several values together. */
+    const run = (values: readonly T[], handle: () => unknown) => {
       let r: unknown;
       try {
-        r = h.handle(value);
+        r = handle();
       } catch (e) {
-        h.failed(value, e);
+        for (const v of values) h.failed(v, e);
         return;
       }
       if (isPromiseLike(r)) {
         pending = true;
         r.then(
-          guard(() => resolved(value)),
-          guard((e: unknown) => rejected(value, e)),
+          guard(() => resolved(values)),
+          guard((e: unknown) => rejected(values, e)),
         );
       } else if (isObservable(r)) {
         pending = true;
         inner = r.subscribe({
-          complete: guard(() => resolved(value)),
-          error: guard((e: unknown) => rejected(value, e)),
+          complete: guard(() => resolved(values)),
+          error: guard((e: unknown) => rejected(values, e)),
         });
       } else {
-        h.handled?.(value);
+        succeeded(values);
       }
+    };
+    /** The values at the head of the backlog that are handled together with the first (just the first without `together`). */
+    const takeRun = (): T[] => {
+      const first = queue[head] as T;
+      const values = [first];
+      queue[head++] = undefined as T; // handled values are not kept
+      const t = h.together;
+      while (t && values.length < t.max && head < queue.length && t.joins(queue[head] as T, first)) {
+        values.push(queue[head] as T);
+        queue[head++] = undefined as T;
+      }
+      return values;
     };
     /** Handles what is queued, until the queue is empty or a value is pending; then tells `idle`. */
     const drain = () => {
@@ -80,9 +126,10 @@ export function handleInOrder<T>(h: InOrderHandler<T>): OperatorFunction<T, neve
       draining = true;
       try {
         while (!pending && head < queue.length && !out.closed) {
-          const value = queue[head] as T;
-          queue[head++] = undefined as T; // handled values are not kept
-          run(value);
+          const values = takeRun();
+          const together = h.together;
+          if (values.length > 1 && together) run(values, () => together.handle(values));
+          else run(values, () => h.handle(values[0] as T));
         }
       } finally {
         draining = false;

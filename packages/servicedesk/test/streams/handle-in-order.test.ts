@@ -210,3 +210,121 @@ describe('handleInOrder', () => {
     expect(completed).toBe(true);
   });
 });
+
+describe('handleInOrder together', () => {
+  /** Even values join an even first value; at most three go together; 1 is held until released. */
+  function setupTogether() {
+    const source = new Subject<number>();
+    const log: string[] = [];
+    let release!: () => void;
+    let failNextGroup = false;
+    source
+      .pipe(
+        handleInOrder<number>({
+          handle: (v) => {
+            log.push(`handle ${v}`);
+            return v === 1 ? new Promise<void>((r) => (release = r)) : undefined;
+          },
+          together: {
+            joins: (v, first) => v % 2 === 0 && first % 2 === 0,
+            max: 3,
+            handle: (vs) => {
+              log.push(`together ${vs.join(',')}`);
+              if (failNextGroup) throw new Error('host said no');
+              return Promise.resolve();
+            },
+          },
+          handled: (v) => log.push(`handled ${v}`),
+          failed: (v, e) => log.push(`failed ${v}: ${(e as Error).message}`),
+        }),
+      )
+      .subscribe();
+    return { source, log, release: () => release(), failGroups: () => (failNextGroup = true) };
+  }
+
+  test('values that did not wait are handled alone, even when they would join', () => {
+    const { source, log } = setupTogether();
+    source.next(2);
+    source.next(4);
+    expect(log).toEqual(['handle 2', 'handled 2', 'handle 4', 'handled 4']);
+  });
+
+  test('a run of joining values that waited is handled in one go, at most max, in order; each is told handled', async () => {
+    const { source, log, release } = setupTogether();
+    source.next(1);
+    for (const v of [2, 4, 6, 8, 3, 10]) source.next(v);
+    expect(log).toEqual(['handle 1']);
+    release();
+    await tick();
+    expect(log).toEqual([
+      'handle 1',
+      'handled 1',
+      'together 2,4,6',
+      'handled 2',
+      'handled 4',
+      'handled 6',
+      'handle 8',
+      'handled 8',
+      'handle 3',
+      'handled 3',
+      'handle 10',
+      'handled 10',
+    ]);
+  });
+
+  test('a group that fails is reported for each of its values, and the stream goes on', async () => {
+    const { source, log, release, failGroups } = setupTogether();
+    source.next(1);
+    for (const v of [2, 4, 5]) source.next(v);
+    failGroups();
+    release();
+    await tick();
+    expect(log).toEqual([
+      'handle 1',
+      'handled 1',
+      'together 2,4',
+      'failed 2: host said no',
+      'failed 4: host said no',
+      'handle 5',
+      'handled 5',
+    ]);
+  });
+});
+
+describe('handleInOrder pauseAfter', () => {
+  test('after a value is handled, the next waits for the pause; what arrives meanwhile can go together', async () => {
+    const source = new Subject<number>();
+    const log: string[] = [];
+    let endPause!: () => void;
+    source
+      .pipe(
+        handleInOrder<number>({
+          handle: (v) => void log.push(`handle ${v}`),
+          together: { joins: () => true, max: 10, handle: (vs) => void log.push(`together ${vs.join(',')}`) },
+          handled: (v) => log.push(`handled ${v}`),
+          pauseAfter: (vs) => {
+            log.push(`pause after ${vs.join(',')}`);
+            return vs.length === 1 ? new Promise<void>((r) => (endPause = r)) : undefined;
+          },
+          failed: (v, e) => log.push(`failed ${v}: ${(e as Error).message}`),
+        }),
+      )
+      .subscribe();
+    source.next(1);
+    source.next(2);
+    source.next(3);
+    // Handled at once (told before the pause): the pause holds 2 and 3 back.
+    expect(log).toEqual(['handle 1', 'handled 1', 'pause after 1']);
+    endPause();
+    await tick();
+    expect(log).toEqual([
+      'handle 1',
+      'handled 1',
+      'pause after 1',
+      'together 2,3',
+      'handled 2',
+      'handled 3',
+      'pause after 2,3',
+    ]);
+  });
+});
