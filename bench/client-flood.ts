@@ -54,6 +54,16 @@ interface BurstResult {
   unanswered: boolean;
 }
 
+/** Whether `check` passes within `ms` (the host scrolls once more after drawing). */
+async function eventuallyTrue(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const until = performance.now() + ms;
+  while (!(await check())) {
+    if (performance.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}
+
 /** The promise's value, or undefined if it has not settled within `ms`. */
 async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
@@ -155,7 +165,10 @@ async function burst(browser: Browser, stack: DemoStack, n: number): Promise<Bur
       page.evaluate(() => (window as unknown as { __flood: { count: number; total: number } }).__flood),
       10_000,
     )) ?? { count: Number.NaN, total: Number.NaN };
-    const lastInView = allShownMs !== undefined && last !== undefined && (await customer.inView(customer.text(last)));
+    const lastInView =
+      allShownMs !== undefined &&
+      last !== undefined &&
+      (await eventuallyTrue(() => customer.inView(customer.text(last!)), 5000));
     return {
       channel: stack.channel,
       n,
