@@ -264,12 +264,35 @@ describe('Web Messaging: reload and drops lose nothing and show nothing twice', 
     await second.desk.endChat();
   });
 
+  test('after a reload the socket opens at once with the saved origin: the deployment configuration is not read again', async () => {
+    const first = await started();
+    await control('POST', `/chats/${first.chatId}/accept`, { agentId: alex().id });
+    await control('POST', `/chats/${first.chatId}/messages`, { body: 'before the reload' });
+    await first.cb.waitFor('sendMessageToUser', 2);
+    leavePage(first);
+    const config = { endpoint: 'GET /webdeployments/v1/deployments/:id/config.json', status: 503, times: 1 };
+    await control('POST', '/faults', config);
+    await control('POST', `/chats/${first.chatId}/messages`, { body: 'while you were away' });
+
+    const cb = new RecordingCallback(first.cb.state);
+    const second = await makeDesk({}, cb);
+    expect(await second.desk.reconnect()).toBe(true);
+    await eventually(() => shown(cb).includes('while you were away'));
+    // The configuration was not asked for: its failure is still waiting.
+    expect(await control('GET', '/faults')).toEqual({ entities: [expect.objectContaining(config)] });
+    await second.desk.endChat();
+  });
+
   test('the socket fails to open for a moment after the reload (503 on the deployment config and the upgrade): retried, the chat goes on', async () => {
     const first = await started();
     await control('POST', `/chats/${first.chatId}/accept`, { agentId: alex().id });
     await control('POST', `/chats/${first.chatId}/messages`, { body: 'before the reload' });
     await first.cb.waitFor('sendMessageToUser', 2);
     leavePage(first);
+    // A chat saved without its socket origin (by a page of an earlier version) reads the configuration again.
+    const saved = first.cb.state['genesysChat'] as Record<string, unknown>;
+    delete saved['socketUrl'];
+    delete saved['clearEnabled'];
     await control('POST', '/faults', {
       endpoint: 'GET /webdeployments/v1/deployments/:id/config.json',
       status: 503,

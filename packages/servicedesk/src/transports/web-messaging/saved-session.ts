@@ -11,12 +11,20 @@ export interface WmSavedSession {
   refreshToken?: string;
   /** The id of the hand-off summary the chat began with: it is for the agent, never shown to the customer. */
   summaryId?: string;
+  /**
+   * Where the chat's socket connects and whether the deployment lets the customer end it (Presence Clear): after a
+   * reload the socket opens at once with them, instead of after the deployment's configuration has been read again.
+   */
+  socketUrl?: string;
+  clearEnabled?: boolean;
 }
 
 /** What a session keeps besides its token and resume point. */
 export interface SavedExtras {
   refreshToken?: string | undefined;
   summaryId?: string | undefined;
+  socketUrl?: string | undefined;
+  clearEnabled?: boolean | undefined;
 }
 
 const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
@@ -25,7 +33,7 @@ export function savedSession(
   deploymentId: string,
   token: string,
   resumeAfter: string | undefined,
-  { refreshToken, summaryId }: SavedExtras = {},
+  { refreshToken, summaryId, socketUrl, clearEnabled }: SavedExtras = {},
 ): WmSavedSession {
   return {
     channel: 'web-messaging',
@@ -34,6 +42,8 @@ export function savedSession(
     ...(resumeAfter ? { lastMessageId: resumeAfter } : {}),
     ...(refreshToken ? { refreshToken } : {}),
     ...(summaryId ? { summaryId } : {}),
+    ...(socketUrl ? { socketUrl } : {}),
+    ...(clearEnabled !== undefined ? { clearEnabled } : {}),
   };
 }
 
@@ -45,5 +55,8 @@ export function parseSavedSession(saved: unknown, deploymentId: string): WmSaved
   return savedSession(deploymentId, s.token, isText(s.lastMessageId) ? s.lastMessageId : undefined, {
     refreshToken: isText(s.refreshToken) ? s.refreshToken : undefined,
     summaryId: isText(s.summaryId) ? s.summaryId : undefined,
+    // Only a ws(s) origin is taken: the saved state is the page's storage, not a place to be sent elsewhere from.
+    socketUrl: isText(s.socketUrl) && /^wss?:\/\//.test(s.socketUrl) ? s.socketUrl : undefined,
+    clearEnabled: typeof s.clearEnabled === 'boolean' ? s.clearEnabled : undefined,
   });
 }

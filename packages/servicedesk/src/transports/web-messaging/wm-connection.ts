@@ -292,6 +292,8 @@ export class WebMessagingConnection implements ChatConnection {
     return savedSession(this.config.deploymentId, this.start.token, resumeAfter, {
       refreshToken: this.start.auth?.refreshToken,
       summaryId: this.summaryId,
+      socketUrl: this.config.socketUrl,
+      clearEnabled: this.config.clearEnabled,
     });
   }
 
@@ -387,8 +389,11 @@ export class WebMessagingConnection implements ChatConnection {
       const firstSession = async (f: Extract<WmFrame, { kind: 'session' }>) => {
         if (this.start.resuming) {
           if (f.newSession || f.readOnly) return finish('the chat is over (its session ended)', 'system');
-          await backfill(true);
-          return this.resolveOpened();
+          // The chat is live again once its socket is bound: what was missed meanwhile follows from the history,
+          // and live messages are held until it has (nothing lost, nothing shown twice).
+          const missed = backfill(true);
+          this.resolveOpened();
+          return missed;
         }
         if (f.readOnly) return finish('the session is read-only', 'system');
         try {

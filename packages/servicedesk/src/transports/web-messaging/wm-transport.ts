@@ -24,6 +24,9 @@ export interface TokenMemory {
   token?: string;
 }
 
+/** What a connection takes from the deployment's configuration. */
+type ConnectionSettings = Pick<DeploymentConfig, 'messagingEndpoint' | 'clearEnabled'>;
+
 /** The Web Messaging transport: the deployment's configuration once, then one connection per chat. */
 export class WebMessagingTransport implements ChatTransport {
   private deployment: Promise<DeploymentConfig> | undefined;
@@ -63,11 +66,16 @@ export class WebMessagingTransport implements ChatTransport {
   async resume(saved: unknown): Promise<ChatConnection | null> {
     const session = parseSavedSession(saved, this.config.deploymentId);
     if (!session) return null;
-    // A chat in progress is not given up for a moment's failure: the socket retries the same way.
-    const d = await retryTransient(() => this.deploymentConfig(), {
-      backoff: this.config.backoff,
-      scheduler: this.config.scheduler,
-    });
+    // A chat saved with its socket origin reconnects at once (an inactive deployment refuses the upgrade with 403,
+    // which ends it); an older saved chat reads the configuration first. A chat in progress is not given up for a
+    // moment's failure: the socket retries the same way.
+    const d: ConnectionSettings =
+      session.socketUrl !== undefined && session.clearEnabled !== undefined
+        ? { messagingEndpoint: session.socketUrl, clearEnabled: session.clearEnabled }
+        : await retryTransient(() => this.deploymentConfig(), {
+            backoff: this.config.backoff,
+            scheduler: this.config.scheduler,
+          });
     const auth = session.refreshToken
       ? AuthenticatedSession.restore(this.authEndpoints(), session.refreshToken)
       : undefined;
@@ -87,7 +95,7 @@ export class WebMessagingTransport implements ChatTransport {
     return { apiBaseUrl: c.apiBaseUrl, deploymentId: c.deploymentId, fetch: c.fetch };
   }
 
-  private connectionConfig(d: DeploymentConfig): WebMessagingConnectionConfig {
+  private connectionConfig(d: ConnectionSettings): WebMessagingConnectionConfig {
     const c = this.config;
     return {
       ...c,
