@@ -449,3 +449,63 @@ describe('files and quick replies through the transport interface', () => {
     ]);
   });
 });
+
+describe('a burst of agent messages', () => {
+  /** A host whose first message is still being drawn (its promise pending) until the test releases it. */
+  class BusyHost extends RecordingCallback {
+    release: () => void = () => undefined;
+    private held = false;
+    override sendMessageToUser(message: string | object, agentID?: string) {
+      const recorded = super.sendMessageToUser(message, agentID);
+      if (this.held) return recorded;
+      this.held = true;
+      return new Promise<void>((resolve) => (this.release = resolve));
+    }
+  }
+
+  test('what queued while the host was busy: texts of one agent as one message, each its own paragraph, escaped; files and another agent alone; the resume point moves past all', async () => {
+    const transport = new TestTransport();
+    const cb = new BusyHost();
+    const desk = deskOn(transport, cb);
+    await desk.startChat(undefined);
+    const connection = transport.connection!;
+    const BLAIR = { id: 'agent-2', nickname: 'Blair' };
+    const text = (id: string, body: string, agent: typeof AGENT | typeof BLAIR = AGENT): ChatEvent => ({
+      type: 'agentMessage',
+      id,
+      agent,
+      text: body,
+      timestamp: 't',
+    });
+    connection.emit(text('m0', 'first'));
+    await settle();
+    // Meanwhile: 120 texts of Alex, a file of Alex, a text of Blair, then Alex again.
+    for (let i = 1; i <= 120; i++) connection.emit(text(`m${i}`, i === 1 ? '**not bold**' : `line ${i}`));
+    connection.emit({
+      type: 'agentMessage',
+      id: 'f1',
+      agent: AGENT,
+      text: '',
+      timestamp: 't',
+      files: [{ name: 'a.pdf', url: 'https://files.example/a.pdf', kind: 'file' }],
+    });
+    connection.emit(text('b1', 'from Blair', BLAIR));
+    connection.emit(text('m121', 'line 121'));
+    expect(cb.of('sendMessageToUser')).toHaveLength(1);
+    cb.release();
+    await eventually(() => expect(cb.of('sendMessageToUser')).toHaveLength(6));
+
+    const shown = cb.of('sendMessageToUser');
+    const lines = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, k) => `line ${from + k}`).join('\n\n');
+    expect(shown[0]).toEqual(['first', 'agent-1']);
+    // At most 100 texts to a message; Markdown in a text stays text.
+    expect(shown[1]).toEqual([`\\*\\*not bold\\*\\*\n\n${lines(2, 100)}`, 'agent-1']);
+    expect(shown[2]).toEqual([lines(101, 120), 'agent-1']);
+    expect((shown[3]![0] as { output: { generic: unknown[] } }).output.generic).toHaveLength(1);
+    expect(shown[4]).toEqual(['from Blair', 'agent-2']);
+    expect(shown[5]).toEqual(['line 121', 'agent-1']);
+    await eventually(() => expect(cb.state['genesysChat']).toEqual({ chat: 'test-chat', resumeAfter: 'm121' }));
+    await desk.endChat();
+  });
+});
