@@ -59,8 +59,11 @@ class TestConnection implements ChatConnection {
     this.ended = true;
     this.dispose();
   }
-  readonly authenticated = false;
+  /** The customer is signed in to this chat (a verified identity). */
+  authenticated = false;
+  signedOut = false;
   signOut(): Promise<void> {
+    this.signedOut = true;
     return this.end();
   }
   dispose(): void {
@@ -243,6 +246,57 @@ test('a stream that fails for good after opening: the customer is told and the c
   // Said from the customer's side: their connection, not the agent, went away.
   expect(cb.calls).toEqual([['sendMessageToUser', DEFAULT_STRINGS.connectionGone, undefined], ['agentEndedChat']]);
   expect(cb.state['genesysChat']).toBeNull();
+});
+
+describe('signing out of the site while the chat is still being made', () => {
+  /** A transport whose chat is made only when the test says so, signed in or not. */
+  class SlowTransport extends TestTransport {
+    private release: (() => void) | undefined;
+    constructor(private readonly signedIn: boolean) {
+      super();
+    }
+    override async start(request: ChatStartRequest): Promise<ChatConnection> {
+      await new Promise<void>((resolve) => (this.release = resolve));
+      const connection = (await super.start(request)) as TestConnection;
+      connection.authenticated = this.signedIn;
+      return connection;
+    }
+    made(): void {
+      this.release?.();
+    }
+  }
+
+  test('a signed-in chat is ended at Genesys once it is made, and the customer is told why', async () => {
+    const transport = new SlowTransport(true);
+    const cb = new RecordingCallback();
+    const desk = deskOn(transport, cb);
+    const starting = desk.startChat(connectMessage());
+    await settle();
+    const loggingOut = desk.logOut();
+    transport.made();
+    await expect(loggingOut).resolves.toBe(true);
+    await starting;
+    expect(transport.connection?.signedOut).toBe(true);
+    expect(cb.calls).toEqual([['sendMessageToUser', DEFAULT_STRINGS.signedOut, undefined], ['agentEndedChat']]);
+    // Nothing is left for a reload to reattach to.
+    expect(cb.state['genesysChat']).toBeNull();
+  });
+
+  test('an anonymous chat being made goes on', async () => {
+    const transport = new SlowTransport(false);
+    const cb = new RecordingCallback();
+    const desk = deskOn(transport, cb);
+    const starting = desk.startChat(connectMessage());
+    await settle();
+    const loggingOut = desk.logOut();
+    transport.made();
+    await expect(loggingOut).resolves.toBe(false);
+    await starting;
+    expect(transport.connection?.signedOut).toBe(false);
+    transport.connection!.emit({ type: 'agentMessage', id: 'm1', agent: AGENT, text: 'Hello!', timestamp: 't' });
+    await settle();
+    expect(cb.calls).toContainEqual(['sendMessageToUser', 'Hello!', 'agent-1']);
+  });
 });
 
 describe("the customer's messages while the connection is away", () => {

@@ -31,6 +31,9 @@ export interface ScopeContext extends HostSide {
 export class ChatScope {
   private conn: ChatConnection | undefined;
   private cancelled = false;
+  /** The customer signed out while the chat was still being made: told once `open` knows what it made. */
+  private signOutOnceMade: ((ended: boolean | Promise<boolean>) => void) | undefined;
+  private signOutPending: Promise<boolean> | undefined;
   /** The event stream opened: from now on a lost stream is reported to the customer (before, starting reports it). */
   private live = false;
   private closed = false;
@@ -100,6 +103,15 @@ export class ChatScope {
    */
   async open(connect: () => Promise<ChatConnection | null>): Promise<boolean> {
     const connection = await connect();
+    const signedOut = this.signOutOnceMade;
+    this.signOutOnceMade = undefined;
+    if (signedOut && connection?.authenticated && !this.closed) {
+      this.conn = connection;
+      signedOut(this.signOutOf(connection));
+      return false;
+    }
+    // Nothing made, or an anonymous chat, which goes on when the customer signs out of the site.
+    signedOut?.(false);
     if (!connection) return false;
     if (this.closed) {
       // The customer ended the chat while it was being made: leave it, so no orphan waits in a queue.
@@ -150,9 +162,17 @@ export class ChatScope {
    * The customer signed out of the site: a chat they are signed in to is left and its sign-in ended at Genesys, and
    * they are told why it ended. False (nothing done) for an anonymous chat, which goes on.
    */
-  async signOut(): Promise<boolean> {
-    const connection = this.connection;
-    if (!connection?.authenticated) return false;
+  signOut(): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    if (!this.conn) {
+      // Still being made: whether the customer is signed in to it is known once it is (see `open`).
+      this.signOutPending ??= new Promise((resolve) => (this.signOutOnceMade = resolve));
+      return this.signOutPending;
+    }
+    return this.conn.authenticated ? this.signOutOf(this.conn) : Promise.resolve(false);
+  }
+
+  private async signOutOf(connection: ChatConnection): Promise<boolean> {
     this.cancelled = true;
     this.close();
     clearSavedChat(this.ctx.callback);
@@ -175,6 +195,7 @@ export class ChatScope {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.signOutOnceMade?.(false);
     this.resume?.stop();
     this.polling?.unsubscribe();
     this.waiting$.complete();
