@@ -111,8 +111,18 @@ export function createFactoryWith(options: GenesysServiceDeskOptions, channels: 
     throw new TypeError('guest chat needs the middleware (serverBaseUrl)');
   };
 
-  // The desks this factory made (one per host instance), for logOut.
-  const desks = new Set<GenesysServiceDesk>();
+  // The desks this factory made (one per host instance), for logOut. Held weakly: a desk its host has let go of is
+  // not kept alive by the factory (a desk with a chat open stays reachable through its socket anyway).
+  const desks = new Set<WeakRef<GenesysServiceDesk>>();
+  const liveDesks = () => {
+    const live: GenesysServiceDesk[] = [];
+    for (const ref of desks) {
+      const d = ref.deref();
+      if (d) live.push(d);
+      else desks.delete(ref);
+    }
+    return live;
+  };
   const build = (parameters: ServiceDeskFactoryParameters) => {
     // The host tells its option choices to the page's instance, not to the desk: the desk listens there.
     const hearsChoices = (desk: () => GenesysServiceDesk) =>
@@ -145,7 +155,8 @@ export function createFactoryWith(options: GenesysServiceDeskOptions, channels: 
       now: () => Date.now(),
       pageEvents: options.pageEvents ?? browserWindow(),
     });
-    desks.add(desk);
+    liveDesks();
+    desks.add(new WeakRef(desk));
     return desk;
   };
 
@@ -160,6 +171,6 @@ export function createFactoryWith(options: GenesysServiceDeskOptions, channels: 
       ? (p: ServiceDeskFactoryParameters) => withLanguagePack(p)
       : async (p: ServiceDeskFactoryParameters) => build(p);
   return Object.assign(factory, {
-    logOut: async () => (await Promise.all([...desks].map((d) => d.logOut()))).some(Boolean),
+    logOut: async () => (await Promise.all(liveDesks().map((d) => d.logOut()))).some(Boolean),
   });
 }
