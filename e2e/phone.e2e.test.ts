@@ -40,7 +40,11 @@ forEachChannel((channel) => {
     expect({ what, seen }).toEqual({ what, seen: { left: true, right: true, top: true, bottom: true } });
   }
 
-  async function chatOnPhone(customer: CustomerPage, label: string): Promise<void> {
+  async function chatOnPhone(
+    customer: CustomerPage,
+    label: string,
+    whileWaiting: () => Promise<void> = async () => undefined,
+  ): Promise<void> {
     const { page } = customer;
     await customer.openChat();
     await expectInView(page, `${label}: the chat panel`, page.getByTestId('chat_widget'));
@@ -52,6 +56,10 @@ forEachChannel((channel) => {
     await connect.click();
     await customer.page.getByText('Request for agent sent...').first().waitFor();
     const chat = await agents().queuedChatOf(await customer.guestName());
+    const place = customer.banner.getByText(/You're number \d+ in line\. Expected wait: /);
+    await place.waitFor();
+    await expectInView(page, `${label}: the place in line`, place);
+    await whileWaiting();
     await agents().join(chat.id);
     await customer.text('Alex Agent connected.').waitFor();
     await expectInView(page, `${label}: the agent banner`, customer.banner.getByText('Alex Agent', { exact: true }));
@@ -66,14 +74,16 @@ forEachChannel((channel) => {
   flow('a narrow window (360 px, no phone user agent): the chat panel fits and a whole hand-off works', async (f) => {
     const customer = new CustomerPage(await f.open('/', 'customer', NARROW_WINDOW));
     expect(await customer.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await chatOnPhone(customer, '360 px');
-
-    // The README's phone picture.
-    const png = await customer.page.screenshot({ animations: 'disabled', caret: 'hide' });
-    await mkdir(ARTIFACTS, { recursive: true });
-    await writeFile(join(ARTIFACTS, 'demo-phone.png'), png);
-    const docs = join(ROOT, 'docs/phone.png');
-    if (process.env['UPDATE_SCREENSHOT'] === 'true' || !existsSync(docs)) await writeFile(docs, png);
+    // The README's phone picture: a customer waiting, with the place in line, on the default channel (Web Messaging).
+    await chatOnPhone(customer, '360 px', async () => {
+      await customer.page.mouse.move(0, 0);
+      const png = await customer.page.screenshot({ animations: 'disabled', caret: 'hide' });
+      await mkdir(ARTIFACTS, { recursive: true });
+      await writeFile(join(ARTIFACTS, `${channel}-demo-phone.png`), png);
+      const docs = join(ROOT, 'docs/phone.png');
+      if (channel !== 'web-messaging') return;
+      if (process.env['UPDATE_SCREENSHOT'] === 'true' || !existsSync(docs)) await writeFile(docs, png);
+    });
   });
 
   flow('a phone (iPhone user agent, 390 px): Carbon goes full screen and a whole hand-off works', async (f) => {

@@ -18,6 +18,17 @@ export interface Availability {
   positionInQueue: number | null;
   numberOfOnQueueAgents: number;
   agentsOnline: boolean;
+  /** When the middleware fetched the figures (ISO-8601). */
+  updatedAt?: string;
+}
+
+/**
+ * Which chat asks for its place in line: its conversation's id where the channel tells it (guest chat), else the id of
+ * one of its own messages (Web Messaging), from which the middleware finds the conversation.
+ */
+export interface QueueRef {
+  conversationId?: string | undefined;
+  messageId?: string | undefined;
 }
 
 type Fetch = typeof fetch;
@@ -64,11 +75,12 @@ export class MiddlewareClient {
     return r.jwt;
   }
 
-  /** `POST /availability` for the queue (and the customer's place in it when the conversation is known). */
-  async getAvailability(queueName: string, conversationId?: string): Promise<Availability> {
+  /** `POST /availability` for the queue (and the customer's place in it when `chat` names the chat). */
+  async getAvailability(queueName: string, chat: QueueRef = {}): Promise<Availability> {
+    const { conversationId, messageId } = chat;
     return this.call<Availability>('POST', '/availability', {
       queue_name: queueName,
-      ...(conversationId ? { conversation_id: conversationId } : {}),
+      ...(conversationId ? { conversation_id: conversationId } : messageId ? { message_id: messageId } : {}),
     });
   }
 

@@ -21,6 +21,8 @@ class TestConnection implements ChatConnection {
   readonly opened: Promise<void>;
   readonly maxMessageLength = 10;
   readonly conversationId = 'conversation-1';
+  readonly ownMessageId = undefined;
+  readonly hearsRequeue = true;
   lastMessageId: string | undefined;
   readonly sent: string[] = [];
   typings = 0;

@@ -24,6 +24,7 @@ import {
   startStack,
   typeAt,
   type DeskUnderTest,
+  type Stack,
 } from './harness';
 
 /**
@@ -684,6 +685,98 @@ describe('Web Messaging: choosing the channel', () => {
       /serverBaseUrl/,
     );
     expect(() => createGenesysServiceDeskFactory({ channel: 'guest-chat' })).toThrow(/serverBaseUrl/);
+  });
+});
+
+describe('Web Messaging: the place in line, through the middleware', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({}, { GENESYS_CHANNEL: 'web-messaging', DEPLOYMENT_ID: DEMO.messengerDeploymentId });
+  });
+  afterAll(() => stack.close());
+  const ctl = <T = unknown>(method: string, path: string, body?: unknown) =>
+    callControl<T>(stack.emu.controlUrl, method, path, body);
+  const alexThere = () => [...stack.emu.engine.agents.values()][0]!;
+
+  let customers = 0;
+  async function customer(cb = new RecordingCallback()) {
+    const name = `WM Waiting ${++customers}`;
+    const page = new EventTarget();
+    const factory = createGenesysServiceDeskFactory({
+      serverBaseUrl: stack.middlewareUrl,
+      webSocketCtor: BrowserLikeWebSocket as unknown as NonNullable<GenesysServiceDeskOptions['webSocketCtor']>,
+      userProfile: { displayName: name },
+      availability: true,
+      availabilityRefreshMs: 100,
+      pageEvents: page,
+    });
+    const desk = await factory({ callback: cb });
+    return { desk, cb, name, page };
+  }
+  /** The customer's chat at the emulator, once it waits in the queue. */
+  const conversationOf = async (name: string) => {
+    let id: string | undefined;
+    await eventually(() => {
+      id = [...stack.emu.engine.conversations.values()].find((c) => c.guest.displayName === name)?.id;
+      return id !== undefined;
+    });
+    return id!;
+  };
+  const banners = (cb: RecordingCallback) => cb.of('updateAgentAvailability').map(([a]) => JSON.stringify(a));
+  const bannerSays = (cb: RecordingCallback, text: RegExp) =>
+    eventually(() => banners(cb).some((b) => text.test(b)), 10_000);
+
+  test('the waiting banner gives the place in line and the wait, refreshed as the line moves, and after a reload', async () => {
+    const first = await customer();
+    await first.desk.startChat(connectMessage(), {});
+    const firstId = await conversationOf(first.name);
+    const second = await customer();
+    await second.desk.startChat(connectMessage(), {});
+    await bannerSays(second.cb, /You're number \**2\** in line\. Expected wait: /);
+    // The customer's message id goes to the middleware; its conversation's id never reaches the browser.
+    expect(JSON.stringify(second.cb.state)).toContain('ownMessageId');
+    expect(JSON.stringify(second.cb.of('updateAgentAvailability'))).not.toContain(firstId);
+
+    await ctl('POST', `/chats/${firstId}/accept`, { agentId: alexThere().id });
+    await ctl('POST', `/chats/${firstId}/messages`, { body: 'Hello, I am Alex' });
+    await bannerSays(second.cb, /You're number \**1\** in line\./);
+
+    // A reload keeps the chat's place in line (the message id is in the saved state).
+    leavePage(second);
+    const again = await customer(new RecordingCallback(second.cb.state));
+    expect(await again.desk.reconnect()).toBe(true);
+    await bannerSays(again.cb, /You're number \**1\** in line\./);
+    await again.desk.endChat();
+    await first.desk.endChat();
+  });
+
+  test('back in a queue after an agent, the place in line comes as a status line; with an agent, nothing says "waiting"', async () => {
+    const c = await customer();
+    await c.desk.startChat(connectMessage(), {});
+    const id = await conversationOf(c.name);
+    await ctl('POST', `/chats/${id}/accept`, { agentId: alexThere().id });
+    await ctl('POST', `/chats/${id}/messages`, { body: 'Alex here' });
+    await c.cb.waitFor('agentJoined');
+    const waitingLines = () =>
+      c.cb
+        .of('sendMessageToUser')
+        .map(([m]) => JSON.stringify(m))
+        .filter((m) => m.includes('waiting for the next agent'));
+    // Polls go on while Alex has the chat (that is how a return to the queue is heard): they say nothing.
+    const asked = async () => (await ctl<{ counts: Record<string, number> }>('GET', '/requests')).counts;
+    const before = (await asked())['POST /api/v2/analytics/queues/observations/query'] ?? 0;
+    await eventually(
+      async () => ((await asked())['POST /api/v2/analytics/queues/observations/query'] ?? 0) > before + 1,
+      10_000,
+    );
+    expect(waitingLines()).toEqual([]);
+
+    await ctl('POST', `/chats/${id}/transfer`, { toQueue: DEMO.queueName });
+    await eventually(() => waitingLines().length === 1, 10_000);
+    expect(waitingLines()[0]).toMatch(
+      /"You're waiting for the next agent\. You're number \**\d+\** in line\. Expected wait: (less than a minute|about)/,
+    );
+    await c.desk.endChat();
   });
 });
 

@@ -2,14 +2,14 @@ import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
 import type { ChatEvent, UploadPolicy } from '../chat-event';
 import { ServiceDeskError } from '../errors';
 import type { Logger } from '../logger';
-import type { Availability } from '../middleware-client';
+import type { Availability, QueueRef } from '../middleware-client';
 import { handleInOrder } from '../streams/handle-in-order';
 import type { ChatConnection } from '../transports/chat-transport';
 import { deliverToHost, endWithNotice, statusLine, type HostSide } from './host-calls';
 import { BURST_MAX, deliverBurst, joinsBurst, untilDrawn } from './message-bursts';
 import { Outbox } from './outbox';
 import { clearSavedChat, writeSavedChat } from './persisted-chat';
-import { pollQueue } from './queue-polling';
+import { pollQueue, type QueueFigures } from './queue-polling';
 import { ResumePoint, type PageEvents } from './resume-point';
 import { waitMessage } from './wait-message';
 
@@ -20,7 +20,7 @@ export interface ScopeContext extends HostSide {
   /** Runs the deferred write of the resume point. @default asyncScheduler */
   scheduler?: SchedulerLike | undefined;
   /** The customer's place in the queue; absent when availability is off. */
-  queuePosition?: ((conversationId: string | undefined) => Promise<Availability>) | undefined;
+  queuePosition?: ((chat: QueueRef) => Promise<Availability>) | undefined;
   availabilityRefreshMs: number;
 }
 
@@ -46,6 +46,8 @@ export class ChatScope {
   private agentSeen = false;
   /** The place in line last told in the chat while back in a queue (told again only when it changes). */
   private lastQueueLine: string | undefined;
+  /** When an agent last wrote (Genesys' time, ms): queue figures older than that are from before the agent took the chat. */
+  private lastAgentMessageAt = Number.NEGATIVE_INFINITY;
   private policy: UploadPolicy | undefined;
   /** The host's uploads were turned on for this chat (and are turned off when it closes). */
   private uploadsShown = false;
@@ -237,7 +239,11 @@ export class ChatScope {
     else if (e.type === 'agentJoined') {
       this.agentSeen = true;
       this.lastQueueLine = undefined;
-      this.waiting$.next(false);
+      // Where the channel does not say when the chat goes back to a queue, the place in line is what says it.
+      if (this.conn?.hearsRequeue !== false) this.waiting$.next(false);
+    } else if (e.type === 'agentMessage') {
+      const at = Date.parse(e.timestamp);
+      if (!Number.isNaN(at)) this.lastAgentMessageAt = Math.max(this.lastAgentMessageAt, at);
     } else if (e.type === 'connection' && e.state === 'connected') this.outbox?.wake();
     else if (e.type === 'chatEnded') {
       // Messages still waiting for the connection are told as not sent while the host still shows the chat.
@@ -272,6 +278,14 @@ export class ChatScope {
     await endWithNotice(this.ctx.strings.connectionGone, this.ctx);
   }
 
+  /**
+   * After an agent, on a channel that does not tell of a return to a queue: the chat waits again when it has a place
+   * in line in figures fetched after the agent last wrote (older figures may be from before the agent took it).
+   */
+  private waitsAgain(a: QueueFigures): boolean {
+    return a.positionInQueue !== undefined && a.updatedAt !== undefined && a.updatedAt > this.lastAgentMessageAt;
+  }
+
   private pollQueue(connection: ChatConnection): void {
     const ask = this.ctx.queuePosition;
     if (!ask) return;
@@ -279,8 +293,9 @@ export class ChatScope {
     this.polling = pollQueue({
       waiting$: this.waiting$,
       refreshMs: this.ctx.availabilityRefreshMs,
-      ask: () => ask(connection.conversationId),
+      ask: () => ask({ conversationId: connection.conversationId, messageId: connection.ownMessageId }),
       show: (a) => {
+        if (this.agentSeen && !connection.hearsRequeue && !this.waitsAgain(a)) return;
         const message = waitMessage(a, strings);
         if (message === undefined) return;
         if (!this.agentSeen) {
@@ -295,6 +310,9 @@ export class ChatScope {
       },
       logger: this.ctx.logger,
     });
+    // Without word of a return to a queue, nothing says when waiting starts again either (a reattached chat hears no
+    // `queued`): the place in line is asked for all along, and what is shown depends on the answer.
+    if (!connection.hearsRequeue) this.waiting$.next(true);
   }
 }
 

@@ -294,8 +294,7 @@ export class GenesysServiceDesk {
         availabilityRefreshMs: cfg.availabilityRefreshMs,
         queuePosition:
           cfg.availability && middleware
-            ? async (conversationId) =>
-                middleware.getAvailability((await middleware.getSetup()).queue_target, conversationId)
+            ? async (chat) => middleware.getAvailability((await middleware.getSetup()).queue_target, chat)
             : undefined,
       },
       (closed) => {

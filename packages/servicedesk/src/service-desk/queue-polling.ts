@@ -2,14 +2,21 @@ import { EMPTY, catchError, concatMap, from, switchMap, timer, type Observable, 
 import type { Logger } from '../logger';
 import type { Availability } from '../middleware-client';
 
+/** What a waiting customer is told, and how old it is (ms since the epoch, when the middleware said). */
+export interface QueueFigures {
+  positionInQueue?: number;
+  estimatedWaitTime?: number;
+  updatedAt?: number;
+}
+
 export interface QueuePolling {
-  /** Whether the customer waits in a queue now (`queued`: true; an agent joined: false). */
+  /** Whether to ask now: the customer waits in a queue (`queued`: true; an agent joined: false, where the channel tells of a return to a queue). */
   waiting$: Observable<boolean>;
   refreshMs: number;
   /** The customer's place in the queue and the expected wait. */
   ask: () => Promise<Availability>;
   /** Shows what `ask` answered. */
-  show: (a: { positionInQueue?: number; estimatedWaitTime?: number }) => void;
+  show: (a: QueueFigures) => void;
   logger: Logger;
 }
 
@@ -36,10 +43,12 @@ export function pollQueue(p: QueuePolling): Subscription {
           : EMPTY,
       ),
     )
-    .subscribe((a) =>
+    .subscribe((a) => {
+      const updatedAt = typeof a.updatedAt === 'string' ? Date.parse(a.updatedAt) : Number.NaN;
       p.show({
         ...(typeof a.positionInQueue === 'number' ? { positionInQueue: a.positionInQueue } : {}),
         ...(typeof a.estimatedWaitTime === 'number' ? { estimatedWaitTime: a.estimatedWaitTime } : {}),
-      }),
-    );
+        ...(Number.isNaN(updatedAt) ? {} : { updatedAt }),
+      });
+    });
 }

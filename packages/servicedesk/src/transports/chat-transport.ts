@@ -61,8 +61,18 @@ export interface ChatConnection {
   readonly opened: Promise<void>;
   /** The longest text `sendMessage` takes, in characters. */
   readonly maxMessageLength: number;
-  /** The conversation's id at Genesys, for the middleware's queue position. */
+  /** The conversation's id at Genesys, for the middleware's queue position (where the channel tells the guest). */
   readonly conversationId: string | undefined;
+  /**
+   * The id of one of the customer's own messages in this chat, for the middleware's queue position on a channel that
+   * never tells the guest its conversation's id (Web Messaging): the middleware finds the conversation from it.
+   */
+  readonly ownMessageId: string | undefined;
+  /**
+   * The channel tells the guest when the chat goes back to a queue after an agent (a `queued` event). Without it (Web
+   * Messaging), the desk keeps asking for the place in line while an agent has the chat: a place means it waits again.
+   */
+  readonly hearsRequeue: boolean;
   /**
    * The last message the event stream has passed on, whether or not it showed anything (the customer's own echoes
    * count): once every event so far has been handled, the chat can resume after it.

@@ -98,6 +98,11 @@ export class GuestChatConnection implements ChatConnection {
     });
   }
 
+  /** Guest chat names the conversation itself (`conversationId`). */
+  readonly ownMessageId = undefined;
+  /** The ACD member's return says so. */
+  readonly hearsRequeue = true;
+
   get conversationId(): string {
     return this.session.conversationId;
   }

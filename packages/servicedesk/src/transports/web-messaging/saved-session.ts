@@ -17,6 +17,8 @@ export interface WmSavedSession {
    */
   socketUrl?: string;
   clearEnabled?: boolean;
+  /** One of the customer's own messages in the conversation: the middleware finds the place in line from it. */
+  ownMessageId?: string;
 }
 
 /** What a session keeps besides its token and resume point. */
@@ -25,6 +27,7 @@ export interface SavedExtras {
   summaryId?: string | undefined;
   socketUrl?: string | undefined;
   clearEnabled?: boolean | undefined;
+  ownMessageId?: string | undefined;
 }
 
 const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
@@ -33,7 +36,7 @@ export function savedSession(
   deploymentId: string,
   token: string,
   resumeAfter: string | undefined,
-  { refreshToken, summaryId, socketUrl, clearEnabled }: SavedExtras = {},
+  { refreshToken, summaryId, socketUrl, clearEnabled, ownMessageId }: SavedExtras = {},
 ): WmSavedSession {
   return {
     channel: 'web-messaging',
@@ -44,6 +47,7 @@ export function savedSession(
     ...(summaryId ? { summaryId } : {}),
     ...(socketUrl ? { socketUrl } : {}),
     ...(clearEnabled !== undefined ? { clearEnabled } : {}),
+    ...(ownMessageId ? { ownMessageId } : {}),
   };
 }
 
@@ -58,5 +62,6 @@ export function parseSavedSession(saved: unknown, deploymentId: string): WmSaved
     // Only a ws(s) origin is taken: the saved state is the page's storage, not a place to be sent elsewhere from.
     socketUrl: isText(s.socketUrl) && /^wss?:\/\//.test(s.socketUrl) ? s.socketUrl : undefined,
     clearEnabled: typeof s.clearEnabled === 'boolean' ? s.clearEnabled : undefined,
+    ownMessageId: isText(s.ownMessageId) ? s.ownMessageId : undefined,
   });
 }

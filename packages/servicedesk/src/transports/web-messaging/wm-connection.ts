@@ -70,6 +70,8 @@ export interface ConnectionStart {
   /** A reattached chat (after a reload): the session must still be there, and the history is replayed to the resume point. */
   resuming: boolean;
   resumeAfter?: string | undefined;
+  /** A reattached chat's `ownMessageId`, as saved. */
+  ownMessageId?: string | undefined;
   /** A new chat's custom attributes, sent with its Join. */
   attributes?: Record<string, string> | undefined;
   /** A new chat's summary for the agent: the conversation's first message (the customer never sees their own echoes). */
@@ -97,7 +99,10 @@ export class WebMessagingConnection implements ChatConnection {
   readonly events$: Observable<ChatEvent>;
   readonly opened: Promise<void>;
   readonly maxMessageLength = MAX_MESSAGE_LENGTH;
+  /** Genesys never tells a Web Messaging guest its conversation's id (`ownMessageId` stands in for it). */
   readonly conversationId = undefined;
+  /** Genesys tells a Web Messaging guest nothing when an agent sends the chat back to a queue. */
+  readonly hearsRequeue = false;
   private readonly status$ = new BehaviorSubject<SocketStatus>('connecting');
   private readonly disposed$ = new Subject<void>();
   private readonly own$ = new Subject<ChatEvent>();
@@ -121,6 +126,9 @@ export class WebMessagingConnection implements ChatConnection {
   private readonly delivered = new Set<string>();
   /** The history backfill after a (re)connect, while it runs. */
   private catchingUp: Promise<void> | undefined;
+  private ownMessage: string | undefined;
+  /** `ownMessage` is a text's (a Join's echo stands in until the first text is echoed). */
+  private ownMessageIsText = false;
   private isOpened = false;
   private resolveOpened!: () => void;
   private rejectOpened!: (e: Error) => void;
@@ -133,6 +141,8 @@ export class WebMessagingConnection implements ChatConnection {
     this.log = config.logger ?? {};
     this.lastPassed = start.resumeAfter;
     this.summaryId = start.summaryId;
+    this.ownMessage = start.ownMessageId;
+    this.ownMessageIsText = start.ownMessageId !== undefined;
     this.opened = new Promise<void>((resolve, reject) => {
       this.resolveOpened = () => {
         this.isOpened = true;
@@ -154,6 +164,20 @@ export class WebMessagingConnection implements ChatConnection {
 
   get lastMessageId(): string | undefined {
     return this.lastPassed;
+  }
+
+  get ownMessageId(): string | undefined {
+    return this.ownMessage;
+  }
+
+  /**
+   * Keeps the id of the customer's first message as Genesys echoed it. A text's is preferred to the Join's: a text is
+   * a message of the conversation beyond doubt, where Genesys documents nothing about looking up a presence event.
+   */
+  private noteOwnMessage(f: WmFrame): void {
+    if (f.kind !== 'message' || f.message.direction !== 'Inbound' || this.ownMessageIsText) return;
+    this.ownMessage = f.message.id;
+    this.ownMessageIsText = f.message.type === 'Text';
   }
 
   /**
@@ -294,6 +318,7 @@ export class WebMessagingConnection implements ChatConnection {
       summaryId: this.summaryId,
       socketUrl: this.config.socketUrl,
       clearEnabled: this.config.clearEnabled,
+      ownMessageId: this.ownMessage,
     });
   }
 
@@ -413,6 +438,7 @@ export class WebMessagingConnection implements ChatConnection {
             }),
           );
           if (joined.kind === 'error') throw refusal(joined);
+          this.noteOwnMessage(joined);
           // The agent must read the summary first: a transient failure is retried; a summary that cannot be
           // delivered fails the start (the desk then ends the conversation, so none is orphaned).
           const summary = this.start.summary;
@@ -666,6 +692,7 @@ export class WebMessagingConnection implements ChatConnection {
   /** An `onMessage`, resolved by its Inbound echo (with the message's id); a 409 makes the session read-only. */
   private async sendOnMessage(message: Record<string, unknown>): Promise<string | undefined> {
     const f = await this.withRateLimit(() => this.request({ action: 'onMessage', message }));
+    this.noteOwnMessage(f);
     if (f.kind === 'error') {
       if (f.code === 409) {
         this.readOnly = true;

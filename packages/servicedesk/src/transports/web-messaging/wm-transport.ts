@@ -86,6 +86,7 @@ export class WebMessagingTransport implements ChatTransport {
       resuming: true,
       resumeAfter: session.lastMessageId,
       summaryId: session.summaryId,
+      ownMessageId: session.ownMessageId,
       auth,
     });
   }
