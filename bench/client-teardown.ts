@@ -383,7 +383,9 @@ The emulator and the real middleware run in a child process (\`bench/client-stac
 and handles are the client's. Each chat: \`startChat\` with a \`connect_to_agent\` response (the summary is posted),
 the agent accepts and sends one message through the emulator's control API, the desk passes it to the host,
 \`endChat\` (on Web Messaging: Presence Clear on a socket of its own, as the customer leaving does). Both channels in
-the same process, one after the other, each with its own middleware. ${WARMUP} + ${WARMUP} warm-up chats per channel first; heap after four forced GCs; \`ws\` subclassed to count sockets;
+the same process, one after the other, each with its own middleware. Web Messaging runs 10 pages side by side (a
+desk each for 100 chats, or a new desk per chat): a session takes 2 messages a second, so a chat this short (Join,
+summary, then Presence Clear within the second) waits out a 429 to leave and lasts about 1.4 s. ${WARMUP} + ${WARMUP} warm-up chats per channel first; heap after four forced GCs; \`ws\` subclassed to count sockets;
 handles compared with a baseline taken after the warm-up and 6 s idle: \`process.getActiveResourcesInfo()\` (what
 keeps the event loop alive), plus every \`Timeout\`/\`TCPWRAP\`/\`Immediate\` created and not yet destroyed (async_hooks,
 so unref'ed timers and idle pooled sockets count too, as "live …") and the socket file descriptors of the process
