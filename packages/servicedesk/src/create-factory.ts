@@ -13,6 +13,9 @@ import type { ChatTransport } from './transports/chat-transport';
 import type { Logger } from './logger';
 
 /** The host instance's way to scroll its message list to the bottom (Carbon AI Chat 1.x and hosted web chat v8). */
+/** How long after the next frame the last scroll waits for a long message to be laid out. */
+const LATE_SCROLL_MS = 100;
+
 function scrollerOf(instance: unknown): (() => void) | undefined {
   const i = instance as { doAutoScroll?: (options?: { scrollToBottom?: number }) => unknown } | undefined;
   if (typeof i?.doAutoScroll !== 'function') return undefined;
@@ -20,9 +23,12 @@ function scrollerOf(instance: unknown): (() => void) | undefined {
   return () => {
     scroll();
     // The host says a line is added before it has laid it out: a scroll now stops short of it. Scroll again once the
-    // next frame has been drawn, when the line has its height.
+    // next frame has been drawn, when a short line has its height, and once more a moment later: a long message's
+    // text (several paragraphs) is drawn by a component of its own after that frame.
     const frame = (globalThis as { requestAnimationFrame?: (f: () => void) => unknown }).requestAnimationFrame;
-    if (typeof frame === 'function') frame(() => setTimeout(scroll, 0));
+    if (typeof frame !== 'function') return;
+    frame(() => setTimeout(scroll, 0));
+    frame(() => setTimeout(() => frame(() => setTimeout(scroll, LATE_SCROLL_MS)), 0));
   };
 }
 
