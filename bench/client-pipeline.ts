@@ -692,93 +692,78 @@ async function main(): Promise<void> {
       `Web Messaging: B and C made different host calls: ${JSON.stringify(countsWB)} vs ${JSON.stringify(countsWC)}`,
     );
   const m = { a: median(runs.a), b: median(runs.b), c: median(runs.c), c1: median(runs.c1), d: median(runs.d) };
-  const ratioB = m.b / m.a;
-  const ratioC = m.c / m.a;
-  const ratioNet = (m.c - m.d) / m.a;
   const f0 = (x: number) => x.toFixed(0);
   const perProcess = (pick: (m: Measured) => number[]) => processes.map((p) => f0(median(pick(p)))).join(', ');
-  const netPerProcess = processes.map((p) => ((median(p.runs.c) - median(p.runs.d)) / median(p.runs.a)).toFixed(2));
-  const rows = [
-    ['A: bare `JSON.parse`', perProcess((p) => p.runs.a), f0(m.a), '1.00', ''],
-    [
-      'B: `parseFrame` → `chatEventPipeline` → host calls',
-      perProcess((p) => p.runs.b),
-      f0(m.b),
-      ratioB.toFixed(2),
-      verdict(ratioB <= TARGET),
-    ],
-    [
-      "C: as shipped, from the socket's `onmessage` to the host",
-      perProcess((p) => p.runs.c),
-      f0(m.c),
-      ratioC.toFixed(2),
-      '',
-    ],
-    [
-      `D: delivery alone (bursts of ${BURST} per task, no-op handler)`,
-      perProcess((p) => p.runs.d),
-      f0(m.d),
-      (m.d / m.a).toFixed(2),
-      '',
-    ],
-    [
-      "C − D: the shipped client's own cost",
-      `ratio to A per process: ${netPerProcess.join(', ')}`,
-      f0(m.c - m.d),
-      ratioNet.toFixed(2),
-      verdict(ratioNet <= WHOLE_TARGET),
-    ],
-  ];
-  const t = table(
-    [
-      'path',
-      `ns/frame: median of each process's ${ROUNDS} rounds`,
-      `median ns/frame, all ${runs.a.length} rounds`,
-      'ratio to A',
-      `target: B ≤ ${TARGET}x, C − D ≤ ${WHOLE_TARGET}x`,
-    ],
-    rows,
+  type RunKey = keyof Measured['runs'];
+  /** One channel's paths A to D: its table, and the two ratios the targets are about. */
+  const channelTable = (
+    heading: string,
+    pipeline: string,
+    delivery: string,
+    k: Record<'a' | 'b' | 'c' | 'd', RunKey>,
+  ) => {
+    const [a, b, c, d] = [k.a, k.b, k.c, k.d].map((key) => median(runs[key])) as [number, number, number, number];
+    const netPerProcess = processes.map((p) =>
+      ((median(p.runs[k.c]) - median(p.runs[k.d])) / median(p.runs[k.a])).toFixed(2),
+    );
+    const ratioB = b / a;
+    const ratioNet = (c - d) / a;
+    const text = table(
+      [
+        heading,
+        `ns/frame: median of each process's ${ROUNDS} rounds`,
+        `median ns/frame, all ${runs[k.a].length} rounds`,
+        'ratio to A',
+        `target: B ≤ ${TARGET}x, C − D ≤ ${WHOLE_TARGET}x`,
+      ],
+      [
+        ['A: bare `JSON.parse`', perProcess((p) => p.runs[k.a]), f0(a), '1.00', ''],
+        [
+          `B: \`parseFrame\` → \`${pipeline}\` → host calls`,
+          perProcess((p) => p.runs[k.b]),
+          f0(b),
+          ratioB.toFixed(2),
+          verdict(ratioB <= TARGET),
+        ],
+        [
+          "C: as shipped, from the socket's `onmessage` to the host",
+          perProcess((p) => p.runs[k.c]),
+          f0(c),
+          (c / a).toFixed(2),
+          '',
+        ],
+        [delivery, perProcess((p) => p.runs[k.d]), f0(d), (d / a).toFixed(2), ''],
+        [
+          "C − D: the shipped client's own cost",
+          `ratio to A per process: ${netPerProcess.join(', ')}`,
+          f0(c - d),
+          ratioNet.toFixed(2),
+          verdict(ratioNet <= WHOLE_TARGET),
+        ],
+      ],
+    );
+    return { ratioB, ratioNet, text };
+  };
+  const guest = channelTable(
+    'path',
+    'chatEventPipeline',
+    `D: delivery alone (bursts of ${BURST} per task, no-op handler)`,
+    {
+      a: 'a',
+      b: 'b',
+      c: 'c',
+      d: 'd',
+    },
   );
-
   // Web Messaging: the same paths on its own replay, in the same processes and rounds.
-  const w = { a: median(runs.wa), b: median(runs.wb), c: median(runs.wc), d: median(runs.wd) };
-  const wRatioB = w.b / w.a;
-  const wRatioNet = (w.c - w.d) / w.a;
-  const wNetPerProcess = processes.map((p) => ((median(p.runs.wc) - median(p.runs.wd)) / median(p.runs.wa)).toFixed(2));
-  const tWm = table(
-    [
-      'path (Web Messaging)',
-      `ns/frame: median of each process's ${ROUNDS} rounds`,
-      `median ns/frame, all ${runs.wa.length} rounds`,
-      'ratio to A',
-      `target: B ≤ ${TARGET}x, C − D ≤ ${WHOLE_TARGET}x`,
-    ],
-    [
-      ['A: bare `JSON.parse`', perProcess((p) => p.runs.wa), f0(w.a), '1.00', ''],
-      [
-        'B: `parseFrame` → `wmEventPipeline` → host calls',
-        perProcess((p) => p.runs.wb),
-        f0(w.b),
-        wRatioB.toFixed(2),
-        verdict(wRatioB <= TARGET),
-      ],
-      [
-        "C: as shipped, from the socket's `onmessage` to the host",
-        perProcess((p) => p.runs.wc),
-        f0(w.c),
-        (w.c / w.a).toFixed(2),
-        '',
-      ],
-      [`D: delivery alone`, perProcess((p) => p.runs.wd), f0(w.d), (w.d / w.a).toFixed(2), ''],
-      [
-        "C − D: the shipped client's own cost",
-        `ratio to A per process: ${wNetPerProcess.join(', ')}`,
-        f0(w.c - w.d),
-        wRatioNet.toFixed(2),
-        verdict(wRatioNet <= WHOLE_TARGET),
-      ],
-    ],
-  );
+  const wmPaths = channelTable('path (Web Messaging)', 'wmEventPipeline', 'D: delivery alone', {
+    a: 'wa',
+    b: 'wb',
+    c: 'wc',
+    d: 'wd',
+  });
+  const { ratioB, ratioNet, text: t } = guest;
+  const { ratioB: wRatioB, ratioNet: wRatioNet, text: tWm } = wmPaths;
   const tSide = table(
     ["ratio to a bare `JSON.parse` of the channel's frames", 'guest chat', 'Web Messaging', 'target'],
     [

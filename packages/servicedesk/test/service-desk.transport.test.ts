@@ -268,16 +268,23 @@ describe('signing out of the site while the chat is still being made', () => {
     }
   }
 
-  test('a signed-in chat is ended at Genesys once it is made, and the customer is told why', async () => {
-    const transport = new SlowTransport(true);
+  /** Starts a chat, logs out while it is being made, then lets it be made: what `logOut` resolved to. */
+  async function logOutWhileMade(signedIn: boolean) {
+    const transport = new SlowTransport(signedIn);
     const cb = new RecordingCallback();
     const desk = deskOn(transport, cb);
     const starting = desk.startChat(connectMessage());
     await settle();
     const loggingOut = desk.logOut();
     transport.made();
-    await expect(loggingOut).resolves.toBe(true);
+    const ended = await loggingOut;
     await starting;
+    return { transport, cb, ended };
+  }
+
+  test('a signed-in chat is ended at Genesys once it is made, and the customer is told why', async () => {
+    const { transport, cb, ended } = await logOutWhileMade(true);
+    expect(ended).toBe(true);
     expect(transport.connection?.signedOut).toBe(true);
     expect(cb.calls).toEqual([['sendMessageToUser', DEFAULT_STRINGS.signedOut, undefined], ['agentEndedChat']]);
     // Nothing is left for a reload to reattach to.
@@ -285,15 +292,8 @@ describe('signing out of the site while the chat is still being made', () => {
   });
 
   test('an anonymous chat being made goes on', async () => {
-    const transport = new SlowTransport(false);
-    const cb = new RecordingCallback();
-    const desk = deskOn(transport, cb);
-    const starting = desk.startChat(connectMessage());
-    await settle();
-    const loggingOut = desk.logOut();
-    transport.made();
-    await expect(loggingOut).resolves.toBe(false);
-    await starting;
+    const { transport, cb, ended } = await logOutWhileMade(false);
+    expect(ended).toBe(false);
     expect(transport.connection?.signedOut).toBe(false);
     transport.connection!.emit({ type: 'agentMessage', id: 'm1', agent: AGENT, text: 'Hello!', timestamp: 't' });
     await settle();
