@@ -5,7 +5,7 @@
  *   pnpm bench:client:pipeline      (bench/client-pipeline-browser.ts: bundled with RxJS's ES2015 build, as browsers get it)
  *   tsx --expose-gc bench/client-pipeline.ts                (RxJS as Node resolves it: its ES5 CommonJS build)
  *   BENCH_QUICK=15 tsx --expose-gc bench/client-pipeline.ts          (A, D and C only: the median (C − D) / A of 15 rounds)
- *   BENCH_ONLY=A|B|C tsx --expose-gc --cpu-prof bench/client-pipeline.ts      (one path only, for a CPU profile)
+ *   BENCH_ONLY=A|B|C|WB tsx --expose-gc --cpu-prof bench/client-pipeline.ts   (one path only, for a CPU profile)
  *
  * The same 100,000 raw frame strings, alternated in each of BENCH_PROCESSES (default 8) fresh processes, one after the
  * other, the rounds of all pooled (warm-up first, GC before each run):
@@ -535,9 +535,12 @@ async function afterGc<T>(run: () => T | Promise<T>): Promise<T> {
   return run();
 }
 
-/** `BENCH_ONLY=A`, `B` or `C` runs one path a few times and writes nothing: for `node --cpu-prof`. */
+/**
+ * `BENCH_ONLY=A`, `B` or `C` (guest chat) or `WB` (Web Messaging's B) runs one path a few times and writes nothing:
+ * for `node --cpu-prof`.
+ */
 async function profileOnly(path: string): Promise<void> {
-  const { frames } = buildReplay(FRAMES);
+  const { frames } = path === 'WB' ? buildWmReplay(FRAMES) : buildReplay(FRAMES);
   for (let i = 0; i < 6; i++) {
     await gcNow();
     const ns =
@@ -545,7 +548,9 @@ async function profileOnly(path: string): Promise<void> {
         ? runBareParse(frames)
         : path === 'C'
           ? (await runAsShipped(frames)).ns
-          : (await runPipeline(frames)).ns;
+          : path === 'WB'
+            ? (await runWmPipeline(frames)).ns
+            : (await runPipeline(frames)).ns;
     console.log(`${path}: ${(ns / FRAMES).toFixed(0)} ns per frame`);
   }
 }
