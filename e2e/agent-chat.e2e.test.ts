@@ -1,5 +1,5 @@
 import { AGENT_AVAILABLE_MESSAGE, AGENT_UNAVAILABLE_MESSAGE } from 'genesys-handoff-demo/assistant';
-import { AgentControl, CustomerPage, eventually, type ChatView } from './pages';
+import { AgentControl, CustomerPage, eventually, PLACE_IN_LINE_TIMEOUT_MS, type ChatView } from './pages';
 import { e2eSuite, forEachChannel, type Flow } from './suite';
 
 /**
@@ -60,7 +60,9 @@ forEachChannel((channel) => {
     // Messaging the middleware finds the conversation from a message of the customer's).
     await customer.banner.getByText('Request for agent sent...').waitFor();
     const wait = 'Expected wait: (less than a minute|about a minute|about \\d+ minutes)\\.';
-    await customer.banner.getByText(new RegExp(`^You're number 1 in line\\. ${wait}$`)).waitFor();
+    await customer.banner
+      .getByText(new RegExp(`^You're number 1 in line\\. ${wait}$`))
+      .waitFor({ timeout: PLACE_IN_LINE_TIMEOUT_MS });
     expect(await customer.banner.getByText(/\b0 minutes/).count()).toBe(0);
     await customer.panel.getByRole('button', { name: 'Connecting...' }).waitFor();
 

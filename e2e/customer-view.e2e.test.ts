@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AGENT_AVAILABLE_MESSAGE } from 'genesys-handoff-demo/assistant';
-import { AgentControl, CustomerPage, eventually, type ChatView } from './pages';
+import { AgentControl, CustomerPage, eventually, PLACE_IN_LINE_TIMEOUT_MS, type ChatView } from './pages';
 import { e2eSuite, forEachChannel, type Flow } from './suite';
 import { ARTIFACTS, ROOT } from './stack';
 
@@ -87,12 +87,12 @@ forEachChannel((channel) => {
     const second = await waitingCustomer(f, 'second');
     await second.customer.banner
       .getByText(/You're number 2 in line\. Expected wait: (less than a minute|about a minute|about \d+ minutes)\./)
-      .waitFor();
+      .waitFor({ timeout: PLACE_IN_LINE_TIMEOUT_MS });
     expect(await second.customer.banner.getByText(/\b0 minutes/).count()).toBe(0);
     await saveScreenshot(second.customer, 'docs/queued.png', channel);
     await agents().join(first.chat.id);
     await first.customer.text('Alex Agent connected.').waitFor();
-    await second.customer.banner.getByText(/You're number 1 in line\./).waitFor();
+    await second.customer.banner.getByText(/You're number 1 in line\./).waitFor({ timeout: PLACE_IN_LINE_TIMEOUT_MS });
   });
 
   flow('back to a queue: the customer waits again, with the place in line', async (f) => {
@@ -105,7 +105,7 @@ forEachChannel((channel) => {
       .text(
         /^You're waiting for the next agent\. You're number \d+ in line\. Expected wait: (less than a minute|about)/,
       )
-      .waitFor();
+      .waitFor({ timeout: PLACE_IN_LINE_TIMEOUT_MS });
     expect(await customer.panel.getByText('**').count()).toBe(0);
     await agents().join(chat.id, { name: 'Blair Expert' });
     await customer.text('Blair Expert connected.').waitFor();

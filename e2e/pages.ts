@@ -105,6 +105,13 @@ export class CustomerPage {
   }
 }
 
+/**
+ * How long a test waits for the place in line (first shown, or changed). The client asks every 10 s (its default
+ * `availabilityRefreshMs`), and an answer may come from the queue's statistics of just before the chat joined the
+ * queue (they are refreshed in the background): then the place shows with the next ask. So two asks' worth.
+ */
+export const PLACE_IN_LINE_TIMEOUT_MS = 25_000;
+
 const LINES_MATCHING = `(source, flags) => {
   const re = new RegExp(source, flags);
   const all = (root) => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { devices, type Locator, type Page } from 'playwright-core';
-import { AgentControl, CustomerPage } from './pages';
+import { AgentControl, CustomerPage, PLACE_IN_LINE_TIMEOUT_MS } from './pages';
 import { ARTIFACTS, ROOT } from './stack';
 import { e2eSuite, forEachChannel, type OpenOptions } from './suite';
 
@@ -57,7 +57,7 @@ forEachChannel((channel) => {
     await customer.page.getByText('Request for agent sent...').first().waitFor();
     const chat = await agents().queuedChatOf(await customer.guestName());
     const place = customer.banner.getByText(/You're number \d+ in line\. Expected wait: /);
-    await place.waitFor();
+    await place.waitFor({ timeout: PLACE_IN_LINE_TIMEOUT_MS });
     await expectInView(page, `${label}: the place in line`, place);
     await whileWaiting();
     await agents().join(chat.id);

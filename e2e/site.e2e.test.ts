@@ -188,6 +188,9 @@ forEachChannel((channel) => {
         async () => {
           const y = (await joined.boundingBox())?.y ?? -1;
           const settled = y > 330 && y === lastY;
+          // The desk brings the newest agent line into view again a moment after it is drawn, which may undo a wheel
+          // that came first: when the list has stopped short of the join line, scroll up again.
+          if (y <= 330 && y === lastY) await customer.page.mouse.wheel(0, -280);
           lastY = y;
           return settled;
         },
