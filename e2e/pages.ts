@@ -292,15 +292,21 @@ export class AgentControl {
       .length;
   }
 
-  /** The guest's chat once it waits in the queue (an agent can accept it only then). */
+  /**
+   * The guest's chat once it waits in the queue (an agent can accept it only then). Looked for among all the guest's
+   * chats each time: right after a second request, the newest chat the emulator lists may still be the ended one.
+   */
   async queuedChatOf(guestName: string): Promise<ChatView> {
-    let chat = await this.chatOf(guestName);
+    let chat: ChatView | undefined;
     await eventually(
-      async () => (chat = await this.chat(chat.id)).state === 'queued',
+      async () => {
+        chat = (await this.chats()).filter((c) => c.guest.displayName === guestName && c.state === 'queued').pop();
+        return chat !== undefined;
+      },
       10_000,
       `${guestName}'s chat to be queued`,
     );
-    return chat;
+    return chat!;
   }
 }
 
