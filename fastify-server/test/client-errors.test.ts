@@ -106,15 +106,13 @@ describe('requests the HTTP parser refuses', () => {
 
   it('answers a URL it cannot decode in the documented shape, with the security headers and without echoing it', async () => {
     const answer = parse(await rawRequest(port, 'GET /%zz<script> HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
-    expect(answer.status).toBe(400);
-    expect(answer.head).toContain('x-content-type-options: nosniff');
-    expect(answer.head).toContain('content-security-policy:');
-    expect(JSON.parse(answer.body)).toEqual({
+    expectErrorAnswer(answer, {
       statusCode: 400,
       code: 'BAD_URL',
       error: 'Bad Request',
       message: expect.stringContaining('not valid'),
     });
+    expect(answer.head).toContain('content-security-policy:');
     expect(answer.body).not.toContain('%zz');
     expect(answer.body).not.toContain('<script>');
   });
@@ -126,10 +124,7 @@ describe('requests the HTTP parser refuses', () => {
         'POST /availability HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}',
       ),
     );
-    expect(answer.status).toBe(417);
-    expect(answer.head).toContain('content-type: application/json');
-    expect(answer.head).toContain('x-content-type-options: nosniff');
-    expect(JSON.parse(answer.body)).toEqual({
+    expectErrorAnswer(answer, {
       statusCode: 417,
       code: 'EXPECTATION_FAILED',
       error: 'Expectation Failed',
