@@ -540,6 +540,18 @@ describe('Web Messaging: the customer typing', () => {
     ]);
     await desk.endChat();
   });
+
+  test('a typing event refused by the rate limit (429) is sent again after retryAfter: the agent sees the customer typing', async () => {
+    const { desk, cb, name, chatId } = await started();
+    await cb.waitFor('sendMessageToUser');
+    const { token } = await sessionOf(name);
+    await control('POST', `/messaging/sessions/${token}/rate-limit`, { times: 1, retryAfter: 1 });
+    await desk.userTyping(true);
+    const typingNotices = async () =>
+      (await control<{ guest: { typingNotices: number } }>('GET', `/chats/${chatId}`)).guest.typingNotices;
+    await eventually(async () => (await typingNotices()) === 1);
+    await desk.endChat();
+  });
 });
 
 describe('Web Messaging: the heartbeat', () => {

@@ -5,6 +5,7 @@ import {
   asyncScheduler,
   defer,
   retry,
+  takeUntil,
   throwError,
   timer,
   type SchedulerLike,
@@ -118,6 +119,8 @@ export class WebMessagingConnection implements ChatConnection {
   private over = false;
   private ending = false;
   private lastTypingAt = Number.NEGATIVE_INFINITY;
+  /** The tracingId of the last typing event: Genesys answers it only to refuse it. */
+  private typingId: string | undefined;
   private maxCustomDataBytes: number | undefined;
   private lastPassed: string | undefined;
   /** The id of the summary for the agent, once sent (or as a reattached chat was told). */
@@ -274,12 +277,40 @@ export class WebMessagingConnection implements ChatConnection {
 
   async sendTyping(): Promise<void> {
     const now = this.scheduler.now();
-    if (!this.configured || this.over || now - this.lastTypingAt < (this.config.typingIntervalMs ?? 5000)) return;
+    if (!this.configured || this.over || now - this.lastTypingAt < this.typingInterval()) return;
     this.lastTypingAt = now;
-    this.send({
+    this.sendTypingEvent();
+  }
+
+  /**
+   * Genesys answers a typing event only when it refuses it. Typing counts toward the session's 2 messages a second,
+   * so right after the start (the Join and the summary) it can be refused with 429; the throttle would then hold the
+   * next one for 5 s and the agent would not see the customer typing. A refused one is sent again after `retryAfter`
+   * while it still describes the customer's typing.
+   */
+  private sendTypingEvent(): void {
+    this.typingId = this.send({
       action: 'onMessage',
       message: { type: 'Event', events: [{ eventType: 'Typing', typing: { type: 'On' } }] },
     });
+  }
+
+  private typingRefused(f: ErrorFrame): void {
+    this.typingId = undefined;
+    if (f.code !== 429) return this.log.warn?.(`Web Messaging: typing refused: ${f.code} ${f.text}`);
+    const waitMs = (f.retryAfter ?? 1) * 1000;
+    if (this.scheduler.now() + waitMs - this.lastTypingAt >= this.typingInterval()) return;
+    timer(waitMs, this.scheduler)
+      .pipe(takeUntil(this.disposed$))
+      .subscribe(() => {
+        if (!this.configured || this.over) return;
+        this.lastTypingAt = this.scheduler.now();
+        this.sendTypingEvent();
+      });
+  }
+
+  private typingInterval(): number {
+    return this.config.typingIntervalMs ?? 5000;
   }
 
   /**
@@ -533,6 +564,7 @@ export class WebMessagingConnection implements ChatConnection {
             return this.uploads.get(f.attachmentId)?.resolve(f);
           case 'error':
             if (f.tracingId && this.settle(f.tracingId, f)) return;
+            if (f.tracingId !== undefined && f.tracingId === this.typingId) return this.typingRefused(f);
             if (f.tracingId !== undefined && f.tracingId === configureId) return onSignInRefused(f);
             if (SESSION_GONE.has(f.code)) return finish(`the session is gone (${f.code} ${f.text})`, 'system');
             return this.log.warn?.(`Web Messaging: ${f.code} ${f.text}`);
