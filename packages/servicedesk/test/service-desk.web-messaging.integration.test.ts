@@ -211,6 +211,30 @@ describe('Web Messaging: a whole chat', () => {
     await desk.endChat();
   });
 
+  test('two chats of one page at once (two desks of one factory) have a session each, and both go on', async () => {
+    const first = await makeDesk();
+    const cb2 = new RecordingCallback();
+    const second = await first.factory({ callback: cb2, instance: {} });
+    await first.desk.startChat(connectMessage(), {});
+    await second.startChat(connectMessage(), {});
+    const { entities } = await control<{ entities: Array<{ id: string; guest: { displayName: string } }> }>(
+      'GET',
+      '/chats',
+    );
+    const chats = entities.filter((c) => c.guest.displayName === first.name);
+    expect(chats).toHaveLength(2);
+    for (const [i, c] of chats.entries()) {
+      await control('POST', `/chats/${c.id}/accept`, { agentId: agents()[i]!.id });
+      await control('POST', `/chats/${c.id}/messages`, { body: `Hello from chat ${i + 1}` });
+    }
+    await eventually(() => shown(first.cb).includes('Hello from chat 1') && shown(cb2).includes('Hello from chat 2'));
+    expect(first.cb.of('agentEndedChat')).toEqual([]);
+    expect(cb2.of('agentEndedChat')).toEqual([]);
+    for (const c of chats) expect((await control<ChatView>('GET', `/chats/${c.id}`)).state).not.toBe('ended');
+    await first.desk.endChat();
+    await second.endChat();
+  });
+
   test('the customer ends the chat with Presence Clear: the agent sees the conversation end', async () => {
     const { desk, chatId } = await started();
     await control('POST', `/chats/${chatId}/accept`, { agentId: alex().id });

@@ -17,8 +17,10 @@ export interface WebMessagingTransportConfig extends Omit<WebMessagingConnection
 }
 
 /**
- * Per factory: the guest token of the page's last chat. A next chat reuses it with `startNew`, which makes a new
- * session for it (and is the way out of a session the agent ended read-only).
+ * Per factory: the page's guest token while no chat holds its session. A next chat takes it and reuses it with
+ * `startNew`, which makes a new session for it (and is the way out of a session the agent ended read-only); the chat
+ * gives it back when its session is over. Two chats of one page at once never share a token: `startNew` on a live
+ * chat's token would make that chat's session unreachable.
  */
 export interface TokenMemory {
   token?: string;
@@ -57,9 +59,14 @@ export class WebMessagingTransport implements ChatTransport {
       return new WebMessagingConnection(this.connectionConfig(d), { ...common, token: newId(), startNew: false, auth });
     }
     const reused = this.memory.token;
+    this.memory.token = undefined;
     const token = reused ?? newId();
-    this.memory.token = token;
-    return new WebMessagingConnection(this.connectionConfig(d), { ...common, token, startNew: reused !== undefined });
+    return new WebMessagingConnection(this.connectionConfig(d), {
+      ...common,
+      token,
+      startNew: reused !== undefined,
+      onSessionOver: this.giveBack(token),
+    });
   }
 
   /** Reattaches after a reload with the saved token. Null when the state is not a Web Messaging session of this deployment. */
@@ -79,9 +86,9 @@ export class WebMessagingTransport implements ChatTransport {
     const auth = session.refreshToken
       ? AuthenticatedSession.restore(this.authEndpoints(), session.refreshToken)
       : undefined;
-    if (!auth) this.memory.token = session.token;
     return new WebMessagingConnection(this.connectionConfig(d), {
       token: session.token,
+      onSessionOver: auth ? undefined : this.giveBack(session.token),
       startNew: false,
       resuming: true,
       resumeAfter: session.lastMessageId,
@@ -89,6 +96,16 @@ export class WebMessagingTransport implements ChatTransport {
       ownMessageId: session.ownMessageId,
       auth,
     });
+  }
+
+  /** The page's token back in memory once its chat's session is over (once: a later chat may hold it by then). */
+  private giveBack(token: string): () => void {
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      this.memory.token ??= token;
+    };
   }
 
   private authEndpoints() {
