@@ -5,6 +5,7 @@
 export * from './index';
 export { GenesysServiceDesk, type ServiceDeskConfig } from './service-desk/genesys-service-desk';
 export { deliverToHost, type HostSide } from './service-desk/host-calls';
+export { afterHostDraws } from './service-desk/message-bursts';
 export { DEFAULT_STRINGS } from './service-desk/strings';
 export { carbonAdapter, watsonxAdapter, type HostAdapter } from './hosts/host-adapter';
 export type { ErrorStatus } from './hosts/host-types';

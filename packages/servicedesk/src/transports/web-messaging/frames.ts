@@ -48,9 +48,9 @@ export interface WmMessage {
   originatingEntity: OriginatingEntity;
   from: Sender | undefined;
   /** Known events only (unknown event types are dropped). */
-  events: WmEvent[];
-  quickReplies: QuickReply[];
-  attachments: Attachment[];
+  events: readonly WmEvent[];
+  quickReplies: readonly QuickReply[];
+  attachments: readonly Attachment[];
   /** `metadata.readOnly === "true"` on a Disconnect: the session no longer takes messages. */
   readOnly: boolean;
   /** `metadata.customMessageId` of the customer's own message: the id this client gave it when sending. */

@@ -21,6 +21,9 @@ export const HEARTBEAT_TRACING_ID = 'genesys-handoff-heartbeat';
 const invalid = (reason: string): InvalidFrame => ({ kind: 'invalid', reason });
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const records = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
+/** Shared by every message without events or content: most frames have neither, and each parse step runs per frame. */
+const NONE: readonly never[] = Object.freeze([]);
+const NO_CONTENT = Object.freeze({ quickReplies: NONE, attachments: NONE });
 
 /** Typing lasts this long when Genesys gives no `duration` (as Genesys' own transport assumes). */
 const DEFAULT_TYPING_MS = 5000;
@@ -43,11 +46,23 @@ function parseSender(v: unknown): Sender | undefined {
   if (!isRecord(v)) return undefined;
   const nickname = str(v['nickname']);
   const image = str(v['image']);
-  if (!nickname && !image) return undefined;
-  return { ...(nickname ? { nickname } : {}), ...(image ? { image } : {}) };
+  if (nickname) return image ? { nickname, image } : { nickname };
+  return image ? { image } : undefined;
 }
 
-function parseContent(content: unknown): { quickReplies: QuickReply[]; attachments: Attachment[] } {
+/** The known events of a message, in order. */
+function parseEvents(v: unknown): readonly WmEvent[] {
+  if (!Array.isArray(v) || v.length === 0) return NONE;
+  const events: WmEvent[] = [];
+  for (const e of v) {
+    const event = isRecord(e) ? parseEvent(e) : undefined;
+    if (event) events.push(event);
+  }
+  return events;
+}
+
+function parseContent(content: unknown): { quickReplies: readonly QuickReply[]; attachments: readonly Attachment[] } {
+  if (!Array.isArray(content) || content.length === 0) return NO_CONTENT;
   const quickReplies: QuickReply[] = [];
   const attachments: Attachment[] = [];
   for (const c of records(content)) {
@@ -86,13 +101,12 @@ export function parseMessage(body: unknown): WmMessage | InvalidFrame {
   if (type !== 'Text' && type !== 'Structured' && type !== 'Event')
     return invalid(`unknown message type ${String(type)}`);
   const channel = isRecord(body['channel']) ? body['channel'] : {};
-  const events = records(body['events'])
-    .map(parseEvent)
-    .filter((e): e is WmEvent => e !== undefined);
+  const events = parseEvents(body['events']);
   if (type === 'Event' && events.length === 0) return invalid('an event message with no event the client knows');
   const entity = body['originatingEntity'];
   const metadata = isRecord(body['metadata']) ? body['metadata'] : {};
-  return {
+  const { quickReplies, attachments } = parseContent(body['content']);
+  const message: WmMessage = {
     id,
     direction,
     type,
@@ -101,12 +115,13 @@ export function parseMessage(body: unknown): WmMessage | InvalidFrame {
     originatingEntity: entity === 'Human' || entity === 'Bot' ? (entity as OriginatingEntity) : '',
     from: parseSender(channel['from']),
     events,
-    ...parseContent(body['content']),
+    quickReplies,
+    attachments,
     readOnly: metadata['readOnly'] === 'true',
-    ...(direction === 'Inbound' && str(metadata['customMessageId'])
-      ? { customMessageId: str(metadata['customMessageId']) }
-      : {}),
   };
+  const customMessageId = direction === 'Inbound' ? str(metadata['customMessageId']) : undefined;
+  if (customMessageId) message.customMessageId = customMessageId;
+  return message;
 }
 
 /**

@@ -13,8 +13,11 @@ function chatFile(a: Attachment): ChatFile {
   };
 }
 
+const NO_EXTRAS: MessageExtras = Object.freeze({});
+
 /** A message's files and quick replies, as the chat event carries them (absent when it has none). */
 export function messageExtras(m: WmMessage): MessageExtras {
+  if (m.attachments.length === 0 && m.quickReplies.length === 0) return NO_EXTRAS;
   return {
     ...(m.attachments.length > 0 ? { files: m.attachments.map(chatFile) } : {}),
     ...(m.quickReplies.length > 0 ? { quickReplies: m.quickReplies.map((q) => ({ ...q })) } : {}),

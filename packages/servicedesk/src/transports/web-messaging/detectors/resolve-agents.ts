@@ -27,15 +27,22 @@ export const publicInfo = ({ named: _named, ...agent }: AgentInfo & { named: boo
 export function resolveAgents(): OperatorFunction<Incoming, Resolved> {
   return perSubscription<Incoming, Resolved>((out) => {
     let current: (AgentInfo & { named: boolean }) | undefined;
+    /** `current` as events carry it: made when the agent changes, not for every message. */
+    let shown: AgentInfo | undefined;
+    const become = (agent: AgentInfo & { named: boolean }) => {
+      current = agent;
+      shown = publicInfo(agent);
+    };
     return (m) => {
       let change: Resolved['change'];
       let mine = false;
       if (m.direction === 'Outbound' && m.originatingEntity === 'Human' && isSaying(m)) {
-        const seen = agentFrom(m.from);
+        const nickname = m.from?.nickname;
         if (!current) change = 'joined';
-        else if (seen.named && seen.nickname !== current.nickname) change = current.named ? 'transferred' : 'joined';
-        if (change) current = seen;
-        else if (seen.avatarUrl && current && !current.avatarUrl) current = { ...current, avatarUrl: seen.avatarUrl };
+        else if (nickname !== undefined && nickname !== current.nickname)
+          change = current.named ? 'transferred' : 'joined';
+        if (change) become(agentFrom(m.from));
+        else if (m.from?.image && current && !current.avatarUrl) become({ ...current, avatarUrl: m.from.image });
         mine = true;
       } else if (m.direction === 'Outbound' && m.originatingEntity !== 'Bot' && isTyping(m)) {
         mine = current !== undefined;
@@ -45,7 +52,7 @@ export function resolveAgents(): OperatorFunction<Incoming, Resolved> {
         change = m.replayed === 'last' && current ? 'joined' : undefined;
         mine = change !== undefined;
       }
-      out.next({ message: m, agent: mine && current ? publicInfo(current) : undefined, change });
+      out.next({ message: m, agent: mine ? shown : undefined, change });
     };
   });
 }
