@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { DEMO, startEmulator, type RunningEmulator } from '../src';
 import { control } from './helpers';
@@ -351,7 +351,10 @@ describe('authenticated messaging', () => {
       ],
       ['signature', { deploymentId: OWN_IDP, oauth: { idToken: good, nonce } }],
       ['an unauthenticated deployment', { deploymentId: DEMO.messengerDeploymentId, oauth: { idToken: good, nonce } }],
-      ['an authorization code', { deploymentId, oauth: { code: 'abc', redirectUri: 'https://x', codeVerifier: 'v' } }],
+      [
+        'an authorization code never issued',
+        { deploymentId, oauth: { code: 'abc', redirectUri: 'https://x', codeVerifier: 'v' } },
+      ],
     ];
     for (const [what, body] of cases) {
       const r = await exchange(body);
@@ -366,6 +369,42 @@ describe('authenticated messaging', () => {
     expect(keys(body)).toEqual(['jwt', 'refreshToken']);
     // The same nonce again is a replay.
     expect((await exchange({ deploymentId, oauth: { idToken: good, nonce } })).status).toBe(401);
+  });
+
+  test('an authorization code (PKCE) is redeemed once, for its redirect URI and with its verifier', async () => {
+    const deploymentId = DEMO.messengerAuthDeploymentId;
+    const verifier = randomUUID() + randomUUID();
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const redirectUri = 'https://shop.example.com/signed-in';
+    const issue = async () =>
+      (
+        await control<{ code: string }>(emu, 'POST', '/messaging/authorization-codes', {
+          sub: 'code-user',
+          redirectUri,
+          codeChallenge: challenge,
+          claims: { name: 'Cody Code' },
+        })
+      ).body.code;
+    const refused = async (oauth: Record<string, unknown>) => {
+      const r = await exchange({ deploymentId, oauth });
+      expect(r.status).toBe(401);
+      return String((await json(r))['message']);
+    };
+    // Each refusal spends the code, as a provider does: a fresh one for each.
+    expect(
+      await refused({ code: await issue(), redirectUri: 'https://elsewhere.example.com/', codeVerifier: verifier }),
+    ).toMatch(/redirect URI/);
+    expect(await refused({ code: await issue(), redirectUri })).toMatch(/verifier is missing/);
+    expect(await refused({ code: await issue(), redirectUri, codeVerifier: 'not-the-verifier' })).toMatch(
+      /does not match/,
+    );
+    const missing = await exchange({ deploymentId, oauth: { code: await issue() } });
+    expect(missing.status).toBe(400);
+    const code = await issue();
+    const ok = await exchange({ deploymentId, oauth: { code, redirectUri, codeVerifier: verifier } });
+    expect(ok.status).toBe(200);
+    expect(keys(await json(ok))).toEqual(['jwt', 'refreshToken']);
+    expect(await refused({ code, redirectUri, codeVerifier: verifier })).toMatch(/used already/);
   });
 
   test("a deployment with the identity provider's own key accepts its tokens", async () => {

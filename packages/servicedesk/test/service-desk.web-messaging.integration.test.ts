@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { VirtualTimeScheduler } from 'rxjs';
 import WebSocket from 'ws';
 import { DEMO, callControl, startEmulator, type RunningEmulator } from 'genesys-handoff-emulator';
@@ -943,6 +943,38 @@ describe('Web Messaging: authenticated messaging', () => {
     expect(anonymous.cb.names(noisy)).toEqual(['sendMessageToUser']);
     await anonymous.desk.sendMessageToAgent({ input: { text: 'still chatting' } });
     await anonymous.desk.endChat();
+  });
+
+  test('an authorization code (with PKCE) from the site signs the customer in; a refused one fails the start and says why', async () => {
+    const verifier = `${randomUUID()}${randomUUID()}`;
+    const redirectUri = 'https://shop.example.com/signed-in';
+    const code = async () =>
+      (
+        await control<{ code: string }>('POST', '/messaging/authorization-codes', {
+          sub: 'customer-code',
+          redirectUri,
+          codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+          claims: { name: 'Cody Code' },
+        })
+      ).code;
+    const d = await signedIn({
+      getIdentityToken: async () => ({ code: await code(), redirectUri, codeVerifier: verifier }),
+    });
+    await d.desk.startChat(connectMessage(), {});
+    expect(d.cb.of('setErrorStatus')).toEqual([]);
+    await d.cb.waitFor('sendMessageToUser');
+    const view = await verifiedView((await chatOf(d.name)).id);
+    expect(view.guest.authenticatedGuest).toBe(true);
+    expect(view.guest.signedData).toMatchObject({ sub: 'customer-code', name: 'Cody Code' });
+    await d.desk.endChat();
+
+    const refused = await signedIn({
+      getIdentityToken: async () => ({ code: await code(), redirectUri, codeVerifier: 'not-the-verifier' }),
+    });
+    await refused.desk.startChat(connectMessage(), {});
+    expect(refused.cb.of('setErrorStatus')[0]![0]).toMatchObject({
+      logInfo: expect.stringMatching(/^GENESYS_REFUSED: .*401 bad\.credentials .*code verifier does not match/),
+    });
   });
 
   test('a deployment without authentication refuses a signed-in chat before anything is created', async () => {

@@ -93,6 +93,22 @@ export function messagingControlRoutes(app: FastifyInstance, ctx: EmulatorContex
     return { idToken, publicKeyJwk: ctx.identity.demoPublicJwk };
   });
 
+  app.post('/control/messaging/authorization-codes', async (request) => {
+    const b = body(request.body);
+    if (typeof b['sub'] !== 'string' || b['sub'] === '') invalid('sub (the customer id at the provider) is required');
+    if (typeof b['redirectUri'] !== 'string' || b['redirectUri'] === '') invalid('redirectUri is required');
+    if (b['codeChallenge'] !== undefined && typeof b['codeChallenge'] !== 'string')
+      invalid('codeChallenge must be a string (base64url of the SHA-256 of the verifier)');
+    if (b['claims'] !== undefined && !isObject(b['claims'])) invalid('claims must be an object');
+    const code = ctx.identity.issueDemoCode({
+      sub: b['sub'] as string,
+      redirectUri: b['redirectUri'] as string,
+      ...(typeof b['codeChallenge'] === 'string' ? { codeChallenge: b['codeChallenge'] } : {}),
+      ...(isObject(b['claims']) ? { claims: b['claims'] } : {}),
+    });
+    return { code };
+  });
+
   // The console shows the files of a conversation from here (the guest's download URLs expire).
   app.get<Id>('/control/messaging/files/:id', async (request, reply) => {
     const file = messaging.files.get(request.params.id);

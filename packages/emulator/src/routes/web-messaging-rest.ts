@@ -107,15 +107,18 @@ export function webMessagingRestRoutes(app: FastifyInstance, ctx: EmulatorContex
       throw badRequest('bad.request', 'Authentication is not enabled on this deployment.', 'deploymentId');
     const oauth = body['oauth'];
     if (!isObject(oauth)) throw badRequest('bad.request', 'oauth is required.', 'oauth');
-    if (typeof oauth['idToken'] !== 'string' || oauth['idToken'] === '') {
-      if (typeof oauth['code'] === 'string')
-        throw badRequest(
-          'bad.request',
-          'The emulator verifies identity tokens only: send oauth.idToken and oauth.nonce (an authorization code cannot be redeemed without the identity provider).',
-          'oauth.code',
-        );
-      throw badRequest('bad.request', 'oauth.idToken is required.', 'oauth.idToken');
+    const code = oauth['code'];
+    if (typeof code === 'string' && code !== '') {
+      const redirectUri = oauth['redirectUri'];
+      if (typeof redirectUri !== 'string' || redirectUri === '')
+        throw badRequest('bad.request', 'oauth.redirectUri is required with a code.', 'oauth.redirectUri');
+      const verifier = typeof oauth['codeVerifier'] === 'string' ? oauth['codeVerifier'] : undefined;
+      const r = ctx.identity.redeem(d.authentication.identityProvider, code, redirectUri, verifier);
+      if (!r.ok) throw new GenesysError(401, 'bad.credentials', `Invalid authorization code: ${r.reason}.`);
+      return messaging.issueAuth(r.identity, d.id);
     }
+    if (typeof oauth['idToken'] !== 'string' || oauth['idToken'] === '')
+      throw badRequest('bad.request', 'oauth.idToken (with oauth.nonce) or oauth.code is required.', 'oauth.idToken');
     if (typeof oauth['nonce'] !== 'string' || oauth['nonce'] === '')
       throw badRequest('bad.request', 'oauth.nonce is required with an idToken.', 'oauth.nonce');
     const v = await ctx.identity.verify(d.authentication.identityProvider, oauth['idToken'], oauth['nonce']);
