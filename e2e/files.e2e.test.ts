@@ -3,12 +3,13 @@ import { AgentControl, eventually } from './pages';
 import { e2eSuite } from './suite';
 
 /**
- * Web Messaging only: guest chat has no files and no quick replies.
+ * Web Messaging only: guest chat has no files, quick replies or cards.
  *
- * Files both ways and quick replies on Web Messaging, as the customer sees them in Carbon AI Chat: the agent's image
- * shows as an image and a document as a link named after it; the agent's quick replies show as buttons and the choice
- * shows as the customer's message and reaches the agent as their answer; the customer's file reaches the agent, and
- * a file over the deployment's limit is refused with the limit named.
+ * Files both ways, quick replies and cards on Web Messaging, as the customer sees them in Carbon AI Chat: the agent's
+ * image shows as an image and a document as a link named after it; the agent's quick replies show as buttons and the
+ * choice shows as the customer's message and reaches the agent as their answer; a card shows its picture, words, link
+ * and answer buttons; the customer's file reaches the agent, and a file over the deployment's limit is refused with
+ * the limit named.
  */
 
 const MAX_KB = 50;
@@ -37,7 +38,7 @@ interface ChatMessage {
   body: string;
   senderRole: string;
   attachments?: Array<{ filename: string; mime: string }>;
-  buttonResponse?: { text: string; payload: string };
+  buttonResponse?: { type: string; text: string; payload: string };
 }
 
 async function messages(chatId: string): Promise<ChatMessage[]> {
@@ -91,6 +92,49 @@ flow(
     );
     const answer = (await messages(chat.id)).find((m) => m.buttonResponse);
     expect(answer).toMatchObject({ senderRole: 'CUSTOMER', body: 'Invoice', buttonResponse: { text: 'Invoice' } });
+    expect(await customer.panel.getByText("I'm only a tiny demo assistant", { exact: false }).count()).toBe(0);
+  },
+);
+
+flow(
+  "the agent's cards show their picture, words and buttons; a link opens safely, an answer reaches the agent",
+  async (f) => {
+    const { customer, chat } = await agents().connectCustomer(await f.open('/', 'customer'));
+    const picture = `${stack().emulator.url}/avatars/card-picture.svg`;
+    const slug = (title: string) => title.toLowerCase().replace(/ /g, '-');
+    const card = (title: string, description: string) => ({
+      title,
+      description,
+      image: picture,
+      actions: [
+        { type: 'Link', text: `${title} details`, url: `https://shop.example.com/${slug(title)}` },
+        { type: 'Postback', text: `I'll take the ${title}`, payload: `take-${slug(title)}` },
+      ],
+    });
+    await agents().call('POST', `/chats/${chat.id}/messages`, {
+      body: 'Two options for you:',
+      cards: [card('Trail boots', 'Waterproof, sizes 36 to 47.'), card('City boots', 'Leather, sizes 38 to 46.')],
+    });
+    await customer.text('Two options for you:').waitFor();
+    await customer.text('Trail boots').waitFor();
+    await customer.text('Waterproof, sizes 36 to 47.').waitFor();
+    await customer.text('City boots').waitFor();
+    const image = customer.panel.locator(`img[src="${picture}"]`).first();
+    await image.waitFor();
+    expect(await image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    const link = customer.panel.getByRole('link', { name: 'Trail boots details' });
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe('https://shop.example.com/trail-boots');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+
+    await customer.panel.getByRole('button', { name: "I'll take the City boots" }).click();
+    await eventually(
+      async () => (await messages(chat.id)).some((m) => m.buttonResponse?.payload === 'take-city-boots'),
+      10_000,
+      'the answer at the agent',
+    );
+    const answer = (await messages(chat.id)).find((m) => m.buttonResponse);
+    expect(answer).toMatchObject({ senderRole: 'CUSTOMER', body: "I'll take the City boots" });
     expect(await customer.panel.getByText("I'm only a tiny demo assistant", { exact: false }).count()).toBe(0);
   },
 );

@@ -35,6 +35,14 @@ export interface AttachmentRecord {
   url: string;
 }
 
+/** A card as Genesys sends it: a title, a description and an image, with buttons that open a link or answer. */
+export interface CardRecord {
+  title: string;
+  description?: string;
+  image?: string;
+  actions: Array<{ type: 'Link'; text: string; url: string } | { type: 'Postback'; text: string; payload: string }>;
+}
+
 export interface MessageRecord {
   id: string;
   senderId: string;
@@ -43,6 +51,8 @@ export interface MessageRecord {
   timestamp: string;
   /** Web Messaging only: quick replies offered with an outbound message. */
   quickReplies?: Array<{ text: string; payload: string }>;
+  /** Web Messaging only: cards sent with an outbound message (one is a Card, several a Carousel). */
+  cards?: CardRecord[];
   /** Web Messaging only: the files of the message. */
   attachments?: AttachmentRecord[];
   /** Web Messaging only: the guest answered a quick reply or a button (the body is the button's text). */

@@ -30,6 +30,20 @@ export interface QuickReply {
   text: string;
   /** What goes back to Genesys with the choice. */
   payload: string;
+  /** A card's answer button rather than a quick reply: Genesys is told which (`ButtonResponse` type). */
+  fromCard?: boolean;
+}
+
+/** A button of a card: it opens a link, or answers (the answer goes to the agent as a quick reply's does). */
+export type CardAction =
+  { kind: 'link'; text: string; url: string } | { kind: 'answer'; text: string; payload: string };
+
+/** A card from the agent (Web Messaging): a title, a description and an image, with buttons. */
+export interface ChatCard {
+  title: string;
+  description?: string;
+  imageUrl?: string;
+  actions: CardAction[];
 }
 
 /** What the customer may upload in this chat (Web Messaging's `allowedMedia`). */
@@ -45,6 +59,8 @@ export interface UploadPolicy {
 export interface MessageExtras {
   files?: ChatFile[];
   quickReplies?: QuickReply[];
+  /** One card, or several side by side (a carousel). */
+  cards?: ChatCard[];
 }
 
 /**

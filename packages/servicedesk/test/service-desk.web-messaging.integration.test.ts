@@ -527,6 +527,57 @@ describe('Web Messaging: files both ways and quick replies', () => {
     expect(answer).toMatchObject({ body: 'No', buttonResponse: { type: 'QuickReply', text: 'No', payload: 'done' } });
     await desk.endChat();
   });
+
+  test("the agent's cards reach the host as items, one card after the other; an answer button goes back as a Button response", async () => {
+    const listeners: Array<{ type: string; handler: (event: { data?: unknown }) => unknown }> = [];
+    const { desk, cb, chatId } = await started({}, { on: (l: (typeof listeners)[number]) => listeners.push(l) });
+    await control('POST', `/chats/${chatId}/accept`, { agentId: alex().id });
+    const card = (title: string) => ({
+      title,
+      description: `All about ${title}`,
+      image: `${emu.url}/images/${title}.png`,
+      actions: [
+        { type: 'Link', text: 'Details', url: `https://shop.example.com/${title}` },
+        { type: 'Link', text: 'Sneaky', url: 'javascript:alert(1)' },
+        { type: 'Postback', text: `Choose ${title}`, payload: `pick-${title}` },
+      ],
+    });
+    await control('POST', `/chats/${chatId}/messages`, { body: 'This one?', cards: [card('Boots')] });
+    await control('POST', `/chats/${chatId}/messages`, { body: 'Or these?', cards: [card('Hat'), card('Scarf')] });
+    await cb.waitFor('sendMessageToUser', 3);
+    type Generic = { output: { generic: Array<Record<string, unknown>> } };
+    const [one, several] = (cb.of('sendMessageToUser').slice(1) as Array<[Generic]>).map(([m]) => m.output.generic);
+    const boots = [
+      { response_type: 'image', source: `${emu.url}/images/Boots.png`, alt_text: 'Boots' },
+      {
+        response_type: 'text',
+        text: '**Boots**\n\nAll about Boots\n\n[Details](<https://shop.example.com/Boots>){{rel="noopener noreferrer"}}',
+      },
+      { response_type: 'option', preference: 'button', options: [expect.objectContaining({ label: 'Choose Boots' })] },
+    ];
+    expect(one).toEqual([{ response_type: 'text', text: 'This one?' }, ...boots]);
+    // Two cards: each in turn, under the text.
+    expect(several!.map((i) => i['response_type'])).toEqual([
+      'text',
+      'image',
+      'text',
+      'option',
+      'image',
+      'text',
+      'option',
+    ]);
+    // The customer chooses "Choose Scarf": the host sends the option's value as a request, shown first by `pre:send`.
+    const scarf = several![6] as { options: Array<{ label: string; value: unknown }> };
+    const button = scarf.options.find((b) => b.label === 'Choose Scarf')!;
+    listeners.filter((l) => l.type === 'pre:send').forEach((l) => l.handler({ data: button.value }));
+    let answer: FileMessage | undefined;
+    await eventually(async () => (answer = (await messagesOf(chatId)).find((m) => m.buttonResponse)) !== undefined);
+    expect(answer).toMatchObject({
+      body: 'Choose Scarf',
+      buttonResponse: { type: 'Button', text: 'Choose Scarf', payload: 'pick-Scarf' },
+    });
+    await desk.endChat();
+  });
 });
 
 /** The frames the customer's socket sends and receives, for the tests that count them. */

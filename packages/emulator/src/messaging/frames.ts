@@ -1,3 +1,4 @@
+import type { CardRecord } from '../conversation';
 import { randomBytes } from 'node:crypto';
 
 /**
@@ -110,6 +111,8 @@ export type WmContent =
       };
     }
   | { contentType: 'QuickReply'; quickReply: { text: string; payload: string } }
+  | { contentType: 'Card'; card: CardRecord }
+  | { contentType: 'Carousel'; carousel: { cards: CardRecord[] } }
   | { contentType: 'ButtonResponse'; buttonResponse: { type: string; text: string; payload: string } };
 
 export type WmEvent =

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { ChatEngine } from '../chat-engine';
 import type { Clock } from '../clock';
-import { Conversation, type AttachmentRecord, type MessageRecord } from '../conversation';
+import { Conversation, type AttachmentRecord, type CardRecord, type MessageRecord } from '../conversation';
 import type { EventFrame, MessageFrame, TypingFrame } from '../frames';
 import type { ResolvedOptions } from '../options';
 import { isObject } from '../params';
@@ -532,10 +532,11 @@ export class MessagingService {
         const content: WmContent[] = [
           ...(m.attachments ?? []).map((a) => this.attachmentContent(a, this.lastOrigin.http)),
           ...(m.quickReplies ?? []).map((q) => ({ contentType: 'QuickReply' as const, quickReply: q }) as WmContent),
+          ...cardContent(m.cards ?? []),
         ];
         this.pushOutbound(s, {
           ...(m.body !== '' ? { text: m.body } : {}),
-          type: m.quickReplies ? 'Structured' : 'Text',
+          type: m.quickReplies || m.cards ? 'Structured' : 'Text',
           direction: 'Outbound',
           id: serverId(),
           // A bot without a persona has no `from` (real bot text); a named bot and agents carry their nickname.
@@ -1121,4 +1122,11 @@ function guestName(attrs: Record<string, string>): string | null {
 function findMessage(c: Conversation, id: string): MessageRecord | undefined {
   for (let i = c.messages.length - 1; i >= 0; i -= 1) if (c.messages[i]!.id === id) return c.messages[i];
   return undefined;
+}
+
+/** One card is a `Card` item, several a `Carousel`. */
+function cardContent(cards: readonly CardRecord[]): WmContent[] {
+  if (cards.length === 0) return [];
+  if (cards.length === 1) return [{ contentType: 'Card', card: cards[0]! }];
+  return [{ contentType: 'Carousel', carousel: { cards: [...cards] } }];
 }

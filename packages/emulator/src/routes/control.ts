@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { AgentState, ChatEngine } from '../chat-engine';
-import type { Conversation } from '../conversation';
+import type { CardRecord, Conversation } from '../conversation';
 import type { EmulatorContext } from '../context';
 import { GenesysError, badRequest } from '../errors';
 import type { FaultInput } from '../faults';
@@ -66,7 +66,11 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
     const c = chat(request.params.id);
     if (from === 'agent') requireActingAgent(engine, c, b, 'write in it');
     const quickReplies = parseQuickReplies(b['quickReplies']);
-    const m = engine.agentMessage(c, text as string, bodyType, from, quickReplies ? { quickReplies } : {});
+    const cards = parseCards(b['cards']);
+    const m = engine.agentMessage(c, text as string, bodyType, from, {
+      ...(quickReplies ? { quickReplies } : {}),
+      ...(cards ? { cards } : {}),
+    });
     return { id: m.id, timestamp: m.timestamp };
   });
 
@@ -366,6 +370,37 @@ function parseQuickReplies(v: unknown): Array<{ text: string; payload: string }>
     if (isObject(q) && typeof q['text'] === 'string' && q['text'] !== '')
       return { text: q['text'], payload: typeof q['payload'] === 'string' ? q['payload'] : q['text'] };
     return invalid('each quick reply is a text or {text, payload}');
+  });
+}
+
+/** Cards as `{title, description?, image?, actions: [{type: 'Link', text, url} | {type: 'Postback', text, payload?}]}`. */
+function parseCards(v: unknown): CardRecord[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length === 0) invalid('cards must be a non-empty list');
+  return (v as unknown[]).map((c) => {
+    if (!isObject(c) || typeof c['title'] !== 'string' || c['title'] === '') invalid('each card needs a title');
+    const optional = (k: string) => {
+      const x = c[k];
+      if (x !== undefined && typeof x !== 'string') invalid(`a card's ${k} must be a string`);
+      return typeof x === 'string' && x !== '' ? { [k]: x } : {};
+    };
+    const actions = Array.isArray(c['actions']) ? (c['actions'] as unknown[]) : [];
+    return {
+      title: c['title'] as string,
+      ...optional('description'),
+      ...optional('image'),
+      actions: actions.map((a): CardRecord['actions'][number] => {
+        if (!isObject(a) || typeof a['text'] !== 'string' || a['text'] === '') invalid('each card action needs a text');
+        const text = a['text'] as string;
+        if (a['type'] === 'Link') {
+          if (typeof a['url'] !== 'string' || a['url'] === '') invalid('a Link action needs a url');
+          return { type: 'Link', text, url: a['url'] as string };
+        }
+        if (a['type'] === 'Postback')
+          return { type: 'Postback', text, payload: typeof a['payload'] === 'string' ? a['payload'] : text };
+        return invalid('a card action is of type Link or Postback');
+      }),
+    };
   });
 }
 

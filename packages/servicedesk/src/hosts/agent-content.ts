@@ -1,5 +1,5 @@
-import type { ChatFile, MessageExtras, QuickReply } from '../chat-event';
-import { fileLink, hostText, plainText } from './agent-text';
+import type { ChatCard, ChatFile, MessageExtras, QuickReply } from '../chat-event';
+import { namedLink, hostText, httpUrl, plainText } from './agent-text';
 import { safeContentUrl } from './avatar-url';
 
 /**
@@ -16,11 +16,11 @@ export type QuickReplyDisplay = 'options' | 'text';
 type GenericItem = Record<string, unknown>;
 
 /**
- * A message from Genesys as the host is given it: a text alone as the Markdown string both hosts take; with files or
- * quick replies, a message response with one item each: the text, each image as an `image` item, every other file as
- * a link named after the file, and the quick replies as an `option` item of buttons (or a line of text when the desk
- * cannot hear the choice). A file whose URL is not safe to load (docs/architecture.md, "Agent content in the page")
- * is named, not linked.
+ * A message from Genesys as the host is given it: a text alone as the Markdown string both hosts take; with files,
+ * quick replies or cards, a message response with one item each: the text, each image as an `image` item, every other
+ * file as a link named after the file, each card as a few items (`cardItems`), and the quick replies as an `option`
+ * item of buttons (or a line of text when the desk cannot hear the choice). A file whose URL is not safe to load
+ * (docs/architecture.md, "Agent content in the page") is named, not linked.
  */
 export function hostMessage(
   text: string,
@@ -29,12 +29,53 @@ export function hostMessage(
 ): string | { output: { generic: GenericItem[] } } {
   const files = extras.files ?? [];
   const replies = extras.quickReplies ?? [];
-  if (files.length === 0 && replies.length === 0) return hostText(text);
+  const cards = extras.cards ?? [];
+  if (files.length === 0 && replies.length === 0 && cards.length === 0) return hostText(text);
   const generic: GenericItem[] = [];
   if (text !== '') generic.push({ response_type: 'text', text: hostText(text) });
   for (const f of files) generic.push(fileItem(f));
+  for (const c of cards) generic.push(...cardItems(c, display));
   if (replies.length > 0) generic.push(display === 'options' ? optionItem(replies) : quickRepliesText(replies));
   return { output: { generic } };
+}
+
+/**
+ * A card as items both hosts show in an agent's message (a host's own card and carousel items are not drawn there):
+ * its image when safe to load, its title in bold and its description, its link buttons as links to their `http(s)`
+ * address, and its answer buttons as option buttons whose choice is heard like a quick reply's (or listed as text when
+ * the desk cannot hear the choice). A carousel is its cards one after the other.
+ */
+function cardItems(c: ChatCard, display: QuickReplyDisplay): GenericItem[] {
+  const items: GenericItem[] = [];
+  const image = c.imageUrl ? safeContentUrl(c.imageUrl) : undefined;
+  if (image) items.push({ response_type: 'image', source: image, alt_text: c.title });
+  const words = [`**${plainText(c.title)}**`, ...(c.description ? [plainText(c.description)] : [])];
+  const links: string[] = [];
+  const answers: QuickReply[] = [];
+  for (const a of c.actions) {
+    if (a.kind === 'answer') answers.push({ text: a.text, payload: a.payload, fromCard: true });
+    else {
+      const url = httpUrl(a.url);
+      if (url) links.push(namedLink(a.text, url));
+    }
+  }
+  if (links.length > 0) words.push(links.join(' · '));
+  items.push({ response_type: 'text', text: words.join('\n\n') });
+  if (answers.length > 0) items.push(display === 'options' ? optionItem(answers) : quickRepliesText(answers));
+  return items;
+}
+
+/** A choice as the host sends it on: the customer's message, marked for the desk to hear (`quickReplyOf`). */
+function choiceInput(reply: QuickReply): Record<string, unknown> {
+  return {
+    text: reply.text,
+    agent_message_type: 'from_user',
+    [QUICK_REPLY_INPUT_KEY]: {
+      text: reply.text,
+      payload: reply.payload,
+      ...(reply.fromCard ? { fromCard: true } : {}),
+    },
+  };
 }
 
 function fileItem(f: ChatFile): GenericItem {
@@ -43,7 +84,7 @@ function fileItem(f: ChatFile): GenericItem {
   if (f.kind === 'image') return { response_type: 'image', source: url, alt_text: f.name, title: plainText(f.name) };
   return {
     response_type: 'text',
-    text: `${fileLink(f.name, url)}${f.size !== undefined ? ` (${fileSize(f.size)})` : ''}`,
+    text: `${namedLink(f.name, url)}${f.size !== undefined ? ` (${fileSize(f.size)})` : ''}`,
   };
 }
 
@@ -51,16 +92,7 @@ function optionItem(replies: QuickReply[]): GenericItem {
   return {
     response_type: 'option',
     preference: 'button',
-    options: replies.map((r) => ({
-      label: r.text,
-      value: {
-        input: {
-          text: r.text,
-          agent_message_type: 'from_user',
-          [QUICK_REPLY_INPUT_KEY]: { text: r.text, payload: r.payload },
-        },
-      },
-    })),
+    options: replies.map((r) => ({ label: r.text, value: { input: choiceInput(r) } })),
   };
 }
 

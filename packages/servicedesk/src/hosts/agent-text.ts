@@ -50,7 +50,8 @@ function trimTrailing(url: string): string {
   }
 }
 
-function httpUrl(url: string): string | undefined {
+/** An `http(s)` address as a link may point to it (normalised), or undefined for any other kind or a malformed one. */
+export function httpUrl(url: string): string | undefined {
   try {
     const u = new URL(url);
     return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
@@ -64,8 +65,11 @@ function link(href: string, shown: string): string {
   return `[${escapeText(shown)}](<${href}>){{rel="noopener noreferrer"}}`;
 }
 
-/** A link to a file, its text the file's name (escaped as any text from Genesys); `href` must already be checked. */
-export function fileLink(name: string, href: string): string {
+/**
+ * A link named by Genesys (a file's name, a card button's text), escaped as any text from Genesys; `href` must already
+ * be checked.
+ */
+export function namedLink(name: string, href: string): string {
   return `[${escapeText(name)}](<${new URL(href).href}>){{rel="noopener noreferrer"}}`;
 }
 

@@ -12,9 +12,13 @@ function isHostInstance(instance: unknown): instance is HostInstance {
 /** The quick reply a host request carries (the option's `value.input` as `hostMessage` made it), if any. */
 export function quickReplyOf(request: unknown): QuickReply | undefined {
   const input = (request as { input?: Record<string, unknown> } | null | undefined)?.input;
-  const q = input?.[QUICK_REPLY_INPUT_KEY] as { text?: unknown; payload?: unknown } | undefined;
+  const q = input?.[QUICK_REPLY_INPUT_KEY] as { text?: unknown; payload?: unknown; fromCard?: unknown } | undefined;
   if (typeof q?.text !== 'string' || q.text === '') return undefined;
-  return { text: q.text, payload: typeof q.payload === 'string' ? q.payload : q.text };
+  return {
+    text: q.text,
+    payload: typeof q.payload === 'string' ? q.payload : q.text,
+    ...(q.fromCard === true ? { fromCard: true } : {}),
+  };
 }
 
 /**

@@ -82,6 +82,51 @@ describe('hostMessage', () => {
     ]);
   });
 
+  test('a card: its safe image, its title and description as typed, links to http(s) only, answer buttons heard as choices', () => {
+    const card = {
+      title: 'Boots *sale*',
+      description: '<b>50%</b> off',
+      imageUrl: 'javascript:alert(1)',
+      actions: [
+        { kind: 'link' as const, text: 'Open', url: 'https://shop.example.com/boots' },
+        { kind: 'link' as const, text: 'Evil', url: 'javascript:alert(1)' },
+        { kind: 'answer' as const, text: 'Buy', payload: 'buy-boots' },
+      ],
+    };
+    const [words, options] = items(hostMessage('', { cards: [card] }, 'options')) as [
+      { text: string },
+      { response_type: string; options: Array<{ label: string; value: unknown }> },
+    ];
+    // No image: its address is not one the page may load; the javascript: button is not a link.
+    expect(words).toEqual({
+      response_type: 'text',
+      text: '**Boots \\*sale\\***\n\n\\<b\\>50%\\</b\\> off\n\n[Open](<https://shop.example.com/boots>){{rel="noopener noreferrer"}}',
+    });
+    expect(options.response_type).toBe('option');
+    expect(options.options.map((o) => [o.label, quickReplyOf(o.value)])).toEqual([
+      ['Buy', { text: 'Buy', payload: 'buy-boots', fromCard: true }],
+    ]);
+    // Two cards are shown one after the other; where the desk cannot hear a choice, the answers are listed as text.
+    const shown = items(
+      hostMessage(
+        '',
+        {
+          cards: [
+            { ...card, imageUrl: 'https://img.example/b.png' },
+            { title: 'Hat', actions: [] },
+          ],
+        },
+        'text',
+      ),
+    );
+    expect(shown).toEqual([
+      { response_type: 'image', source: 'https://img.example/b.png', alt_text: 'Boots *sale*' },
+      expect.objectContaining({ response_type: 'text' }),
+      { response_type: 'text', text: 'Reply with: Buy' },
+      { response_type: 'text', text: '**Hat**' },
+    ]);
+  });
+
   test("the desk hears choices on the host's pre:send, and only choices; without an instance it cannot", () => {
     const listeners: Array<{ type: string; handler: (event: { data?: unknown }) => unknown }> = [];
     const chosen: unknown[] = [];

@@ -27,6 +27,16 @@ export interface QuickReply {
   payload: string;
 }
 
+/** A `Card` content item (one of a `Carousel`'s cards, too). */
+export interface Card {
+  title: string;
+  description?: string;
+  image?: string;
+  actions: ReadonlyArray<
+    { type: 'Link'; text: string; url: string } | { type: 'Postback'; text: string; payload: string }
+  >;
+}
+
 export interface Attachment {
   id: string;
   filename: string;
@@ -51,6 +61,8 @@ export interface WmMessage {
   events: readonly WmEvent[];
   quickReplies: readonly QuickReply[];
   attachments: readonly Attachment[];
+  /** `Card` items, and the cards of `Carousel` items, in order. */
+  cards: readonly Card[];
   /** `metadata.readOnly === "true"` on a Disconnect: the session no longer takes messages. */
   readOnly: boolean;
   /** `metadata.customMessageId` of the customer's own message: the id this client gave it when sending. */

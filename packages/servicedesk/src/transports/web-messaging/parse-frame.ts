@@ -1,5 +1,6 @@
 import type {
   Attachment,
+  Card,
   InvalidFrame,
   OriginatingEntity,
   PresenceType,
@@ -23,7 +24,7 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 const records = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
 /** Shared by every message without events or content: most frames have neither, and each parse step runs per frame. */
 const NONE: readonly never[] = Object.freeze([]);
-const NO_CONTENT = Object.freeze({ quickReplies: NONE, attachments: NONE });
+const NO_CONTENT = Object.freeze({ quickReplies: NONE, attachments: NONE, cards: NONE });
 
 /** Typing lasts this long when Genesys gives no `duration` (as Genesys' own transport assumes). */
 const DEFAULT_TYPING_MS = 5000;
@@ -61,11 +62,49 @@ function parseEvents(v: unknown): readonly WmEvent[] {
   return events;
 }
 
-function parseContent(content: unknown): { quickReplies: readonly QuickReply[]; attachments: readonly Attachment[] } {
+/** A card with a title; its buttons that open an `http(s)` link or answer, others dropped. */
+function parseCard(v: unknown): Card | undefined {
+  if (!isRecord(v)) return undefined;
+  const title = str(v['title']);
+  if (!title) return undefined;
+  const description = str(v['description']);
+  const image = str(v['image']);
+  const actions: Card['actions'][number][] = [];
+  for (const a of records(v['actions'])) {
+    const text = str(a['text']);
+    if (!text) continue;
+    const url = str(a['url']);
+    if (a['type'] === 'Link' && url) actions.push({ type: 'Link', text, url });
+    else if (a['type'] === 'Postback') actions.push({ type: 'Postback', text, payload: str(a['payload']) ?? text });
+  }
+  return { title, ...(description ? { description } : {}), ...(image ? { image } : {}), actions };
+}
+
+interface Content {
+  quickReplies: readonly QuickReply[];
+  attachments: readonly Attachment[];
+  cards: readonly Card[];
+}
+
+function parseContent(content: unknown): Content {
   if (!Array.isArray(content) || content.length === 0) return NO_CONTENT;
   const quickReplies: QuickReply[] = [];
   const attachments: Attachment[] = [];
+  const cards: Card[] = [];
   for (const c of records(content)) {
+    if (c['contentType'] === 'Card') {
+      const card = parseCard(c['card']);
+      if (card) cards.push(card);
+      continue;
+    }
+    if (c['contentType'] === 'Carousel') {
+      const carousel = c['carousel'];
+      for (const v of isRecord(carousel) ? records(carousel['cards']) : []) {
+        const card = parseCard(v);
+        if (card) cards.push(card);
+      }
+      continue;
+    }
     const q = c['quickReply'];
     const a = c['attachment'];
     if (c['contentType'] === 'QuickReply' && isRecord(q) && str(q['text'])) {
@@ -82,9 +121,9 @@ function parseContent(content: unknown): { quickReplies: readonly QuickReply[]; 
         ...(fileSize !== undefined ? { fileSize } : {}),
       });
     }
-    // Cards, carousels, pickers, forms and unknown content types are ignored.
+    // Pickers, forms and unknown content types are ignored.
   }
-  return { quickReplies, attachments };
+  return { quickReplies, attachments, cards };
 }
 
 /**
@@ -105,7 +144,7 @@ export function parseMessage(body: unknown): WmMessage | InvalidFrame {
   if (type === 'Event' && events.length === 0) return invalid('an event message with no event the client knows');
   const entity = body['originatingEntity'];
   const metadata = isRecord(body['metadata']) ? body['metadata'] : {};
-  const { quickReplies, attachments } = parseContent(body['content']);
+  const { quickReplies, attachments, cards } = parseContent(body['content']);
   const message: WmMessage = {
     id,
     direction,
@@ -117,6 +156,7 @@ export function parseMessage(body: unknown): WmMessage | InvalidFrame {
     events,
     quickReplies,
     attachments,
+    cards,
     readOnly: metadata['readOnly'] === 'true',
   };
   const customMessageId = direction === 'Inbound' ? str(metadata['customMessageId']) : undefined;

@@ -260,7 +260,7 @@ export class WebMessagingConnection implements ChatConnection {
     });
   }
 
-  /** The customer's choice of a quick reply, as Genesys' own Messenger sends it: a Structured `ButtonResponse`. */
+  /** The customer's choice of a quick reply or of a card's answer button, as Genesys' own Messenger sends it: a Structured `ButtonResponse` (type `QuickReply` or `Button`). */
   async sendQuickReply(reply: QuickReply): Promise<void> {
     this.assertSendable();
     await this.sendOnMessage({
@@ -269,7 +269,7 @@ export class WebMessagingConnection implements ChatConnection {
       content: [
         {
           contentType: 'ButtonResponse',
-          buttonResponse: { type: 'QuickReply', text: reply.text, payload: reply.payload },
+          buttonResponse: { type: reply.fromCard ? 'Button' : 'QuickReply', text: reply.text, payload: reply.payload },
         },
       ],
     });

@@ -15,6 +15,7 @@ export const wmMessage = (id: string, over: Partial<WmMessage>): Incoming => ({
   events: [],
   quickReplies: [],
   attachments: [],
+  cards: [],
   readOnly: false,
   ...over,
 });

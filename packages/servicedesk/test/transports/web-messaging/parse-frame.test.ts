@@ -187,9 +187,54 @@ describe('Web Messaging parseFrame (the edge), on the published samples', () => 
           { eventType: 'CoBrowse', coBrowse: { type: 'Offering' } },
           { eventType: 'Presence', presence: { type: 'Authenticate' } },
         ],
-        content: [{ contentType: 'Card', card: {} }],
+        content: [{ contentType: 'DatePicker', datePicker: {} }],
       }),
-    ).toMatchObject({ events: [{ eventType: 'Typing', durationMs: 5000 }], quickReplies: [], attachments: [] });
+    ).toMatchObject({
+      events: [{ eventType: 'Typing', durationMs: 5000 }],
+      quickReplies: [],
+      attachments: [],
+      cards: [],
+    });
+  });
+
+  test("cards and a carousel's cards, in order; buttons without a text, or a link without an address, are dropped", () => {
+    const card = (title: string) => ({
+      title,
+      description: `about ${title}`,
+      image: `https://img.example/${title}.png`,
+      defaultAction: { type: 'Link', url: 'https://shop.example' },
+      actions: [
+        { type: 'Link', text: 'Open', url: `https://shop.example/${title}` },
+        { type: 'Postback', text: 'Pick', payload: `pick-${title}` },
+        { type: 'Postback', text: 'No payload' },
+        { type: 'Link', text: 'No address' },
+        { type: 'Call', text: 'Phone', phoneNumber: '+1' },
+        { type: 'Postback', payload: 'no text' },
+      ],
+    });
+    const m = parseMessage({
+      id: 'c',
+      direction: 'Outbound',
+      type: 'Structured',
+      text: 'Look',
+      content: [
+        { contentType: 'Card', card: card('A') },
+        { contentType: 'Carousel', carousel: { cards: [card('B'), { description: 'no title' }, card('C')] } },
+      ],
+    });
+    expect('kind' in m).toBe(false);
+    const { cards } = m as unknown as { cards: Array<{ title: string; actions: unknown[] }> };
+    expect(cards.map((c) => c.title)).toEqual(['A', 'B', 'C']);
+    expect(cards[0]).toEqual({
+      title: 'A',
+      description: 'about A',
+      image: 'https://img.example/A.png',
+      actions: [
+        { type: 'Link', text: 'Open', url: 'https://shop.example/A' },
+        { type: 'Postback', text: 'Pick', payload: 'pick-A' },
+        { type: 'Postback', text: 'No payload', payload: 'No payload' },
+      ],
+    });
   });
 
   test.each([

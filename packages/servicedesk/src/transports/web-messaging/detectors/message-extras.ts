@@ -1,5 +1,5 @@
-import type { ChatFile, MessageExtras } from '../../../chat-event';
-import type { Attachment, WmMessage } from '../frames';
+import type { CardAction, ChatCard, ChatFile, MessageExtras } from '../../../chat-event';
+import type { Attachment, Card, WmMessage } from '../frames';
 
 const KINDS: Record<string, ChatFile['kind']> = { Image: 'image', Video: 'video', Audio: 'audio' };
 
@@ -13,16 +13,31 @@ function chatFile(a: Attachment): ChatFile {
   };
 }
 
+function chatCard(c: Card): ChatCard {
+  return {
+    title: c.title,
+    ...(c.description ? { description: c.description } : {}),
+    ...(c.image ? { imageUrl: c.image } : {}),
+    actions: c.actions.map((a): CardAction =>
+      a.type === 'Link'
+        ? { kind: 'link', text: a.text, url: a.url }
+        : { kind: 'answer', text: a.text, payload: a.payload },
+    ),
+  };
+}
+
 const NO_EXTRAS: MessageExtras = Object.freeze({});
 
 /** A message's files and quick replies, as the chat event carries them (absent when it has none). */
 export function messageExtras(m: WmMessage): MessageExtras {
-  if (m.attachments.length === 0 && m.quickReplies.length === 0) return NO_EXTRAS;
+  if (m.attachments.length === 0 && m.quickReplies.length === 0 && m.cards.length === 0) return NO_EXTRAS;
   return {
+    ...(m.cards.length > 0 ? { cards: m.cards.map(chatCard) } : {}),
     ...(m.attachments.length > 0 ? { files: m.attachments.map(chatFile) } : {}),
     ...(m.quickReplies.length > 0 ? { quickReplies: m.quickReplies.map((q) => ({ ...q })) } : {}),
   };
 }
 
-/** Whether a message shows the customer anything: text, a file or quick replies. */
-export const showsSomething = (m: WmMessage) => m.text !== '' || m.attachments.length > 0 || m.quickReplies.length > 0;
+/** Whether a message shows the customer anything: text, a file, quick replies or a card. */
+export const showsSomething = (m: WmMessage) =>
+  m.text !== '' || m.attachments.length > 0 || m.quickReplies.length > 0 || m.cards.length > 0;
