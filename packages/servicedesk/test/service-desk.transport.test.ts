@@ -519,7 +519,7 @@ describe('a burst of agent messages', () => {
     }
   }
 
-  test('what queued while the host was busy: texts of one agent as one message, each its own paragraph, escaped; files and another agent alone; the resume point moves past all', async () => {
+  test('what queued while the host was busy: texts of one agent as one message, each its own paragraph, escaped; files, cards and another agent alone; the resume point moves past all', async () => {
     const transport = new TestTransport();
     const cb = new BusyHost();
     const desk = deskOn(transport, cb);
@@ -547,9 +547,11 @@ describe('a burst of agent messages', () => {
     });
     connection.emit(text('b1', 'from Blair', BLAIR));
     connection.emit(text('m121', 'line 121'));
+    // A text with a card, after a text of the same agent: never joined into the text before it.
+    connection.emit({ ...text('c1', 'This one?'), cards: [{ title: 'Boots', actions: [] }] } as ChatEvent);
     expect(cb.of('sendMessageToUser')).toHaveLength(1);
     cb.release();
-    await eventually(() => expect(cb.of('sendMessageToUser')).toHaveLength(6));
+    await eventually(() => expect(cb.of('sendMessageToUser')).toHaveLength(7));
 
     const shown = cb.of('sendMessageToUser');
     const lines = (from: number, to: number) =>
@@ -561,7 +563,11 @@ describe('a burst of agent messages', () => {
     expect((shown[3]![0] as { output: { generic: unknown[] } }).output.generic).toHaveLength(1);
     expect(shown[4]).toEqual(['from Blair', 'agent-2']);
     expect(shown[5]).toEqual(['line 121', 'agent-1']);
-    await eventually(() => expect(cb.state['genesysChat']).toEqual({ chat: 'test-chat', resumeAfter: 'm121' }));
+    expect((shown[6]![0] as { output: { generic: unknown[] } }).output.generic).toEqual([
+      { response_type: 'text', text: 'This one?' },
+      { response_type: 'text', text: '**Boots**' },
+    ]);
+    await eventually(() => expect(cb.state['genesysChat']).toEqual({ chat: 'test-chat', resumeAfter: 'c1' }));
     await desk.endChat();
   });
 });

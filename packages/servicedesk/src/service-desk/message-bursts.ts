@@ -18,13 +18,13 @@ type AgentMessage = ChatEventOf<'agentMessage'>;
 /** At most this many texts in one message: a longer one would be a long read and a long task for the page. */
 export const BURST_MAX = 100;
 
-/** A plain text of the same agent as the first message of the group (files and quick replies are shown alone). */
+/** A plain text of the same agent as the first message of the group (files, quick replies and cards are shown alone). */
 export function joinsBurst(e: ChatEvent, first: ChatEvent): boolean {
   return plainAgentText(e) && plainAgentText(first) && e.agent.id === first.agent.id;
 }
 
 function plainAgentText(e: ChatEvent): e is AgentMessage {
-  return e.type === 'agentMessage' && e.text !== '' && !e.files?.length && !e.quickReplies?.length;
+  return e.type === 'agentMessage' && e.text !== '' && !e.files?.length && !e.quickReplies?.length && !e.cards?.length;
 }
 
 /** Shows a group of `joinsBurst` messages as one message of as many paragraphs, under the agent's name once. */
