@@ -608,11 +608,31 @@ describe('Web Messaging: the customer typing', () => {
     });
     await cb.waitFor('sendMessageToUser');
     const { token } = await sessionOf(name);
-    // The customer types at t0, t0 + 1 s, … t0 + 4.999 s, then at t0 + 5 s.
+    // The customer types at t1, t1 + 1 s, … t1 + 4.999 s, then at t1 + 5 s, t1 a second after now (when the start's
+    // Join and summary no longer hold the session's message rate: typing waits for that).
     await typeAt(desk, [
-      { moments: [0, 1000, 2500, 4999], check: () => expect(sentTyping(token)).toBe(1) },
-      { moments: [5000], check: () => expect(sentTyping(token)).toBe(2) },
+      { moments: [1000, 2000, 3500, 5999], check: () => expect(sentTyping(token)).toBe(1) },
+      { moments: [6000], check: () => expect(sentTyping(token)).toBe(2) },
     ]);
+    await desk.endChat();
+  });
+
+  test("typing leaves the second of Genesys' 2 messages a second to the customer's next message: nothing is refused", async () => {
+    const { desk, cb, name } = await started({
+      webSocketCtor: RecordingWebSocket as unknown as NonNullable<GenesysServiceDeskOptions['webSocketCtor']>,
+    });
+    await cb.waitFor('sendMessageToUser');
+    const { token } = await sessionOf(name);
+    // The start's Join and summary are more than a second old for Genesys.
+    await control('POST', '/clock', { advanceMs: 1000 });
+    const before = receivedFrames.length;
+    await desk.sendMessageToAgent({ input: { text: 'first' } });
+    await desk.userTyping(true);
+    await desk.sendMessageToAgent({ input: { text: 'second' } });
+    await eventually(() => sentTyping(token) === 1);
+    const refused = receivedFrames.slice(before).filter((f) => f['class'] === 'TooManyRequestsErrorMessage');
+    expect(refused).toEqual([]);
+    expect((await chatOf(name)).messages.map((m) => m.body)).toEqual(expect.arrayContaining(['first', 'second']));
     await desk.endChat();
   });
 

@@ -5,7 +5,6 @@ import {
   asyncScheduler,
   defer,
   retry,
-  takeUntil,
   throwError,
   timer,
   type SchedulerLike,
@@ -32,6 +31,7 @@ import { fetchHistory } from './history';
 import { newId } from '../new-id';
 import { HEARTBEAT_TRACING_ID, parseFrame } from './parse-frame';
 import { savedSession, type WmSavedSession } from './saved-session';
+import { TypingNotices } from './typing-notices';
 import { wmEventPipeline } from './wm-event-pipeline';
 
 /** Genesys documents no limit; the emulator refuses more than 4,096 characters (4011). */
@@ -118,9 +118,9 @@ export class WebMessagingConnection implements ChatConnection {
   private readOnly = false;
   private over = false;
   private ending = false;
-  private lastTypingAt = Number.NEGATIVE_INFINITY;
-  /** The tracingId of the last typing event: Genesys answers it only to refuse it. */
-  private typingId: string | undefined;
+  /** When the last `onMessage` request went out: typing notices leave the session's rate to messages first. */
+  private lastOnMessageAt = Number.NEGATIVE_INFINITY;
+  private readonly typing: TypingNotices;
   private maxCustomDataBytes: number | undefined;
   private lastPassed: string | undefined;
   /** The id of the summary for the agent, once sent (or as a reattached chat was told). */
@@ -141,6 +141,17 @@ export class WebMessagingConnection implements ChatConnection {
     private readonly start: ConnectionStart,
   ) {
     this.scheduler = config.scheduler ?? asyncScheduler;
+    this.typing = new TypingNotices({
+      intervalMs: config.typingIntervalMs ?? 5000,
+      scheduler: this.scheduler,
+      sendable: () => this.configured && !this.over,
+      lastOnMessageAt: () => this.lastOnMessageAt,
+      send: () =>
+        this.send({
+          action: 'onMessage',
+          message: { type: 'Event', events: [{ eventType: 'Typing', typing: { type: 'On' } }] },
+        }),
+    });
     this.log = config.logger ?? {};
     this.lastPassed = start.resumeAfter;
     this.summaryId = start.summaryId;
@@ -276,41 +287,7 @@ export class WebMessagingConnection implements ChatConnection {
   }
 
   async sendTyping(): Promise<void> {
-    const now = this.scheduler.now();
-    if (!this.configured || this.over || now - this.lastTypingAt < this.typingInterval()) return;
-    this.lastTypingAt = now;
-    this.sendTypingEvent();
-  }
-
-  /**
-   * Genesys answers a typing event only when it refuses it. Typing counts toward the session's 2 messages a second,
-   * so right after the start (the Join and the summary) it can be refused with 429; the throttle would then hold the
-   * next one for 5 s and the agent would not see the customer typing. A refused one is sent again after `retryAfter`
-   * while it still describes the customer's typing.
-   */
-  private sendTypingEvent(): void {
-    this.typingId = this.send({
-      action: 'onMessage',
-      message: { type: 'Event', events: [{ eventType: 'Typing', typing: { type: 'On' } }] },
-    });
-  }
-
-  private typingRefused(f: ErrorFrame): void {
-    this.typingId = undefined;
-    if (f.code !== 429) return this.log.warn?.(`Web Messaging: typing refused: ${f.code} ${f.text}`);
-    const waitMs = (f.retryAfter ?? 1) * 1000;
-    if (this.scheduler.now() + waitMs - this.lastTypingAt >= this.typingInterval()) return;
-    timer(waitMs, this.scheduler)
-      .pipe(takeUntil(this.disposed$))
-      .subscribe(() => {
-        if (!this.configured || this.over) return;
-        this.lastTypingAt = this.scheduler.now();
-        this.sendTypingEvent();
-      });
-  }
-
-  private typingInterval(): number {
-    return this.config.typingIntervalMs ?? 5000;
+    this.typing.typed();
   }
 
   /**
@@ -335,6 +312,7 @@ export class WebMessagingConnection implements ChatConnection {
   }
 
   dispose(): void {
+    this.typing.dispose();
     this.disposed$.next();
     this.disposed$.complete();
     this.status$.complete();
@@ -564,7 +542,10 @@ export class WebMessagingConnection implements ChatConnection {
             return this.uploads.get(f.attachmentId)?.resolve(f);
           case 'error':
             if (f.tracingId && this.settle(f.tracingId, f)) return;
-            if (f.tracingId !== undefined && f.tracingId === this.typingId) return this.typingRefused(f);
+            if (f.tracingId !== undefined && this.typing.refused(f.tracingId, f.code, f.retryAfter)) {
+              if (f.code !== 429) this.log.warn?.(`Web Messaging: typing refused: ${f.code} ${f.text}`);
+              return;
+            }
             if (f.tracingId !== undefined && f.tracingId === configureId) return onSignInRefused(f);
             if (SESSION_GONE.has(f.code)) return finish(`the session is gone (${f.code} ${f.text})`, 'system');
             return this.log.warn?.(`Web Messaging: ${f.code} ${f.text}`);
@@ -675,6 +656,7 @@ export class WebMessagingConnection implements ChatConnection {
 
   /** Sends a request on the current socket (with a fresh tracingId unless one is given). */
   private send(request: Record<string, unknown>, tracingId: string = newId()): string {
+    if (request['action'] === 'onMessage') this.lastOnMessageAt = this.scheduler.now();
     this.socket?.next({ ...request, token: this.start.token, tracingId });
     return tracingId;
   }
