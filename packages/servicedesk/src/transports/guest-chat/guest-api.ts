@@ -11,6 +11,22 @@ import type { MessageFrame } from './frames';
 type SdkClient = typeof guestChat.ApiClient & { defaultHeaders?: Record<string, string> };
 type SdkApi = InstanceType<typeof guestChat.WebChatApi>;
 
+/**
+ * In Node the SDK polls a config file in the home folder (`fs.watchFile`) for every client it makes, its process-wide
+ * default client included, and never lets go; the poll calls back once even when the file is missing, seconds later.
+ * Nothing here reads that file, so the polling is stopped (in a browser there is none).
+ */
+function stopConfigPolling(client: SdkClient): void {
+  client.config.live_reload_config = false;
+  const fs = (
+    globalThis as {
+      process?: { getBuiltinModule?: (id: string) => { unwatchFile?: (p: string) => void } | undefined };
+    }
+  ).process?.getBuiltinModule?.('node:fs');
+  if (client.config.configPath) fs?.unwatchFile?.(client.config.configPath);
+}
+stopConfigPolling(guestChat.ApiClient as SdkClient);
+
 export interface CreateChatRequest {
   organizationId: string;
   deploymentId: string;
@@ -66,14 +82,7 @@ export class GuestApi {
   constructor(baseUrl: string) {
     const Ctor = (guestChat.ApiClient as unknown as { constructor: new () => SdkClient }).constructor;
     this.client = new Ctor();
-    this.client.config.live_reload_config = false;
-    // In Node the SDK watches a config file for every client it makes and never lets go of it.
-    const fs = (
-      globalThis as {
-        process?: { getBuiltinModule?: (id: string) => { unwatchFile?: (p: string) => void } | undefined };
-      }
-    ).process?.getBuiltinModule?.('node:fs');
-    if (this.client.config.configPath) fs?.unwatchFile?.(this.client.config.configPath);
+    stopConfigPolling(this.client);
     // setEnvironment() always builds https://api.<env>; an explicit origin (a proxy, the emulator) is set directly.
     this.client.config.basePath = baseUrl.replace(/\/+$/, '');
     // The SDK's redacted header (docs/guest-chat-protocol.md): after the unauthenticated create call, its logger writes
