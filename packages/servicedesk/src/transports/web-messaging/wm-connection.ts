@@ -271,7 +271,10 @@ export class WebMessagingConnection implements ChatConnection {
     });
   }
 
-  /** The customer's choice of a quick reply or of a card's answer button, as Genesys' own Messenger sends it: a Structured `ButtonResponse` (type `QuickReply` or `Button`). */
+  /**
+   * The customer's choice of a quick reply or of a card's answer button, as Genesys' own Messenger sends it: a
+   * Structured `ButtonResponse` (type `QuickReply` or `Button`).
+   */
   async sendQuickReply(reply: QuickReply): Promise<void> {
     this.assertSendable();
     await this.sendOnMessage({

@@ -28,7 +28,7 @@ function chatCard(c: Card): ChatCard {
 
 const NO_EXTRAS: MessageExtras = Object.freeze({});
 
-/** A message's files and quick replies, as the chat event carries them (absent when it has none). */
+/** A message's cards, files and quick replies, as the chat event carries them (absent when it has none). */
 export function messageExtras(m: WmMessage): MessageExtras {
   if (m.attachments.length === 0 && m.quickReplies.length === 0 && m.cards.length === 0) return NO_EXTRAS;
   return {
