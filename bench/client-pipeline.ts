@@ -20,7 +20,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { HEARTBEAT_FRAME, memberChangeFrame, messageFrame, typingFrame } from 'genesys-handoff-emulator/frames';
+import {
+  HEARTBEAT_FRAME,
+  memberChangeFrame,
+  messageFrame,
+  typingFrame,
+} from 'genesys-handoff-emulator/guest-chat/frames';
 import {
   DEFAULT_STRINGS,
   GenesysServiceDesk,

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { queuedChat } from 'genesys-handoff-emulator/test-helpers';
+import { queuedChat } from 'genesys-handoff-emulator/test-helpers/guest-chat';
 import type { QueueConfig } from 'genesys-handoff-emulator';
 import {
   DEMO,

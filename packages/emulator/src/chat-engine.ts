@@ -18,7 +18,7 @@ import {
   type BodyType,
   type EventFrame,
   type MemberState,
-} from './frames';
+} from './guest-chat/frames';
 import type {
   AgentConfig,
   QueueConfig,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import type { BodyType, EventFrame, MemberRole, MemberState } from './frames';
+import type { BodyType, EventFrame, MemberRole, MemberState } from './guest-chat/frames';
 
 export type ChatPhase = 'created' | 'workflow' | 'queued' | 'alerting' | 'connected' | 'ended';
 export type EndReason = 'guest' | 'agent' | 'inactivity' | 'system';

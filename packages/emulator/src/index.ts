@@ -13,12 +13,3 @@ export {
 } from './options';
 export type { FaultRule, FaultInput } from './faults';
 export type { RequestLogEntry } from './request-log';
-export type {
-  EventFrame,
-  MemberChangeFrame,
-  MessageFrame,
-  TypingFrame,
-  MemberRole,
-  MemberState,
-  BodyType,
-} from './frames';

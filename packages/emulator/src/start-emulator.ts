@@ -16,8 +16,8 @@ import { avatarRoutes } from './routes/avatars';
 import { consoleRoutes } from './routes/console';
 import { controlRoutes } from './routes/control';
 import { messagingControlRoutes } from './routes/messaging-control';
-import { eventStreamRoutes } from './routes/event-stream';
-import { guestChatRoutes } from './routes/guest-chat';
+import { eventStreamRoutes } from './guest-chat/event-stream';
+import { guestChatRoutes } from './guest-chat/rest-routes';
 import { IdentityProviders } from './messaging/identity';
 import { MessagingService } from './messaging/messaging-service';
 import { platformRoutes } from './routes/platform';
@@ -26,7 +26,7 @@ import { webMessagingSocketRoutes } from './routes/web-messaging';
 import { TokenService } from './tokens';
 
 export interface RunningEmulator {
-  /** Origin of everything: the guest chat API (`genesysApiBaseUrl`), the Platform API gateway, the control API. */
+  /** Origin of everything: the Web Messaging and guest chat APIs (`genesysApiBaseUrl`), the Platform API gateway, the control API. */
   url: string;
   port: number;
   host: string;

@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, type Page, type WebSocketRoute } from 'playwright-core';
 import { startEmulator, type RunningEmulator } from '../src';
-import { control, isMemberChange, isMessageFrom, queuedChat, type Frame, launchChromium } from './helpers';
+import { isMemberChange, isMessageFrom, queuedChat, type Frame } from './guest-chat-helpers';
+import { control, launchChromium } from './helpers';
 
 /**
  * The agent console in a real browser (Debian's Chromium through playwright-core), driven as a person would, with

@@ -1,15 +1,13 @@
 import { startEmulator, type RunningEmulator } from '../src';
 import {
   StreamRecorder,
-  control,
   createRequest,
   guestSdk,
   isMemberChange,
   isMessageFrom,
   queuedChat,
-  rejection,
-  sleep,
-} from './helpers';
+} from './guest-chat-helpers';
+import { control, rejection, sleep } from './helpers';
 
 /** The guest event stream and the conversation's life (docs/guest-chat-protocol.md, "Event stream"), seen from the guest's socket. */
 

@@ -1,6 +1,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { startEmulator, type RunningEmulator } from '../src';
-import { StreamRecorder, control, createRequest, guestSdk, isMessageFrom, queuedChat, rejection } from './helpers';
+import { StreamRecorder, createRequest, guestSdk, isMessageFrom, queuedChat } from './guest-chat-helpers';
+import { control, rejection } from './helpers';
 
 /** The guest chat REST API (docs/guest-chat-protocol.md, "REST"), driven with the real purecloud-guest-chat-client SDK. */
 

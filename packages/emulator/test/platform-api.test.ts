@@ -1,6 +1,7 @@
 import platformClient from 'purecloud-platform-client-v2';
 import { DEMO, startEmulator, type QueueConfig, type RunningEmulator } from '../src';
-import { control, createRequest, guestSdk, isMemberChange, queuedChat, rejection } from './helpers';
+import { createRequest, guestSdk, isMemberChange, queuedChat } from './guest-chat-helpers';
+import { control, rejection } from './helpers';
 import { WmGuest, isOutboundText } from './web-messaging-helpers';
 
 /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEMO, startEmulator, type RunningEmulator } from '../src';
-import { control, queuedChat } from './helpers';
+import { queuedChat } from './guest-chat-helpers';
+import { control } from './helpers';
 import { PNG_1X1, WmGuest, isEvent, isOutboundText, keys, type WmFrame } from './web-messaging-helpers';
 import {
   R18_AGENT_ATTACHMENT,

@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws';
 import type { ChatEngine } from '../chat-engine';
 import type { Clock } from '../clock';
 import { Conversation, type AttachmentRecord, type CardRecord, type MessageRecord } from '../conversation';
-import type { EventFrame, MessageFrame, TypingFrame } from '../frames';
+import type { EventFrame, MessageFrame, TypingFrame } from '../guest-chat/frames';
 import type { ResolvedOptions } from '../options';
 import { isObject } from '../params';
 import { MESSAGING_AUTH_ISSUER, MESSAGING_JWT_ISSUER, type TokenService } from '../tokens';

@@ -8,7 +8,7 @@ import { GenesysError, badRequest } from '../errors';
 import type { FaultInput } from '../faults';
 import type { RoutingStatus, RuntimeSettings } from '../options';
 import { isObject } from '../params';
-import { publicMember } from './guest-chat';
+import { publicMember } from '../guest-chat/rest-routes';
 
 /**
  * The agent side and test hooks, as JSON under `/control` (documented in the package README), plus a WebSocket

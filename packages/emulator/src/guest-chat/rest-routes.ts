@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Conversation, type MediaRequestRecord, type MemberRecord, type MessageRecord } from '../conversation';
 import { bearerToken, callerOrigin, type EmulatorContext } from '../context';
 import { GenesysError, badRequest, notFound } from '../errors';
-import type { BodyType } from '../frames';
+import type { BodyType } from './frames';
 import type { GuestClaims } from '../tokens';
 
 /** The 11 guest chat endpoints (docs/guest-chat-protocol.md, "REST"), with the swagger's status and error codes. */
