@@ -1,7 +1,8 @@
-import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { ServiceDeskError } from '../errors';
 import type { Logger } from '../logger';
 import { backoffDelay, type BackoffConfig } from '../streams/backoff';
+import { wait } from '../streams/wait';
 import { isTransient } from '../transports/retry-transient';
 import { newId } from '../transports/new-id';
 
@@ -119,17 +120,10 @@ export class Outbox {
   }
 
   /** Waits `ms`, or less when woken; true when woken. */
-  private pause(ms: number): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      let timer: Subscription | undefined = undefined;
-      const done = (woken: boolean) => {
-        timer?.unsubscribe();
-        this.wakeUp = undefined;
-        resolve(woken);
-      };
-      this.wakeUp = () => done(true);
-      timer = this.scheduler.schedule(() => done(false), ms);
-    });
+  private async pause(ms: number): Promise<boolean> {
+    const woken = await wait(ms, this.scheduler, (wake) => (this.wakeUp = wake));
+    this.wakeUp = undefined;
+    return woken;
   }
 }
 

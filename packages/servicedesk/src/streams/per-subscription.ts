@@ -1,5 +1,5 @@
 import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
-import { stepSubscriber, type StepHandlers } from './step-subscriber';
+import { stepObserver, type StepHandlers } from './step-observer';
 
 /** What an operator does with its source, set up for one subscriber. */
 export interface OperatorSteps<T> extends StepHandlers<T> {
@@ -24,7 +24,7 @@ export type Guard = <A extends unknown[]>(fn: (...args: A) => void) => (...args:
  * handled.
  *
  * Why not `filter` + `map` with state in the enclosing function: that state would be shared by every subscriber of
- * the piped stream. Why a step subscriber rather than an observer object: see `stepSubscriber`.
+ * the piped stream. Why a step observer: see `stepObserver`.
  */
 export function perSubscription<T, R>(
   setup: (out: Subscriber<R>, guard: Guard) => OperatorSteps<T> | ((value: T) => void),
@@ -42,7 +42,7 @@ export function perSubscription<T, R>(
         };
       const steps = setup(subscriber, guard);
       const handlers = typeof steps === 'function' ? { next: steps } : steps;
-      const upstream = source.subscribe(stepSubscriber<T>(subscriber, handlers));
+      const upstream = source.subscribe(stepObserver<T>(subscriber, handlers));
       if (handlers.subscribed && !subscriber.closed) guard(handlers.subscribed)();
       const finalize = handlers.finalize;
       if (!finalize) return upstream;

@@ -1,6 +1,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { ServiceDeskError } from '../errors';
 import { backoffDelay, type BackoffConfig } from '../streams/backoff';
+import { wait } from '../streams/wait';
 
 export interface TransientRetryConfig {
   /** Tries in all, the first included. @default 4 */
@@ -26,8 +27,7 @@ export async function retryTransient<T>(run: () => Promise<T>, config: Transient
       return await run();
     } catch (e) {
       if (attempt >= attempts || !isTransient(e)) throw e;
-      const ms = backoffDelay(attempt, config.backoff);
-      await new Promise<void>((resolve) => scheduler.schedule(() => resolve(), ms));
+      await wait(backoffDelay(attempt, config.backoff), scheduler);
     }
   }
 }

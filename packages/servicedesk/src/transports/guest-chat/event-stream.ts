@@ -19,7 +19,7 @@ import type { Logger } from '../../logger';
 import { backoffDelay } from '../../streams/backoff';
 import type { SocketStatus } from '../../streams/connection-state';
 import { heartbeatWatchdog } from '../../streams/heartbeat-watchdog';
-import { stepSubscriber } from '../../streams/step-subscriber';
+import { stepObserver } from '../../streams/step-observer';
 import type { EarlierMessage } from '../../chat-event';
 import type { WebSocketCtor } from '../chat-transport';
 import type { ChatSession } from './chat-session';
@@ -174,7 +174,7 @@ export function eventFrames(ctx: EventStreamContext): Observable<EventFrame> {
     );
 
     return socket$.subscribe(
-      stepSubscriber<string>(subscriber, {
+      stepObserver<string>(subscriber, {
         next: (data) => {
           const f = parseFrame(data);
           if (f.kind === 'invalid') log.warn?.(`Dropped an event-stream frame: ${f.reason}`);

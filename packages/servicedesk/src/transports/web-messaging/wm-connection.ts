@@ -17,7 +17,8 @@ import type { Logger } from '../../logger';
 import { backoffDelay, type BackoffConfig } from '../../streams/backoff';
 import type { SocketStatus } from '../../streams/connection-state';
 import { heartbeatWatchdog } from '../../streams/heartbeat-watchdog';
-import { stepSubscriber } from '../../streams/step-subscriber';
+import { wait } from '../../streams/wait';
+import { stepObserver } from '../../streams/step-observer';
 import type { ChatConnection, WebSocketCtor } from '../chat-transport';
 import { retryTransient } from '../retry-transient';
 import type { AuthenticatedSession } from './authenticated-session';
@@ -633,7 +634,7 @@ export class WebMessagingConnection implements ChatConnection {
         });
 
       const sub = socket$.subscribe(
-        stepSubscriber<unknown>(subscriber, {
+        stepObserver<unknown>(subscriber, {
           next: (data) => onFrame(parseFrame(data)),
           error: (e: unknown) => {
             this.status$.next('closed');
@@ -697,7 +698,7 @@ export class WebMessagingConnection implements ChatConnection {
     for (let attempt = 0; ; attempt++) {
       const f = await send();
       if (f.kind !== 'error' || f.code !== 429 || attempt >= retries) return f;
-      await delay((f.retryAfter ?? 1) * 1000, this.scheduler);
+      await wait((f.retryAfter ?? 1) * 1000, this.scheduler);
     }
   }
 
@@ -752,8 +753,4 @@ function describe(err: unknown): string {
   if (err instanceof Error) return err.message;
   const m = (err as { message?: unknown } | null)?.message;
   return typeof m === 'string' ? m : String(err);
-}
-
-function delay(ms: number, scheduler: SchedulerLike): Promise<void> {
-  return new Promise((resolve) => scheduler.schedule(() => resolve(), ms));
 }

@@ -1,6 +1,5 @@
 import { Subject, map, type Observable } from 'rxjs';
 import type { Incoming } from '../../../src/transports/web-messaging/detectors/types';
-import { acknowledgements } from '../../../src/transports/web-messaging/detectors/acknowledgements';
 import { agentMessages } from '../../../src/transports/web-messaging/detectors/agent-messages';
 import { agentPresence } from '../../../src/transports/web-messaging/detectors/agent-presence';
 import { agentTyping } from '../../../src/transports/web-messaging/detectors/agent-typing';
@@ -9,7 +8,6 @@ import { echoPacing } from '../../../src/transports/web-messaging/detectors/echo
 import { flowMessages } from '../../../src/transports/web-messaging/detectors/flow-messages';
 import { orderByTime } from '../../../src/transports/web-messaging/detectors/order-by-time';
 import { resolveAgents } from '../../../src/transports/web-messaging/detectors/resolve-agents';
-import type { WmFrame } from '../../../src/transports/web-messaging/frames';
 import { bob, fallback, jane, resolved, testScheduler, wm } from './marbles';
 
 const T = (s: number) => `2026-12-04T10:00:${String(s).padStart(2, '0')}.000Z`;
@@ -275,23 +273,6 @@ describe('agentTyping', () => {
       });
     });
     expect(scheduler.actions).toHaveLength(0);
-  });
-});
-
-describe('acknowledgements (tracingId)', () => {
-  test('the Inbound echo accepts, an error frame refuses, frames without a tracingId pass by', () => {
-    testScheduler().run(({ cold, expectObservable }) => {
-      const frames: Record<string, WmFrame> = {
-        e: { kind: 'message', message: wm.echo('srv-1'), tracingId: 't1' },
-        o: { kind: 'message', message: wm.bot('b', 'hello'), tracingId: undefined },
-        r: { kind: 'error', code: 429, text: 'Message rate too high', retryAfter: 3, tracingId: 't2' },
-        n: { kind: 'error', code: 400, text: 'Request failed.', retryAfter: undefined, tracingId: undefined },
-      };
-      expectObservable(cold('e o r n', frames).pipe(acknowledgements())).toBe('a - b', {
-        a: { tracingId: 't1', accepted: true, messageId: 'srv-1' },
-        b: { tracingId: 't2', accepted: false, code: 429, text: 'Message rate too high', retryAfter: 3 },
-      });
-    });
   });
 });
 

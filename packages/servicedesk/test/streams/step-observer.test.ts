@@ -1,6 +1,6 @@
 import { Observable, Subject, type OperatorFunction } from 'rxjs';
 import { perSubscription } from '../../src/streams/per-subscription';
-import { stepSubscriber } from '../../src/streams/step-subscriber';
+import { stepObserver } from '../../src/streams/step-observer';
 import { testScheduler } from '../marbles';
 
 /** Doubles every number; throws on 3 (a bug in an operator's step, for the tests). */
@@ -14,7 +14,7 @@ const counting: OperatorFunction<number, number> = (source) =>
   new Observable<number>((subscriber) => {
     let n = 0;
     return source.subscribe(
-      stepSubscriber<number>(subscriber, {
+      stepObserver<number>(subscriber, {
         next: () => void n++,
         complete: () => {
           subscriber.next(n);
@@ -24,7 +24,7 @@ const counting: OperatorFunction<number, number> = (source) =>
     );
   });
 
-describe('stepSubscriber (how operators subscribe to their source)', () => {
+describe('stepObserver (how operators subscribe to their source)', () => {
   test('values go through the step; errors and completion pass on', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const ok = cold('a b |', { a: 1, b: 2 });
@@ -57,7 +57,7 @@ describe('stepSubscriber (how operators subscribe to their source)', () => {
     });
   });
 
-  test('a step subscriber closes after its source errored or completed, and values after that are ignored', () => {
+  test('a step observer is closed after its source errored or completed, and values after that are ignored', () => {
     const source = new Subject<number>();
     const seen: string[] = [];
     const sub = source
