@@ -14,7 +14,19 @@ function envNumber(name: string, dflt: number): number {
   return n;
 }
 
+/** A comma-separated list; `*` alone stands for "any". */
+function envList(name: string): string[] | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
 async function main(): Promise<void> {
+  const allowedHosts = envList('EMULATOR_ALLOWED_HOSTS');
+  const controlOrigins = envList('EMULATOR_CONTROL_ORIGINS');
   const emulator = await startEmulator({
     port: envNumber('EMULATOR_PORT', 8787),
     host: process.env['EMULATOR_HOST'] || '127.0.0.1',
@@ -22,6 +34,8 @@ async function main(): Promise<void> {
     guestInactivityMs: envNumber('EMULATOR_INACTIVITY_MS', 15 * 60_000),
     autoAgent: { enabled: process.env['EMULATOR_AUTO_AGENT'] === 'true' },
     logger: process.env['EMULATOR_LOG'] === 'true',
+    ...(allowedHosts ? { allowedHosts: allowedHosts.includes('*') ? true : allowedHosts } : {}),
+    ...(controlOrigins ? { controlOrigins } : {}),
   });
   const o = emulator.options;
   console.log(`Genesys Cloud emulator listening on ${emulator.url}

@@ -141,6 +141,17 @@ export interface EmulatorOptions extends Partial<Omit<RuntimeSettings, 'autoAgen
   maxMessageLength?: number;
   /** Sockets one session token may hold; the oldest gets ConnectionClosedEvent beyond it (real number undocumented). @default 10 */
   maxConnectionsPerSession?: number;
+  /**
+   * Host names the emulator answers besides the loopback names (`localhost`, `*.localhost`, `127.x.x.x`, `::1`) and
+   * the address it listens on: e.g. `['emulator']` for the other containers of a compose stack, or the machine's
+   * name for a remote agent. `true` answers any (no protection against DNS rebinding). @default []
+   */
+  allowedHosts?: string[] | true;
+  /**
+   * Browser origins that may use the control API and the agent console besides the emulator's own pages (`'*'`: any),
+   * e.g. a test tool served elsewhere. @default []
+   */
+  controlOrigins?: string[];
   /** Fastify request logging to stdout. @default false */
   logger?: boolean;
 }
@@ -180,6 +191,8 @@ export interface ResolvedOptions extends RuntimeSettings {
   authJwtLifetimeSeconds: number;
   maxMessageLength: number;
   maxConnectionsPerSession: number;
+  allowedHosts: string[] | true;
+  controlOrigins: string[];
   logger: boolean;
 }
 
@@ -235,6 +248,8 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     authJwtLifetimeSeconds: options.authJwtLifetimeSeconds ?? 3600,
     maxMessageLength: options.maxMessageLength ?? 4096,
     maxConnectionsPerSession: options.maxConnectionsPerSession ?? 10,
+    allowedHosts: options.allowedHosts ?? [],
+    controlOrigins: options.controlOrigins ?? [],
     logger: options.logger ?? false,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
     guestInactivityMs: options.guestInactivityMs ?? 15 * 60_000,

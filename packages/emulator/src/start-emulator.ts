@@ -10,6 +10,7 @@ import { Clock } from './clock';
 import type { EmulatorContext } from './context';
 import { GenesysError } from './errors';
 import { FaultInjector, defaultFaultCode } from './faults';
+import { localAccess } from './local-access';
 import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options';
 import { RequestLog } from './request-log';
 import { avatarRoutes } from './routes/avatars';
@@ -88,6 +89,12 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Runnin
   });
 
   await app.register(websocket);
+  // After the WebSocket plugin: its own onRequest hook marks upgrades, so that a refused one has its socket closed.
+  localAccess(app, {
+    allowedHosts: options.allowedHosts,
+    controlOrigins: options.controlOrigins,
+    listenHost: options.host,
+  });
   await app.register(formbody);
   // The real guest APIs are called cross-origin from web pages; the emulator's own control API is not.
   await app.register(cors, {
