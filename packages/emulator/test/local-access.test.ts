@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import WebSocket from 'ws';
 import { DEMO, startEmulator, type RunningEmulator } from '../src';
 import { hostName, isLoopbackName } from '../src/local-access';
-import { queuedChat as guestChat } from './helpers';
+import { queuedChat as guestChat } from './guest-chat-helpers';
 
 /**
  * Who may reach the emulator: only known host names (against DNS rebinding), and on its own side (control API,
