@@ -11,12 +11,26 @@ export interface FaultRule {
   endpoint?: string;
   /** Delay before the request is handled (ms). */
   latencyMs?: number;
-  /** Answer with this status instead (500, 502, 503, 504 or 429) and a Genesys error body. */
+  /**
+   * Answer with this status instead (500, 502, 503, 504 or 429) and a Genesys error body; with {@link body}, any
+   * status from 200 to 599 (default 200).
+   */
   status?: number;
   /** Error code in the body. @default derived from the status */
   code?: string;
   /** `Retry-After` seconds for a 429. @default 1 */
   retryAfterSeconds?: number;
+  /** The `Retry-After` header of a 429 exactly as given (a huge, negative or malformed value); wins over `retryAfterSeconds`. */
+  retryAfter?: string;
+  /**
+   * Answer with this body as it is (HTML from a proxy, truncated JSON, `null`, a wrong shape) instead of the
+   * endpoint's: what a broken gateway in front of Genesys sends with a 200.
+   */
+  body?: string;
+  /** Content type of {@link body}. @default 'application/json' */
+  contentType?: string;
+  /** Close the connection without answering (a connection reset). */
+  reset?: boolean;
   /** Apply to this many matching requests, then remove the rule. Absent: until removed. */
   times?: number;
 }
@@ -39,11 +53,14 @@ export class FaultInjector {
   private rules: FaultRule[] = [];
 
   add(input: FaultInput): FaultRule {
-    if (input.status !== undefined && !(input.status === 429 || (input.status >= 500 && input.status <= 599))) {
+    if (input.body !== undefined) {
+      if (input.status !== undefined && !(input.status >= 200 && input.status <= 599))
+        throw new RangeError(`status with a body must be 200-599, got ${input.status}`);
+    } else if (input.status !== undefined && !(input.status === 429 || (input.status >= 500 && input.status <= 599))) {
       throw new RangeError(`status must be 429 or 5xx, got ${input.status}`);
     }
-    if (input.latencyMs === undefined && input.status === undefined)
-      throw new RangeError('a fault needs latencyMs, status or both');
+    if (input.latencyMs === undefined && input.status === undefined && input.body === undefined && !input.reset)
+      throw new RangeError('a fault needs latencyMs, status, body or reset');
     const rule: FaultRule = { id: randomUUID(), ...input };
     this.rules.push(rule);
     return rule;
@@ -64,7 +81,7 @@ export class FaultInjector {
     for (const rule of [...this.rules]) {
       if (rule.endpoint && rule.endpoint !== endpoint && !path.startsWith(rule.endpoint)) continue;
       latencyMs += rule.latencyMs ?? 0;
-      if (rule.status !== undefined && !failure) failure = rule;
+      if ((rule.status !== undefined || rule.body !== undefined || rule.reset) && !failure) failure = rule;
       if (rule.times !== undefined) {
         rule.times -= 1;
         if (rule.times <= 0) this.remove(rule.id);

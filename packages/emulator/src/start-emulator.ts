@@ -123,16 +123,29 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Runnin
     if (OWN_PATHS.test(path) || request.method === 'OPTIONS') return;
     const { latencyMs, failure } = faults.take(`${request.method} ${request.routeOptions.url ?? path}`, path);
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+    const endpoint = `${request.method} ${request.routeOptions.url ?? path}`;
+    if (failure?.reset) {
+      // Logged here: a hijacked request never reaches onResponse.
+      log.record({ at: new Date().toISOString(), endpoint, url: request.url, status: 0, durationMs: 0 });
+      reply.hijack();
+      request.raw.socket.destroy();
+      return;
+    }
+    if (failure?.body !== undefined)
+      return reply
+        .code(failure.status ?? 200)
+        .type(failure.contentType ?? 'application/json')
+        .send(failure.body);
     if (failure?.status !== undefined) {
       const status = failure.status;
-      const retry = failure.retryAfterSeconds ?? 1;
+      const retry = failure.retryAfter ?? String(failure.retryAfterSeconds ?? 1);
       throw new GenesysError(
         status,
         failure.code ?? defaultFaultCode(status),
         status === 429
           ? `Rate limit exceeded the maximum. Retry the request in [${retry}] seconds`
           : `Injected fault: ${status}`,
-        status === 429 ? { headers: { 'retry-after': String(retry) } } : {},
+        status === 429 ? { headers: { 'retry-after': retry } } : {},
       );
     }
   });

@@ -912,6 +912,39 @@ describe('faults and request counts through the SDK', () => {
     expect((await extended(s.routing.getRoutingQueues({}))).status).toBe(200);
   });
 
+  test('a 429 may carry a Retry-After exactly as given (huge, negative, malformed)', async () => {
+    await fault({ endpoint: 'GET /api/v2/tokens/me', status: 429, retryAfter: 'soon', times: 1 });
+    const e = await extendedRejection(s.tokens.getTokensMe());
+    expect(e.status).toBe(429);
+    expect(e.headers['retry-after']).toBe('soon');
+  });
+
+  test('a body fault answers that body as it is, with a 200 by default', async () => {
+    await fault({
+      endpoint: 'GET /api/v2/routing/queues',
+      body: '<html>gateway</html>',
+      contentType: 'text/html',
+      times: 1,
+    });
+    const res = await fetch(`${emu.url}/api/v2/routing/queues`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await res.text()).toBe('<html>gateway</html>');
+    await fault({ endpoint: 'GET /api/v2/routing/queues', body: 'null', times: 1 });
+    expect((await extended(s.routing.getRoutingQueues({}))).body).toBeNull();
+    expect((await control(emu, 'POST', '/faults', { body: 'x', status: 100 })).status).toBe(400);
+  });
+
+  test('a reset fault closes the connection without an answer, and is logged', async () => {
+    await fault({ endpoint: 'GET /api/v2/tokens/me', reset: true, times: 1 });
+    const e = (await rejection(s.tokens.getTokensMe())) as { code?: string };
+    expect(e.code).toBe('ECONNRESET');
+    const log = (await control<{ entries: Array<{ endpoint: string; status: number }> }>(emu, 'GET', '/requests')).body
+      .entries;
+    expect(log.some((x) => x.endpoint === 'GET /api/v2/tokens/me' && x.status === 0)).toBe(true);
+    expect((await extended(s.tokens.getTokensMe())).status).toBe(200);
+  });
+
   test('a fault on /oauth/token reaches the login', async () => {
     await fault({ endpoint: 'POST /oauth/token', status: 503, times: 1 });
     const fresh = sdk(emu);

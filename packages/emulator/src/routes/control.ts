@@ -296,6 +296,15 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
       input[k] = b[k] as number;
     }
     if (b['code'] !== undefined) input.code = String(b['code']);
+    for (const k of ['retryAfter', 'body', 'contentType'] as const) {
+      if (b[k] === undefined) continue;
+      if (typeof b[k] !== 'string') invalid(`${k} must be a string`);
+      input[k] = b[k] as string;
+    }
+    if (b['reset'] !== undefined) {
+      if (typeof b['reset'] !== 'boolean') invalid('reset must be true or false');
+      input.reset = b['reset'] as boolean;
+    }
     try {
       return reply.code(201).send(ctx.faults.add(input));
     } catch (e) {
