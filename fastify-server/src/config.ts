@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { Type, type Static } from 'typebox';
+import { httpUrl, parseOrigins, parseRedisUrl, parseTrustProxy, splitList } from './config-values';
+import { DEFAULT_RETRY_AFTER_CAP_MS } from './genesys/retry-after';
 
 /**
  * Configuration from the environment (and an optional `.env` file), validated once at boot. Every variable is
@@ -31,6 +33,7 @@ export const EnvSchema = Type.Object({
   GENESYS_MAX_RETRIES: Integer({ default: 2, minimum: 0, maximum: 5 }),
   GENESYS_RETRY_BASE_DELAY_MS: Integer({ default: 200, minimum: 0, maximum: 10_000 }),
   GENESYS_MAX_RETRY_WAIT_MS: Integer({ default: 5000, minimum: 0, maximum: 60_000 }),
+  GENESYS_RETRY_AFTER_CAP_MS: Integer({ default: DEFAULT_RETRY_AFTER_CAP_MS, minimum: 1000, maximum: 3_600_000 }),
   // Below the browser client's 10 s: an answer after the client gave up helps nobody.
   RESPONSE_DEADLINE_MS: Integer({ default: 8000, minimum: 500, maximum: 9000 }),
   SHUTDOWN_DRAIN_DELAY_MS: Integer({ default: 5000, minimum: 0, maximum: 120_000 }),
@@ -124,6 +127,8 @@ export interface AppConfig {
     retryBaseDelayMs: number;
     /** Longest Retry-After worth waiting for inside a request; longer ones are passed on to the caller as 503. */
     maxRetryWaitMs: number;
+    /** Longest pause a 429 causes (refreshes, lookups, logins, the fleet's gate); a longer Retry-After is cut to it. */
+    retryAfterCapMs: number;
   };
   /** Exact origins allowed to call from a browser, or '*' (development only). */
   allowedOrigins: string[] | '*';
@@ -318,6 +323,7 @@ function shape(env: Env): AppConfig {
       maxRetries: env.GENESYS_MAX_RETRIES,
       retryBaseDelayMs: env.GENESYS_RETRY_BASE_DELAY_MS,
       maxRetryWaitMs: env.GENESYS_MAX_RETRY_WAIT_MS,
+      retryAfterCapMs: env.GENESYS_RETRY_AFTER_CAP_MS,
     },
     allowedOrigins,
     identity,
@@ -341,101 +347,4 @@ function shape(env: Env): AppConfig {
         ? null
         : { url: redisUrl, keyPrefix: env.REDIS_KEY_PREFIX, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS },
   };
-}
-
-/** The URL as given, after checking its shape; the message never shows it (it may hold a password). */
-function parseRedisUrl(value: string, problem: (v: string, m: string) => void): string | null {
-  let url: URL | null = null;
-  try {
-    url = new URL(value);
-  } catch {
-    // reported below
-  }
-  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
-    problem('REDIS_URL', 'must be a redis:// or rediss:// URL such as redis://:password@redis:6379/0 (value hidden)');
-    return null;
-  }
-  return value;
-}
-
-function splitList(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
-
-function httpUrl(value: string, variable: string, problem: (v: string, m: string) => void): URL | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    problem(variable, `must be an absolute http(s) URL (got "${value}")`);
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    problem(variable, `must use http or https (got "${value}")`);
-  if (url.search || url.hash || url.username || url.password)
-    problem(variable, `must not carry a query, fragment or credentials (got "${value}")`);
-  return url;
-}
-
-function parseOrigins(value: string, allowAny: boolean, problem: (v: string, m: string) => void): string[] | '*' {
-  const items = splitList(value);
-  if (items.includes('*')) {
-    if (!allowAny)
-      problem('ALLOWED_ORIGINS', 'may be "*" only with ALLOW_ANY_ORIGIN_FOR_DEVELOPMENT=true (never in production)');
-    return '*';
-  }
-  const origins: string[] = [];
-  for (const item of items) {
-    let url: URL | null = null;
-    try {
-      url = new URL(item);
-    } catch {
-      // reported below
-    }
-    // An origin is scheme://host[:port] and nothing else; a path or trailing slash never matches a browser's Origin header.
-    if (
-      !url ||
-      (url.protocol !== 'http:' && url.protocol !== 'https:') ||
-      url.origin !== item.replace(/\/$/, '').toLowerCase() ||
-      item.endsWith('/')
-    ) {
-      problem(
-        'ALLOWED_ORIGINS',
-        `must list origins like https://www.example.com (scheme, host, optional port; no path or trailing slash), got "${item}"`,
-      );
-      continue;
-    }
-    origins.push(url.origin);
-  }
-  return origins;
-}
-
-function parseTrustProxy(value: string, problem: (v: string, m: string) => void): false | number | string[] {
-  const v = value.trim().toLowerCase();
-  if (v === 'false' || v === '') return false;
-  // Trusting every hop lets each client write its own address into X-Forwarded-For and get a fresh rate-limit
-  // bucket per request; only the hops we know are ours may be believed.
-  if (v === 'true') {
-    problem(
-      'TRUST_PROXY',
-      'may not be "true" (every client could choose its own address and pass the rate limits); set the hop count of your proxies (1 behind one load balancer) or their addresses/CIDRs',
-    );
-    return false;
-  }
-  if (/^\d+$/.test(v)) return Number(v);
-  const list = splitList(value);
-  if (
-    list.every(
-      (item) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(item) || ['loopback', 'linklocal', 'uniquelocal'].includes(item),
-    )
-  )
-    return list;
-  problem(
-    'TRUST_PROXY',
-    `must be false, a hop count, or a comma-separated list of proxy addresses/CIDRs (got "${value}")`,
-  );
-  return false;
 }

@@ -1,4 +1,5 @@
 import createError, { type FastifyError } from '@fastify/error';
+import { browserRetryAfterSeconds } from './genesys/retry-after';
 import type { UpstreamError } from './genesys/upstream-error';
 
 /**
@@ -59,9 +60,9 @@ export const Errors = {
 
 export type AppError = FastifyError & { statusCode: number; retryAfterSeconds?: number };
 
-/** Marks an error with the `Retry-After` (seconds) the error handler sends. */
+/** Marks an error with the `Retry-After` (seconds) the error handler sends: 1 s to an hour (`retry-after.ts`). */
 export function withRetryAfter<E extends FastifyError>(error: E, seconds: number): E & { retryAfterSeconds: number } {
-  return Object.assign(error, { retryAfterSeconds: Math.max(1, Math.ceil(seconds)) });
+  return Object.assign(error, { retryAfterSeconds: browserRetryAfterSeconds(seconds) });
 }
 
 const ERROR_TYPES: ReadonlyArray<abstract new (...args: never[]) => unknown> = Object.values(Errors) as never;
@@ -75,11 +76,10 @@ export function isAppError(error: unknown): error is AppError {
 export function fromUpstream(error: UpstreamError): AppError {
   const f = error.failure;
   switch (f.kind) {
-    case 'rate-limited':
-      return withRetryAfter(
-        new Errors.UpstreamRateLimited(Math.max(1, Math.ceil(f.retryAfterMs / 1000))),
-        f.retryAfterMs / 1000,
-      ) as AppError;
+    case 'rate-limited': {
+      const seconds = browserRetryAfterSeconds(f.retryAfterMs / 1000);
+      return withRetryAfter(new Errors.UpstreamRateLimited(seconds), seconds) as AppError;
+    }
     case 'timeout':
       return new Errors.UpstreamTimeout() as AppError;
     case 'unavailable':

@@ -81,6 +81,13 @@ export interface Fault {
   latencyMs?: number;
   status?: number;
   retryAfterSeconds?: number;
+  /** A 429's Retry-After header verbatim. */
+  retryAfter?: string;
+  /** Answer this body as it is (a 200 unless `status` says otherwise). */
+  body?: string;
+  contentType?: string;
+  /** Close the connection without an answer. */
+  reset?: boolean;
   times?: number;
 }
 export const addFault = (emu: RunningEmulator, fault: Fault) => controlCall(emu, 'POST', '/faults', fault);

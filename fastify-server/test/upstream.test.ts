@@ -164,6 +164,60 @@ describe('429, 5xx and timeouts', () => {
     await app.close();
   });
 
+  it('cuts a long Retry-After (600 s) to GENESYS_RETRY_AFTER_CAP_MS: browsers are told no more, and Genesys is asked again after it', async () => {
+    const clock = manualClock();
+    const app = await testApp(emu, { GENESYS_MAX_RETRIES: '0' }, { now: clock.now });
+    await addFault(emu, { endpoint: OBSERVATIONS, status: 429, retryAfterSeconds: 600, times: 1 });
+    const res = await availability(app);
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('60');
+    expect(res.json().message).toBe('Genesys Cloud is rate limiting this server; retry in 60 seconds');
+    clock.advance(59_000);
+    expect((await availability(app)).headers['retry-after']).toBe('1');
+    expect((await upstreamCounts(emu))[OBSERVATIONS]).toBe(1);
+    clock.advance(1_000);
+    expect((await availability(app)).statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('takes the cap from GENESYS_RETRY_AFTER_CAP_MS', async () => {
+    const app = await testApp(emu, { ...IDENTITY_ENV, GENESYS_RETRY_AFTER_CAP_MS: '20000' });
+    await addFault(emu, { endpoint: SIGNED_DATA, status: 429, retryAfterSeconds: 3000, times: 1 });
+    const res = await jwtCall(app);
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('20');
+    await app.close();
+  });
+
+  it('takes an absurd Retry-After (86400 s) as absent: availability pauses 1 s, then asks again at the paced rate', async () => {
+    const clock = manualClock();
+    const app = await testApp(emu, { GENESYS_MAX_RETRIES: '0' }, { now: clock.now });
+    await addFault(emu, { endpoint: OBSERVATIONS, status: 429, retryAfterSeconds: 86_400, times: 1 });
+    const res = await availability(app);
+    expect(res.statusCode).toBe(503);
+    // The fill made three calls (lookup, observations, wait time): the next attempt three 5 s intervals later.
+    expect(res.headers['retry-after']).toBe('15');
+    clock.advance(15_000);
+    expect((await availability(app)).statusCode).toBe(200);
+    await app.close();
+  });
+
+  it.each(['-5', '2030-01-01', 'soon'])(
+    'takes a malformed Retry-After (%s) as 1 s: not retried at once, not a wait of years',
+    async (retryAfter) => {
+      const app = await testApp(emu, { ...IDENTITY_ENV, GENESYS_MAX_RETRY_WAIT_MS: '500' });
+      await jwtCall(app);
+      await clearUpstreamLog(emu);
+      await addFault(emu, { endpoint: SIGNED_DATA, status: 429, retryAfter });
+      const res = await jwtCall(app);
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
+      // A 1 s wait is longer than the 500 ms worth waiting inside a request: one request, no retry.
+      expect((await entries(SIGNED_DATA)).map((e) => e.status)).toEqual([429]);
+      await app.close();
+    },
+  );
+
   it('retries 5xx a bounded number of times, answers 502 UPSTREAM_UNAVAILABLE, and recovers without a restart', async () => {
     const clock = manualClock();
     const app = await testApp(emu, { GENESYS_MAX_RETRIES: '2' }, { now: clock.now });

@@ -31,6 +31,8 @@ export interface PlatformOptions {
   retryBaseDelayMs: number;
   /** A Retry-After longer than this is not waited for: the failure is returned (and passed on as 503 + Retry-After). */
   maxRetryWaitMs: number;
+  /** Every 429's wait is cut to this (`retry-after.ts`). @default 60000 */
+  retryAfterCapMs?: number;
   /** The time budget of a call made without a {@link CallOptions.deadline} (retries and waits included). */
   responseDeadlineMs: number;
   logger: PlatformLogger;
@@ -113,6 +115,9 @@ export function gatewayFor(url: URL): {
 
 export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform {
   const { logger } = options;
+  // The one point where SDK rejections become failures, so every 429's wait is bounded before anyone pauses on it.
+  const classify = (raw: unknown, operation: string, attempts?: number) =>
+    toUpstreamError(raw, operation, attempts, options.retryAfterCapMs);
   const sleep = options.sleep ?? ((ms: number) => sleepFor(ms).then(() => undefined));
 
   // A client of our own, never the SDK's process-wide singleton (docs/platform-api.md, "The SDK").
@@ -147,8 +152,9 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
           return a;
         },
         (raw: unknown) => {
-          metrics?.upstreamRequest('login', toUpstreamError(raw, 'login').failure.kind);
-          throw raw;
+          const error = classify(raw, 'login');
+          metrics?.upstreamRequest('login', error.failure.kind);
+          throw error;
         },
       );
       logger.info(
@@ -186,7 +192,7 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
         return response.body;
       } catch (raw) {
         const loginFailed = raw instanceof UpstreamError && raw.operation === 'login';
-        const error = loginFailed ? raw : toUpstreamError(raw, operation, attempts);
+        const error = loginFailed ? raw : classify(raw, operation, attempts);
         if (!loginFailed) metrics?.upstreamRequest(operation, error.failure.kind);
         // A 401 with a token our clock thinks valid: it was revoked or expired early (e.g. an idle timeout).
         // Log in again once and repeat the call; a second 401 is a real permission problem.

@@ -1,5 +1,5 @@
 import { backoffDelay } from './backoff';
-import { retryAfterMs, toUpstreamError } from './upstream-error';
+import { toUpstreamError } from './upstream-error';
 
 describe('toUpstreamError', () => {
   it.each([
@@ -41,16 +41,6 @@ describe('toUpstreamError', () => {
     );
     expect(JSON.stringify(e.toLog())).not.toContain('secret-token');
     expect(e.message).not.toContain('secret-token');
-  });
-});
-
-describe('retryAfterMs', () => {
-  it('reads seconds, an HTTP date, inin-ratelimit-reset, else 1 s', () => {
-    expect(retryAfterMs({ 'retry-after': '42' })).toBe(42_000);
-    expect(retryAfterMs({ 'retry-after': new Date(10_000).toUTCString() }, 4000)).toBe(6000);
-    expect(retryAfterMs({ 'inin-ratelimit-reset': '7' })).toBe(7000);
-    expect(retryAfterMs({})).toBe(1000);
-    expect(retryAfterMs({ get: (n: string) => (n === 'retry-after' ? 2 : undefined) })).toBe(2000);
   });
 });
 

@@ -1,3 +1,5 @@
+import { DEFAULT_RETRY_AFTER_CAP_MS, retryAfterMs } from './retry-after';
+
 /**
  * One typed failure for everything a Genesys call can reject with. The SDK rejects in three shapes
  * (docs/platform-api.md, "The SDK"): an extended error response `{status, headers, body, error}`, a raw AxiosError (login,
@@ -55,11 +57,19 @@ function describe(f: UpstreamFailure): string {
 
 type HeaderBag = Record<string, unknown> | { get?: (name: string) => unknown } | undefined;
 
-/** Classifies whatever an SDK call or login rejected with. */
-export function toUpstreamError(raw: unknown, operation: string, attempts = 1): UpstreamError {
+/**
+ * Classifies whatever an SDK call or login rejected with. A 429's wait is bounded here, once, by `retryAfterCapMs`
+ * (`retry-after.ts`), so every pause it causes, shared through Redis or not, is bounded too.
+ */
+export function toUpstreamError(
+  raw: unknown,
+  operation: string,
+  attempts = 1,
+  retryAfterCapMs = DEFAULT_RETRY_AFTER_CAP_MS,
+): UpstreamError {
   if (raw instanceof UpstreamError) return raw;
   const { status, headers, transportCode } = inspect(raw);
-  return new UpstreamError(operation, classify(status, headers, transportCode), attempts);
+  return new UpstreamError(operation, classify(status, headers, transportCode, retryAfterCapMs), attempts);
 }
 
 function inspect(raw: unknown): { status?: number; headers?: HeaderBag; transportCode?: string } {
@@ -80,39 +90,22 @@ function inspect(raw: unknown): { status?: number; headers?: HeaderBag; transpor
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 
-function classify(status: number | undefined, headers: HeaderBag, transportCode: string | undefined): UpstreamFailure {
+function classify(
+  status: number | undefined,
+  headers: HeaderBag,
+  transportCode: string | undefined,
+  retryAfterCapMs: number,
+): UpstreamFailure {
   if (status === undefined) {
     if (transportCode && TIMEOUT_CODES.has(transportCode)) return { kind: 'timeout' };
     if (transportCode && (transportCode.startsWith('E') || transportCode.startsWith('ERR_')))
       return { kind: 'unavailable', transportCode };
     return { kind: 'rejected' };
   }
-  if (status === 429) return { kind: 'rate-limited', status, retryAfterMs: retryAfterMs(headers) };
+  if (status === 429) return { kind: 'rate-limited', status, retryAfterMs: retryAfterMs(headers, retryAfterCapMs) };
   if (status === 408 || status === 504) return { kind: 'timeout' };
   if (status >= 500) return { kind: 'unavailable', status };
   if (status === 401 || status === 403) return { kind: 'unauthorized', status };
   if (status === 404) return { kind: 'not-found', status };
   return { kind: 'rejected', status };
-}
-
-function header(headers: HeaderBag, name: string): string | undefined {
-  if (!headers) return undefined;
-  const value =
-    typeof (headers as { get?: unknown }).get === 'function'
-      ? (headers as { get: (n: string) => unknown }).get(name)
-      : (headers as Record<string, unknown>)[name];
-  return value === undefined || value === null ? undefined : String(value);
-}
-
-/** Retry-After (seconds or an HTTP date), else `inin-ratelimit-reset` (seconds), else 1 s (docs/platform-api.md, "Limits and 429"). */
-export function retryAfterMs(headers: HeaderBag, now = Date.now()): number {
-  const retryAfter = header(headers, 'retry-after');
-  if (retryAfter !== undefined) {
-    if (/^\d+(\.\d+)?$/.test(retryAfter.trim())) return Math.round(Number(retryAfter) * 1000);
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
-  }
-  const reset = header(headers, 'inin-ratelimit-reset');
-  if (reset !== undefined && /^\d+$/.test(reset.trim())) return Number(reset) * 1000;
-  return 1000;
 }
