@@ -53,6 +53,11 @@ export const Errors = {
   UpstreamTimeout: createError('UPSTREAM_TIMEOUT', 'Genesys Cloud did not answer in time', 504),
   UpstreamAuthFailed: createError('UPSTREAM_AUTH_FAILED', 'This server could not authenticate to Genesys Cloud', 502),
   UpstreamRejected: createError('UPSTREAM_ERROR', 'Genesys Cloud rejected the request', 502),
+  UpstreamInvalidAnswer: createError(
+    'UPSTREAM_INVALID_ANSWER',
+    'Genesys Cloud sent an answer this server could not read',
+    502,
+  ),
   NotReady: createError('NOT_READY', 'Genesys Cloud is not reachable with a valid token', 503),
   ShuttingDown: createError('SHUTTING_DOWN', 'This server is shutting down; send the request again', 503),
   Internal: createError('INTERNAL_ERROR', 'Internal server error', 500),
@@ -90,5 +95,7 @@ export function fromUpstream(error: UpstreamError): AppError {
     case 'not-found':
     case 'rejected':
       return new Errors.UpstreamRejected() as AppError;
+    case 'malformed':
+      return new Errors.UpstreamInvalidAnswer() as AppError;
   }
 }

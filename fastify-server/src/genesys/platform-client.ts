@@ -6,6 +6,17 @@ import { AccessTokenManager } from './access-token';
 import { backoffDelay } from './backoff';
 import { beforeDeadline, deadlineAfter, timeLeft } from './deadline';
 import { UpstreamError, toUpstreamError } from './upstream-error';
+import {
+  LoginAnswer,
+  MessageDetailsAnswer,
+  ObservationsAnswer,
+  QueueListingAnswer,
+  SignedDataAnswer,
+  TokenInfoAnswer,
+  WaitTimeAnswer,
+  answerCheck,
+  type AnswerCheck,
+} from './upstream-answers';
 
 export type QueueObservationResponse = platformClient.Models.QueueObservationQueryResponse;
 export type WaitTimePredictions = platformClient.Models.EstimatedWaitTimePredictions;
@@ -91,6 +102,16 @@ interface Extended<T> {
   body: T;
 }
 
+const checks = {
+  login: answerCheck(LoginAnswer),
+  listing: answerCheck(QueueListingAnswer),
+  observations: answerCheck(ObservationsAnswer),
+  waitTime: answerCheck(WaitTimeAnswer),
+  messageDetails: answerCheck(MessageDetailsAnswer),
+  signedData: answerCheck(SignedDataAnswer),
+  tokenInfo: answerCheck(TokenInfoAnswer),
+};
+
 const PAGE_SIZE = 100;
 /** A name filter that matches more than this many pages is not a queue name. */
 const MAX_PAGES = 50;
@@ -148,6 +169,11 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
     login: async () => {
       const auth = await client.loginClientCredentialsGrant(options.clientId, options.clientSecret).then(
         (a) => {
+          // HTML or `{}` from the token endpoint leaves the SDK with no token or a NaN expiry: a fault, not a login.
+          if (!checks.login(a) || !Number.isFinite(a.tokenExpiryTime) || (a.tokenExpiryTime ?? 0) <= Date.now()) {
+            metrics?.upstreamRequest('login', 'malformed');
+            throw new UpstreamError('login', { kind: 'malformed', status: 200 });
+          }
           metrics?.upstreamRequest('login', 'ok');
           return a;
         },
@@ -165,7 +191,13 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
     },
   });
 
-  async function call<T>(operation: string, send: () => Promise<unknown>, opts: CallOptions = {}): Promise<T> {
+  /** One Genesys operation with retries; its answer's body must pass `check`, else it fails as `malformed`. */
+  async function call<T>(
+    operation: string,
+    send: () => Promise<unknown>,
+    check: AnswerCheck,
+    opts: CallOptions = {},
+  ): Promise<T> {
     const retries = opts.retries ?? options.maxRetries;
     const deadline = opts.deadline ?? deadlineAfter(options.responseDeadlineMs);
     let attempts = 0;
@@ -187,7 +219,9 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
           send(),
           deadline,
           () => new UpstreamError(operation, { kind: 'timeout' }, attempts),
-        )) as Extended<T>;
+        )) as Extended<T> | undefined;
+        if (!response || !check(response.body))
+          throw new UpstreamError(operation, { kind: 'malformed', ...(response ? { status: response.status } : {}) });
         metrics?.upstreamRequest(operation, 'ok');
         return response.body;
       } catch (raw) {
@@ -234,6 +268,7 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
         const listing = await call<platformClient.Models.QueueEntityListing>(
           'list queues',
           () => routing.getRoutingQueues({ name, pageSize: PAGE_SIZE, pageNumber }),
+          checks.listing,
           opts,
         );
         // The name filter is case-insensitive and allows wildcards, so only an exact match counts.
@@ -256,17 +291,32 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
         metrics: ['oOnQueueUsers', 'oWaiting'],
         detailMetrics: ['oWaiting'],
       };
-      return call('queue observations', () => analytics.postAnalyticsQueuesObservationsQuery(query), opts);
+      return call(
+        'queue observations',
+        () => analytics.postAnalyticsQueuesObservationsQuery(query),
+        checks.observations,
+        opts,
+      );
     },
 
     estimatedWaitTime(queueId, opts) {
-      return call('estimated wait time', () => routing.getRoutingQueueEstimatedwaittime(queueId), opts);
+      return call(
+        'estimated wait time',
+        () => routing.getRoutingQueueEstimatedwaittime(queueId),
+        checks.waitTime,
+        opts,
+      );
     },
 
     async messageConversationId(messageId, opts) {
       let message: platformClient.Models.MessageData | undefined;
       try {
-        message = await call('message details', () => conversationsApi.getConversationsMessageDetails(messageId), opts);
+        message = await call(
+          'message details',
+          () => conversationsApi.getConversationsMessageDetails(messageId),
+          checks.messageDetails,
+          opts,
+        );
       } catch (e) {
         if (e instanceof UpstreamError && e.failure.kind === 'not-found') return null;
         throw e;
@@ -291,15 +341,14 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
             ['application/json'],
             ['application/json'],
           ),
+        checks.signedData,
         opts,
       );
-      if (typeof body?.jwt !== 'string' || body.jwt === '')
-        throw new UpstreamError('signed data', { kind: 'rejected', status: 200 });
-      return body.jwt;
+      return body.jwt as string;
     },
 
     tokenInfo(opts) {
-      return call('token info', () => tokensApi.getTokensMe(), opts);
+      return call('token info', () => tokensApi.getTokensMe(), checks.tokenInfo, opts);
     },
   };
 }

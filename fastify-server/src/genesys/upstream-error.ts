@@ -12,7 +12,9 @@ export type UpstreamFailure =
   | { kind: 'unavailable'; status?: number; transportCode?: string }
   | { kind: 'unauthorized'; status: number }
   | { kind: 'not-found'; status: 404 }
-  | { kind: 'rejected'; status?: number };
+  | { kind: 'rejected'; status?: number }
+  /** An answer that is not what Genesys sends (HTML, truncated JSON, null, a wrong shape; `upstream-answers.ts`). */
+  | { kind: 'malformed'; status?: number };
 
 export class UpstreamError extends Error {
   override readonly name = 'UpstreamError';
@@ -27,9 +29,9 @@ export class UpstreamError extends Error {
   }
 
   get retryable(): boolean {
-    return (
-      this.failure.kind === 'rate-limited' || this.failure.kind === 'timeout' || this.failure.kind === 'unavailable'
-    );
+    // A garbled answer comes from something broken between us and Genesys, like a 5xx: worth another try.
+    const k = this.failure.kind;
+    return k === 'rate-limited' || k === 'timeout' || k === 'unavailable' || k === 'malformed';
   }
 
   /** What a log line may show. */
@@ -52,6 +54,8 @@ function describe(f: UpstreamFailure): string {
       return 'HTTP 404';
     case 'rejected':
       return f.status ? `HTTP ${f.status}` : 'rejected before sending';
+    case 'malformed':
+      return `an answer${f.status ? ` (HTTP ${f.status})` : ''} that is not what Genesys sends`;
   }
 }
 

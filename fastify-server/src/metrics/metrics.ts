@@ -8,7 +8,7 @@ export type SharedUse = 'token' | 'rate-limit' | 'availability';
 
 /** Outcome of one upstream request: `ok`, or the failure's kind (`upstream-error.ts`). */
 export type UpstreamOutcome =
-  'ok' | 'rate-limited' | 'timeout' | 'unavailable' | 'unauthorized' | 'not-found' | 'rejected';
+  'ok' | 'rate-limited' | 'timeout' | 'unavailable' | 'unauthorized' | 'not-found' | 'rejected' | 'malformed';
 
 /** How a token was obtained: a login of this instance, or one another instance stored in Redis. */
 export type TokenSource = 'login' | 'shared';
