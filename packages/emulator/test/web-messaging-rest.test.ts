@@ -143,6 +143,10 @@ describe('attachments: presigned upload, UploadSuccessEvent, download', () => {
     expect(keys(presigned.body)).toEqual(keys(R11_PRESIGNED.body));
     const url = presigned.body['url'] as string;
     const headers = presigned.body['headers'] as Record<string, string>;
+    // As S3 presigns: the signing time and a lifetime in seconds (15 minutes).
+    const query = new URL(url).searchParams;
+    expect(query.get('X-Amz-Expires')).toBe('900');
+    expect(query.get('X-Amz-Date')).toMatch(/^\d{8}T\d{6}Z$/);
 
     // The upload target checks what it handed out: the tagging header and the Content-Type.
     const missing = await fetch(url, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: PNG_1X1 });
@@ -242,6 +246,31 @@ describe('attachments: presigned upload, UploadSuccessEvent, download', () => {
     expect(Buffer.from(await forConsole.arrayBuffer()).equals(PNG_1X1)).toBe(true);
     // A sent file cannot be deleted any more.
     expect((await g.request({ action: 'deleteAttachment', attachmentId })).code).toBe(4009);
+  });
+
+  test('an upload URL is good for X-Amz-Expires seconds from X-Amz-Date: a PUT after that is S3\'s 403 "Request has expired"', async () => {
+    const g = await guest();
+    await g.configure();
+    const presigned = await g.request({
+      action: 'onAttachment',
+      attachmentId: randomUUID(),
+      fileName: 'late.png',
+      fileType: 'image/png',
+      fileSize: PNG_1X1.length,
+    });
+    const url = presigned.body['url'] as string;
+    const headers = { ...(presigned.body['headers'] as Record<string, string>), 'content-type': 'image/png' };
+    await control(emu, 'POST', '/clock', { advanceMs: 901_000 });
+    const late = await fetch(url, { method: 'PUT', headers, body: PNG_1X1 });
+    expect(late.status).toBe(403);
+    expect(await late.text()).toContain('<Message>Request has expired</Message>');
+    // A longer lifetime written into the URL breaks its signature.
+    const stretched = await fetch(url.replace('X-Amz-Expires=900', 'X-Amz-Expires=9000'), {
+      method: 'PUT',
+      headers,
+      body: PNG_1X1,
+    });
+    expect(await stretched.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
   });
 
   test('content that is not what it claims: UploadFailureEvent 4003; deleteAttachment of an unsent upload; an expired download URL is 403', async () => {

@@ -287,6 +287,56 @@ describe('configureSession', () => {
     expect((await g.request({ action: 'getConfiguration' })).code).toBe(4000);
   });
 
+  test('echo before configureSession is refused like every other request: no session answers it', async () => {
+    const g = await guest();
+    expect(await g.request({ action: 'echo', message: { type: 'Text', text: 'ping' } })).toEqual(
+      expect.objectContaining({
+        type: 'response',
+        class: 'string',
+        code: 400,
+        body: expect.stringContaining('configureSession'),
+      }),
+    );
+    expect(g.frames.some((f) => f.class === 'StructuredMessage')).toBe(false);
+  });
+
+  test('a field of the wrong type is a 400 that names it; an absent one is 4020 missing', async () => {
+    const g = await guest();
+    const failed = (field: string, what: string) =>
+      expect.objectContaining({ class: 'string', code: 400, body: `Request failed. ${field} must be ${what}.` });
+    expect(await g.request({ action: 7 })).toEqual(failed('action', 'a string'));
+    expect(await g.request({ action: 'configureSession', deploymentId: OPEN, token: 42 })).toEqual(
+      failed('token', 'a string'),
+    );
+    expect(await g.request({ action: 'configureSession', deploymentId: [OPEN] })).toEqual(
+      failed('deploymentId', 'a string'),
+    );
+    expect(await g.request({ action: 'configureSession', deploymentId: OPEN, startNew: 'yes' })).toEqual(
+      failed('startNew', 'true or false'),
+    );
+    await g.configure();
+    expect(await g.request({ action: 'onMessage', message: 'hi' })).toEqual(failed('message', 'an object'));
+    expect(await g.request({ action: 'onMessage', message: { type: 'Text', text: 42 } })).toEqual(
+      failed('message.text', 'a string'),
+    );
+    expect(await g.request({ action: 'onMessage', message: { type: 'Event', events: 'Typing' } })).toEqual(
+      failed('message.events', 'a list'),
+    );
+    const file = { action: 'onAttachment', fileName: 'a.png', fileType: 'image/png' };
+    expect(await g.request({ ...file, fileSize: '12' })).toEqual(failed('fileSize', 'a number of bytes'));
+    expect(await g.request({ ...file, fileSize: 12, errorsAsJson: 'true' })).toEqual(
+      failed('errorsAsJson', 'true or false'),
+    );
+    expect(await g.request({ action: 'closeSession', closeAllConnections: 1 })).toEqual(
+      failed('closeAllConnections', 'true or false'),
+    );
+    // Absent is still "missing".
+    expect(await g.request(file)).toEqual(expect.objectContaining({ code: 4020, body: 'Missing parameter: fileSize' }));
+    expect(await g.request({ action: 'onMessage' })).toEqual(
+      expect.objectContaining({ code: 4020, body: 'Missing parameter: message' }),
+    );
+  });
+
   test("a request with another token than the socket's session: 4007 Session not found", async () => {
     const g = await guest();
     await g.configure();
@@ -566,6 +616,29 @@ describe('echo, getJwt, closeSession, expiry', () => {
     expect(metadata).toEqual({ durationSeconds: String(72 * 3600), expirationDate: expect.stringMatching(/^\d{10}$/) });
   });
 
+  test('echo, the health check, is answered once per 30 s on a connection; sooner gets TooManyRequestsErrorMessage', async () => {
+    const g = await guest();
+    await g.configure();
+    const echo = { action: 'echo', message: { type: 'Text', text: 'ping' } };
+    expect((await g.request(echo)).class).toBe('StructuredMessage');
+    const soon = await g.request(echo);
+    expect(soon).toEqual({
+      type: 'response',
+      class: 'TooManyRequestsErrorMessage',
+      code: 429,
+      body: { retryAfter: expect.any(Number), errorCode: 4029, errorMessage: expect.stringContaining('30 seconds') },
+      tracingId: expect.any(String),
+    });
+    expect(soon.body['retryAfter']).toBeGreaterThanOrEqual(29);
+    expect(soon.body['retryAfter']).toBeLessThanOrEqual(30);
+    // Another connection of the session has its own health check.
+    const other = await guest({ token: g.token });
+    await other.configure();
+    expect((await other.request(echo)).class).toBe('StructuredMessage');
+    await control(emu, 'POST', '/clock', { advanceMs: 30_000 });
+    expect((await g.request(echo)).class).toBe('StructuredMessage');
+  });
+
   test('getJwt: JwtResponse (R16) with exp in epoch seconds', async () => {
     const g = await guest();
     await g.configure();
@@ -636,7 +709,7 @@ describe('attachment errors on the socket', () => {
       ...extra,
     });
 
-  test('4001 type, 4002 size, 4004 blocked extension, 4005 name length, 4020 missing; errorsAsJson gives GenerateUrlError', async () => {
+  test('4001 type or blocked extension, 4002 size, 4004 name with a path, 4005 name length, 4020 missing; errorsAsJson gives GenerateUrlError', async () => {
     const g = await guest();
     await g.configure();
     expect(await announce(g, { fileType: 'application/x-msdownload', fileName: 'a.bin' })).toEqual(
@@ -645,7 +718,11 @@ describe('attachment errors on the socket', () => {
     expect(await announce(g, { fileSize: 10240 * 1024 + 1 })).toEqual(
       expect.objectContaining({ code: 4002, body: 'File size is greater than 10240' }),
     );
+    // A blocked extension is a refused file type (the transport SDK: "file type is prohibited").
     expect(await announce(g, { fileName: 'setup.exe' })).toEqual(
+      expect.objectContaining({ code: 4001, body: 'File type is not supported' }),
+    );
+    expect(await announce(g, { fileName: 'photos/foo.png' })).toEqual(
       expect.objectContaining({ code: 4004, body: 'File name is invalid' }),
     );
     expect(await announce(g, { fileName: `${'n'.repeat(256)}.png` })).toEqual(

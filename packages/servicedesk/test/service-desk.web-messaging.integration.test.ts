@@ -671,9 +671,16 @@ describe('Web Messaging: the heartbeat', () => {
     const events = connection.events$.subscribe();
     await connection.opened;
     const echoes = () => sentFrames.filter((f) => f['token'] === token && f['action'] === 'echo').length;
-    // Genesys answers an echo with a response that carries the echo's tracingId.
+    // Genesys answers an echo with a "ping" StructuredMessage that carries the echo's tracingId.
     const answered = (n: number) =>
-      eventually(() => receivedFrames.filter((f) => f['tracingId'] === HEARTBEAT_TRACING_ID).length === n);
+      eventually(
+        () =>
+          receivedFrames.filter((f) => f['tracingId'] === HEARTBEAT_TRACING_ID && f['class'] === 'StructuredMessage')
+            .length === n,
+      );
+    // The client's time is virtual; the emulator's moves with it, so that its once-per-30-s limit on echo sees the
+    // same 45 s between two.
+    const emulatorAdvance = (ms: number) => control('POST', '/clock', { advanceMs: ms });
     const advanceTo = (ms: number) => {
       clock.maxFrames = ms;
       clock.flush();
@@ -681,11 +688,13 @@ describe('Web Messaging: the heartbeat', () => {
 
     advanceTo(44_999);
     expect(echoes()).toBe(0);
+    await emulatorAdvance(45_000);
     advanceTo(45_000);
     expect(echoes()).toBe(1);
     await answered(1);
     advanceTo(89_999);
     expect(echoes()).toBe(1);
+    await emulatorAdvance(45_000);
     advanceTo(90_000);
     expect(echoes()).toBe(2);
     await answered(2);

@@ -33,9 +33,28 @@ export class FileStore {
     this.files.delete(id);
   }
 
-  uploadUrl(httpOrigin: string, attachmentId: string, fileName: string, expiresAt: number): string {
-    const exp = String(expiresAt);
-    return `${httpOrigin}/uploads/v2/${encodeURIComponent(attachmentId)}/${encodeURIComponent(fileName)}?X-Amz-Expires=${exp}&X-Amz-Signature=${this.sign(`upload ${attachmentId} ${exp}`)}`;
+  /**
+   * An S3-style presigned PUT URL: `X-Amz-Date` (when it was signed, `YYYYMMDDTHHMMSSZ`) and `X-Amz-Expires` (its
+   * lifetime in seconds), as S3's query-string authentication carries them.
+   */
+  uploadUrl(httpOrigin: string, attachmentId: string, fileName: string, now: number): string {
+    const date = amzDate(now);
+    const expires = String(UPLOAD_URL_LIFETIME_MS / 1000);
+    const signature = this.sign(`upload ${attachmentId} ${date} ${expires}`);
+    return `${httpOrigin}/uploads/v2/${encodeURIComponent(attachmentId)}/${encodeURIComponent(fileName)}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=${date}&X-Amz-Expires=${expires}&X-Amz-SignedHeaders=content-type%3Bhost%3Bx-amz-tagging&X-Amz-Signature=${signature}`;
+  }
+
+  /** Checks a presigned upload URL: its signature, then whether `X-Amz-Date` + `X-Amz-Expires` seconds has passed. */
+  checkUpload(
+    attachmentId: string,
+    q: { date: string | undefined; expires: string | undefined; signature: string | undefined },
+    now: number,
+  ): 'ok' | 'bad-signature' | 'expired' {
+    if (!q.date || !q.expires || !q.signature) return 'bad-signature';
+    if (!this.signatureMatches(`upload ${attachmentId} ${q.date} ${q.expires}`, q.signature)) return 'bad-signature';
+    const signedAt = parseAmzDate(q.date);
+    if (signedAt === undefined) return 'bad-signature';
+    return now < signedAt + Number(q.expires) * 1000 ? 'ok' : 'expired';
   }
 
   downloadUrl(httpOrigin: string, fileId: string, expiresAt: number): string {
@@ -43,24 +62,42 @@ export class FileStore {
     return `${httpOrigin}/api/v2/downloads/${encodeURIComponent(fileId)}?expires=${exp}&signature=${this.sign(`download ${fileId} ${exp}`)}`;
   }
 
-  /** Checks a URL's signature and expiry: 'ok', 'bad-signature' or 'expired'. */
-  check(
-    kind: 'upload' | 'download',
-    id: string,
+  /** Checks a download URL's signature and expiry: 'ok', 'bad-signature' or 'expired'. */
+  checkDownload(
+    fileId: string,
     expires: string | undefined,
     signature: string | undefined,
     now: number,
   ): 'ok' | 'bad-signature' | 'expired' {
     if (!expires || !signature) return 'bad-signature';
-    const want = Buffer.from(this.sign(`${kind} ${id} ${expires}`));
-    const got = Buffer.from(signature);
-    if (want.length !== got.length || !timingSafeEqual(want, got)) return 'bad-signature';
+    if (!this.signatureMatches(`download ${fileId} ${expires}`, signature)) return 'bad-signature';
     return Number(expires) > now ? 'ok' : 'expired';
+  }
+
+  private signatureMatches(text: string, signature: string): boolean {
+    const want = Buffer.from(this.sign(text));
+    const got = Buffer.from(signature);
+    return want.length === got.length && timingSafeEqual(want, got);
   }
 
   private sign(text: string): string {
     return createHmac('sha256', this.key).update(text).digest('hex');
   }
+}
+
+/** `YYYYMMDDTHHMMSSZ`, the form of `X-Amz-Date`. */
+export function amzDate(ms: number): string {
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+}
+
+function parseAmzDate(date: string): number | undefined {
+  const m = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(date);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, se] = m.map(Number) as [number, number, number, number, number, number, number];
+  return Date.UTC(y, mo - 1, d, h, mi, se);
 }
 
 /** Whether the bytes look like the declared type, for the types whose files start with a known signature. */

@@ -84,6 +84,11 @@ export const customAttributesError = (bytes: number): readonly [number, string] 
 ];
 /** 4020: which parameter is missing. */
 export const missingParameter = (name: string): readonly [number, string] => [4020, `Missing parameter: ${name}`];
+/** 400: a parameter that is there but of the wrong type (the generic text, then which field and what it must be). */
+export const invalidParameter = (name: string, expected: string): readonly [number, string] => [
+  400,
+  `Request failed. ${name} must be ${expected}.`,
+];
 
 /** Server message ids are 32 hex characters, as in the real samples. */
 export const serverId = (): string => randomBytes(16).toString('hex');

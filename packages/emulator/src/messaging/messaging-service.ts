@@ -8,13 +8,14 @@ import type { ResolvedOptions } from '../options';
 import { isObject } from '../params';
 import { MESSAGING_AUTH_ISSUER, MESSAGING_JWT_ISSUER, type TokenService } from '../tokens';
 import { mimeAllowed, type DisconnectType, type MessengerDeployment } from './deployment';
-import { DOWNLOAD_URL_LIFETIME_MS, FileStore, UPLOAD_URL_LIFETIME_MS, contentMatches, mediaTypeOf } from './file-store';
+import { DOWNLOAD_URL_LIFETIME_MS, FileStore, contentMatches, mediaTypeOf } from './file-store';
 import {
   WM_ERRORS,
   customAttributesError,
   errorFrame,
   fileSizeError,
   frame,
+  invalidParameter,
   missingParameter,
   serverId,
   type StructuredBody,
@@ -23,6 +24,16 @@ import {
   type WmFrame,
 } from './frames';
 import type { Identity } from './identity';
+import {
+  WmError,
+  fail,
+  optionalArray,
+  optionalBoolean,
+  optionalString,
+  requireByteCount,
+  requireObject,
+  requireString,
+} from './request-fields';
 import { MessagingSession, type GuestAttachment } from './session';
 
 /** A socket of the guest API: the deployment of its URL, the origin it used, and the session it is bound to. */
@@ -30,24 +41,18 @@ export interface SocketState {
   deployment: MessengerDeployment;
   origin: { http: string; ws: string };
   session: MessagingSession | null;
+  /** When this connection's last `echo` was answered (emulator clock), for the once-per-30-s limit. */
+  lastEchoAt?: number;
 }
-
-/** An error answered as a `string`-class frame with this code and text. */
-export class WmError extends Error {
-  constructor(readonly spec: readonly [number, string]) {
-    super(spec[1]);
-    this.name = 'WmError';
-  }
-}
-
-const fail = (spec: readonly [number, string]): never => {
-  throw new WmError(spec);
-};
 
 /** Unsent uploads are deleted after 15 days. */
 const ATTACHMENT_LIFETIME_MS = 15 * 24 * 3600_000;
 const MAX_FILE_NAME = 255;
 const TYPING_DURATION_MS = 5000;
+/** The health check (`echo`) may come once every 30 s; the transport SDK waits as long between two. */
+const ECHO_INTERVAL_MS = 30_000;
+const MESSAGE_RATE_TOO_HIGH = 'Message rate too high for this session';
+const ECHO_TOO_OFTEN = 'Health check rate too high: one echo per 30 seconds';
 
 /**
  * Web Messaging guest sessions and their bridge to the contact centre: requests of the guest socket, pushes to
@@ -128,8 +133,7 @@ export class MessagingService {
     r: Record<string, unknown>,
     tracingId: string | undefined,
   ): Promise<void> {
-    const action = r['action'];
-    if (typeof action !== 'string' || action === '') return fail(missingParameter('action'));
+    const action = requireString(r, 'action');
     const handlers: Record<string, Handler> = {
       configureSession: (q) => this.configureSession(q, null),
       configureAuthenticatedSession: this.configureAuthenticated,
@@ -153,6 +157,7 @@ export class MessagingService {
     const { ws, state, r, tracingId } = q;
     const token = requireString(r, 'token');
     const deploymentId = requireString(r, 'deploymentId');
+    const startNew = optionalBoolean(r, 'startNew') === true;
     if (token.length > 2048) fail(WM_ERRORS.requestFailed);
     const deployment = this.deployment(deploymentId);
     if (!deployment || deploymentId !== state.deployment.id || deployment.status !== 'Active')
@@ -166,11 +171,11 @@ export class MessagingService {
     let newSession = false;
     let clearedExistingSession = false;
     if (session && !identity && session.identity) fail(WM_ERRORS.cannotDowngrade);
-    if (session && identity && !session.identity && r['startNew'] !== true) {
+    if (session && identity && !session.identity && !startNew) {
       // Step-up: the guest session becomes authenticated and keeps its conversation.
       if (!deployment!.authentication?.allowSessionUpgrade) fail(WM_ERRORS.featureToggle);
     }
-    if (!session || r['startNew'] === true) {
+    if (!session || startNew) {
       if (session) this.forget(session);
       session = new MessagingSession(token, deployment!, now);
       this.sessions.set(token, session);
@@ -197,10 +202,8 @@ export class MessagingService {
     const deployment = this.deployment(requireString(r, 'deploymentId'));
     if (!deployment || deployment.id !== state.deployment.id) fail(WM_ERRORS.deploymentNotFound);
     if (!deployment!.authentication) fail(WM_ERRORS.featureToggle);
-    const data = r['data'];
-    const code = isObject(data) ? data['code'] : undefined;
-    if (typeof code !== 'string' || code === '') fail(missingParameter('data.code'));
-    const v = await this.tokens.verifyClaims(code as string, MESSAGING_AUTH_ISSUER);
+    const code = requireString(requireObject(r, 'data'), 'code', 'data.code');
+    const v = await this.tokens.verifyClaims(code, MESSAGING_AUTH_ISSUER);
     if (!v.ok) fail(v.reason === 'expired' ? WM_ERRORS.unauthorized : WM_ERRORS.authFailed);
     const claims = (v as { claims: Record<string, unknown> }).claims;
     if (claims['did'] !== deployment!.id || typeof claims['sub'] !== 'string') fail(WM_ERRORS.authFailed);
@@ -258,19 +261,38 @@ export class MessagingService {
 
   private echo(q: Request): void {
     const { ws, state, r, tracingId } = q;
-    let s: MessagingSession | null = null;
-    if (typeof r['token'] === 'string' && state.session) {
-      const found = this.sessionOrExpired(q);
-      if (!found) return;
-      s = found;
-    }
-    if (s) s.extend(this.clock.now());
-    const body: Record<string, unknown> = { text: 'ping', type: 'Text', direction: 'Inbound', id: serverId() };
-    if (s) {
-      const d = s.duration();
-      body['metadata'] = { durationSeconds: String(d.durationSeconds), expirationDate: String(d.expirationDate) };
-    }
-    this.send(ws, frame('response', 'StructuredMessage', body, tracingId));
+    // Before configureSession there is no session to answer for: the echo is refused like every other request.
+    if (!state.session) return fail(WM_ERRORS.notConfigured);
+    // Genesys' own example widget sends its echo without a token; the connection's session answers it.
+    const s = this.sessionOrExpired(r['token'] === undefined ? { ...q, r: { ...r, token: state.session.token } } : q);
+    if (!s) return;
+    const now = this.clock.now();
+    // The health check is rate limited to one per 30 s (per connection in the emulator).
+    if (state.lastEchoAt !== undefined && now - state.lastEchoAt < ECHO_INTERVAL_MS)
+      this.tooManyRequests(
+        ws,
+        Math.ceil((state.lastEchoAt + ECHO_INTERVAL_MS - now) / 1000),
+        tracingId,
+        ECHO_TOO_OFTEN,
+      );
+    state.lastEchoAt = now;
+    s.extend(now);
+    const d = s.duration();
+    this.send(
+      ws,
+      frame(
+        'response',
+        'StructuredMessage',
+        {
+          text: 'ping',
+          type: 'Text',
+          direction: 'Inbound',
+          id: serverId(),
+          metadata: { durationSeconds: String(d.durationSeconds), expirationDate: String(d.expirationDate) },
+        },
+        tracingId,
+      ),
+    );
   }
 
   /** `session()`, but an expiry noticed now is answered with SessionExpiredEvent and gives undefined. */
@@ -291,8 +313,7 @@ export class MessagingService {
     if (!s) return;
     const now = this.clock.now();
     this.rateLimit(ws, s, now, tracingId);
-    const message = r['message'];
-    if (!isObject(message)) return fail(missingParameter('message'));
+    const message = requireObject(r, 'message');
     const type = message['type'];
     if (type === 'Event') return this.onEvent(ws, s, message, tracingId);
     if (type !== 'Text' && type !== 'Structured') return fail(WM_ERRORS.requestFailed);
@@ -302,25 +323,25 @@ export class MessagingService {
       return fail(WM_ERRORS.unexpected);
     }
     const attributes = this.customAttributes(s, message, r);
-    const text = typeof message['text'] === 'string' ? message['text'] : '';
+    const text = optionalString(message, 'text', 'message.text') ?? '';
     if (text.length > this.options.maxMessageLength) return fail(WM_ERRORS.messageTooLong);
-    const content = Array.isArray(message['content']) ? message['content'] : [];
+    const content = optionalArray(message, 'content', 'message.content');
     const attachments: GuestAttachment[] = [];
     let buttonResponse: MessageRecord['buttonResponse'];
     for (const item of content) {
       if (!isObject(item)) return fail(WM_ERRORS.requestFailed);
       if (item['contentType'] === 'Attachment') {
-        const ref = item['attachment'];
-        const id = isObject(ref) ? ref['id'] : undefined;
-        if (typeof id !== 'string') return fail(missingParameter('attachment.id'));
+        const id = requireString(requireObject(item, 'attachment'), 'id', 'attachment.id');
         attachments.push(this.sendableAttachment(s, id, now));
       } else if (item['contentType'] === 'ButtonResponse') {
-        const b = item['buttonResponse'];
-        if (!isObject(b) || typeof b['text'] !== 'string') return fail(missingParameter('buttonResponse.text'));
+        const b = requireObject(item, 'buttonResponse');
+        const buttonText = b['text'];
+        if (buttonText === undefined) return fail(missingParameter('buttonResponse.text'));
+        if (typeof buttonText !== 'string') return fail(invalidParameter('buttonResponse.text', 'a string'));
         buttonResponse = {
-          type: typeof b['type'] === 'string' ? b['type'] : 'QuickReply',
-          text: b['text'],
-          payload: typeof b['payload'] === 'string' ? b['payload'] : b['text'],
+          type: optionalString(b, 'type', 'buttonResponse.type') ?? 'QuickReply',
+          text: buttonText,
+          payload: optionalString(b, 'payload', 'buttonResponse.payload') ?? buttonText,
         };
       }
     }
@@ -367,9 +388,9 @@ export class MessagingService {
     message: Record<string, unknown>,
     tracingId: string | undefined,
   ): void {
-    const events = Array.isArray(message['events']) ? message['events'] : [];
-    const event = events[0];
-    if (!isObject(event)) return fail(missingParameter('message.events'));
+    const event = optionalArray(message, 'events', 'message.events')[0];
+    if (event === undefined) return fail(missingParameter('message.events'));
+    if (!isObject(event)) return fail(invalidParameter('message.events', 'a list of events'));
     const now = this.clock.now();
     if (event['eventType'] === 'Typing') {
       if (!s.deployment.typing) return fail(WM_ERRORS.featureToggle);
@@ -411,27 +432,34 @@ export class MessagingService {
 
   /** 2 onMessage per second per session; a forced burst (test knob) refuses regardless. */
   private rateLimit(ws: WebSocket, s: MessagingSession, now: number, tracingId: string | undefined): void {
-    const refuse = (retryAfter: number) => {
-      this.send(
-        ws,
-        frame(
-          'response',
-          'TooManyRequestsErrorMessage',
-          { retryAfter, errorCode: 4029, errorMessage: 'Message rate too high for this session' },
-          tracingId,
-          429,
-        ),
-      );
-      throw new Answered();
-    };
     if (s.forcedRateLimit) {
       const { retryAfter } = s.forcedRateLimit;
       s.forcedRateLimit.times -= 1;
       if (s.forcedRateLimit.times <= 0) s.forcedRateLimit = null;
-      refuse(retryAfter);
+      this.tooManyRequests(ws, retryAfter, tracingId, MESSAGE_RATE_TOO_HIGH);
     }
     s.recentSends = s.recentSends.filter((t) => now - t < 1000);
-    if (s.recentSends.length >= 2) refuse(Math.max(1, Math.ceil((s.recentSends[0]! + 1000 - now) / 1000)));
+    if (s.recentSends.length >= 2)
+      this.tooManyRequests(
+        ws,
+        Math.max(1, Math.ceil((s.recentSends[0]! + 1000 - now) / 1000)),
+        tracingId,
+        MESSAGE_RATE_TOO_HIGH,
+      );
+  }
+
+  /** The 429 answer (R7's shape); the request is over. */
+  private tooManyRequests(
+    ws: WebSocket,
+    retryAfter: number,
+    tracingId: string | undefined,
+    errorMessage: string,
+  ): never {
+    this.send(
+      ws,
+      frame('response', 'TooManyRequestsErrorMessage', { retryAfter, errorCode: 4029, errorMessage }, tracingId, 429),
+    );
+    throw new Answered();
   }
 
   /** `message.channel.metadata.customAttributes` (or the request-level `channel`, which J's schema also has). */
@@ -647,7 +675,7 @@ export class MessagingService {
     const { ws, state, r, tracingId } = q;
     const s = this.sessionOrExpired(q);
     if (!s) return;
-    if (r['closeAllConnections'] !== false) {
+    if (optionalBoolean(r, 'closeAllConnections') !== false) {
       for (const other of [...s.sockets]) {
         if (other === ws) continue;
         s.sockets.delete(other);
@@ -669,10 +697,11 @@ export class MessagingService {
     const s = this.sessionOrExpired(q);
     if (!s) return;
     const a = s.deployment.attachments;
-    const attachmentId = typeof r['attachmentId'] === 'string' && r['attachmentId'] ? r['attachmentId'] : randomUUID();
+    const attachmentId = optionalString(r, 'attachmentId') ?? randomUUID();
+    const errorsAsJson = optionalBoolean(r, 'errorsAsJson') === true;
     const refuse = (spec: readonly [number, string]): never => {
       // With errorsAsJson the refusal is a GenerateUrlError naming the attachment.
-      if (r['errorsAsJson'] === true) {
+      if (errorsAsJson) {
         this.send(
           ws,
           frame(
@@ -689,14 +718,15 @@ export class MessagingService {
     if (!a.enabled) refuse(WM_ERRORS.featureUnavailable);
     const fileName = requireString(r, 'fileName');
     const fileType = requireString(r, 'fileType');
-    const fileSize = r['fileSize'];
-    if (typeof fileSize !== 'number' || !Number.isFinite(fileSize) || fileSize < 0) fail(missingParameter('fileSize'));
+    const fileSize = requireByteCount(r, 'fileSize');
     if (fileName.length > MAX_FILE_NAME) refuse(WM_ERRORS.fileNameLength);
     const lower = fileName.toLowerCase();
-    if (hasPathOrControl(fileName) || a.blockedExtensions.some((x) => lower.endsWith(x.toLowerCase())))
-      refuse(WM_ERRORS.fileName);
-    if (!mimeAllowed(a.allowedTypes, fileType)) refuse(WM_ERRORS.fileType);
-    if ((fileSize as number) > a.maxFileSizeKB * 1024) refuse(fileSizeError(a.maxFileSizeKB));
+    if (hasPathOrControl(fileName)) refuse(WM_ERRORS.fileName);
+    // A blocked extension is a file type the deployment refuses (the transport SDK calls it "file type is
+    // prohibited"), as is a MIME type outside allowedMedia.
+    if (a.blockedExtensions.some((x) => lower.endsWith(x.toLowerCase())) || !mimeAllowed(a.allowedTypes, fileType))
+      refuse(WM_ERRORS.fileType);
+    if (fileSize > a.maxFileSizeKB * 1024) refuse(fileSizeError(a.maxFileSizeKB));
     const now = this.clock.now();
     const headers = {
       'x-amz-tagging': `organizationId=${this.options.organizationId}&originPlatform=PureCloud&role=webmessaging-guest&owner=${s.id}`,
@@ -705,7 +735,7 @@ export class MessagingService {
       id: attachmentId,
       fileName,
       fileType,
-      fileSize: fileSize as number,
+      fileSize: fileSize,
       headers,
       status: 'pending',
       createdAt: now,
@@ -719,7 +749,7 @@ export class MessagingService {
         {
           attachmentId,
           headers,
-          url: this.files.uploadUrl(state.origin.http, attachmentId, fileName, now + UPLOAD_URL_LIFETIME_MS),
+          url: this.files.uploadUrl(state.origin.http, attachmentId, fileName, now),
         },
         tracingId,
       ),
@@ -1095,12 +1125,6 @@ class ExpiredNow extends Error {
   constructor(readonly tracingId: string | undefined) {
     super('session expired');
   }
-}
-
-function requireString(r: Record<string, unknown>, name: string): string {
-  const v = r[name];
-  if (typeof v !== 'string' || v === '') return fail(missingParameter(name));
-  return v;
 }
 
 /** A file name with a path separator or a control character is not a file name. */

@@ -45,7 +45,7 @@ export function webMessagingRestRoutes(app: FastifyInstance, ctx: EmulatorContex
     );
     uploads.put<{
       Params: { attachmentId: string; fileName: string };
-      Querystring: { 'X-Amz-Expires'?: string; 'X-Amz-Signature'?: string };
+      Querystring: { 'X-Amz-Date'?: string; 'X-Amz-Expires'?: string; 'X-Amz-Signature'?: string };
     }>('/uploads/v2/:attachmentId/:fileName', { bodyLimit: 512 * 1024 * 1024 }, async (request, reply) => {
       const s3Error = (status: number, code: string, message: string) =>
         reply
@@ -54,11 +54,13 @@ export function webMessagingRestRoutes(app: FastifyInstance, ctx: EmulatorContex
           .send(
             `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message.replace(/[<>&]/g, '')}</Message><RequestId>${request.id}</RequestId></Error>`,
           );
-      const check = messaging.files.check(
-        'upload',
+      const check = messaging.files.checkUpload(
         request.params.attachmentId,
-        request.query['X-Amz-Expires'],
-        request.query['X-Amz-Signature'],
+        {
+          date: request.query['X-Amz-Date'],
+          expires: request.query['X-Amz-Expires'],
+          signature: request.query['X-Amz-Signature'],
+        },
         clock.now(),
       );
       if (check === 'bad-signature')
@@ -74,8 +76,7 @@ export function webMessagingRestRoutes(app: FastifyInstance, ctx: EmulatorContex
   app.get<{ Params: { fileId: string }; Querystring: { expires?: string; signature?: string } }>(
     '/api/v2/downloads/:fileId',
     async (request, reply) => {
-      const check = messaging.files.check(
-        'download',
+      const check = messaging.files.checkDownload(
         request.params.fileId,
         request.query.expires,
         request.query.signature,
