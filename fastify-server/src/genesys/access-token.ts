@@ -1,6 +1,7 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { tokenFingerprint, type SharedTokenStore, type StoredToken } from '../fleet/shared-token';
-import { toUpstreamError, type UpstreamError } from './upstream-error';
+import { LoginPace, type LoginPaceStore } from './login-pace';
+import { UpstreamError, toUpstreamError, type UpstreamFailure } from './upstream-error';
 
 export interface TokenGrant {
   accessToken: string;
@@ -15,8 +16,8 @@ export interface AccessTokenOptions {
   now?: () => number;
   /** Fetch a new token this long before expiry: 10 % of the lifetime, at most this. @default 300000 (5 min) */
   maxRefreshMarginMs?: number;
-  /** After a rejected login (bad credentials), fail fast for this long instead of hammering the login endpoint. @default 5000 */
-  failureCooldownMs?: number;
+  /** The fleet's login pace in Redis (`fleet/shared-login-pace.ts`); absent or unusable: this instance's own. */
+  sharedPace?: LoginPaceStore;
   /**
    * The fleet's token in Redis: one instance logs in for all, the others take its token; a 401 drops it for all.
    * Absent (no `REDIS_URL`), or whenever Redis is unusable: this instance logs in for itself.
@@ -30,6 +31,8 @@ export interface AccessTokenOptions {
   sharedPollMs?: number;
   /** Told of every token taken into use and every failed login (metrics). */
   onRenewal?: (source: 'login' | 'shared', outcome: 'ok' | 'failed') => void;
+  /** Told of every login the pace did not let through (metrics). */
+  onPaced?: () => void;
 }
 
 interface Current {
@@ -47,10 +50,10 @@ interface Current {
 export class AccessTokenManager {
   private current: Current | undefined;
   private inflight: Promise<string> | undefined;
-  private failure: { error: UpstreamError; until: number } | undefined;
   private readonly now: () => number;
   private readonly maxMarginMs: number;
-  private readonly cooldownMs: number;
+  /** Single flight is not enough when logins fail: every failure pauses the next one (`login-pace.ts`). */
+  readonly pace: LoginPace;
   /** The last token Genesys refused: never taken from the shared store again. */
   private refused: string | undefined;
   /** Logins performed (for logs and tests). */
@@ -61,7 +64,7 @@ export class AccessTokenManager {
   constructor(private readonly options: AccessTokenOptions) {
     this.now = options.now ?? Date.now;
     this.maxMarginMs = options.maxRefreshMarginMs ?? 300_000;
-    this.cooldownMs = options.failureCooldownMs ?? 5000;
+    this.pace = new LoginPace(options.sharedPace);
     // Another instance got a 401 for the token we hold too: stop using it before Genesys refuses us as well.
     options.shared?.onInvalidated((fingerprint) => {
       if (this.current && tokenFingerprint(this.current.token) === fingerprint) {
@@ -101,7 +104,6 @@ export class AccessTokenManager {
 
   private renew(): Promise<string> {
     if (this.inflight) return this.inflight;
-    if (this.failure && this.now() < this.failure.until) return Promise.reject(this.failure.error);
     const renewal: Promise<string> = this.obtain().finally(() => {
       if (this.inflight === renewal) this.inflight = undefined;
     });
@@ -145,7 +147,6 @@ export class AccessTokenManager {
   private adopt(stored: StoredToken): string {
     this.options.install?.(stored.token);
     this.current = { token: stored.token, refreshAt: stored.refreshAt, expiresAt: stored.expiresAt };
-    this.failure = undefined;
     this.options.onRenewal?.('shared', 'ok');
     return stored.token;
   }
@@ -153,6 +154,12 @@ export class AccessTokenManager {
   /** Logs in; with `shared`, this instance holds the fleet's claim and stores the token for the others. */
   private async login(shared: SharedTokenStore | undefined): Promise<string> {
     const started = this.now();
+    const admission = await this.pace.admit(started);
+    if (!admission.admitted) {
+      await shared?.releaseRenewal();
+      this.options.onPaced?.();
+      throw pausedLogin(admission.failure, admission.retryInMs);
+    }
     this.logins += 1;
     let grant: TokenGrant;
     try {
@@ -161,18 +168,30 @@ export class AccessTokenManager {
       this.options.onRenewal?.('login', 'failed');
       await shared?.releaseRenewal();
       const error = toUpstreamError(raw, 'login');
-      // Wrong credentials do not fix themselves; transient failures are retried by the caller's retry loop.
-      if (error.failure.kind === 'unauthorized' || error.failure.kind === 'rejected')
-        this.failure = { error, until: this.now() + this.cooldownMs };
-      throw error;
+      const pause = await this.pace.failed(this.now(), error.failure);
+      throw new UpstreamError('login', error.failure, error.attempts, pause);
     }
+    await this.pace.succeeded();
     const lifetime = Math.max(0, grant.expiresInMs);
     const margin = Math.min(this.maxMarginMs, lifetime * 0.1);
     this.current = { token: grant.accessToken, expiresAt: started + lifetime, refreshAt: started + lifetime - margin };
-    this.failure = undefined;
     this.options.onRenewal?.('login', 'ok');
     // Stored even when Redis was unusable at the start of the renewal: it may be back, and the token is good.
     await this.options.shared?.write(this.current);
     return grant.accessToken;
   }
+}
+
+/**
+ * The answer to a caller whose login the pace holds back: the last login failure (a 429 with the time left as its
+ * wait), or "unavailable" when this instance knows none (the window is full of successful logins).
+ */
+function pausedLogin(failure: UpstreamFailure | undefined, retryInMs: number): UpstreamError {
+  const f: UpstreamFailure =
+    failure === undefined
+      ? { kind: 'unavailable' }
+      : failure.kind === 'rate-limited'
+        ? { ...failure, retryAfterMs: retryInMs }
+        : failure;
+  return new UpstreamError('login', f, 0, retryInMs);
 }

@@ -3,6 +3,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Metrics } from '../metrics/metrics';
 import type { SharedTokenStore } from '../fleet/shared-token';
 import { AccessTokenManager } from './access-token';
+import type { LoginPaceStore } from './login-pace';
 import { backoffDelay } from './backoff';
 import { beforeDeadline, deadlineAfter, timeLeft } from './deadline';
 import { UpstreamError, toUpstreamError } from './upstream-error';
@@ -51,9 +52,11 @@ export interface PlatformOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   /** Counts upstream requests, Retry-After waits and token renewals. */
-  metrics?: Pick<Metrics, 'upstreamRequest' | 'retryAfterWait' | 'tokenRenewal'>;
+  metrics?: Pick<Metrics, 'upstreamRequest' | 'retryAfterWait' | 'tokenRenewal' | 'loginPaced'>;
   /** The fleet's token in Redis (`REDIS_URL`); absent: this process logs in for itself. */
   sharedToken?: SharedTokenStore;
+  /** The fleet's login pace in Redis (`REDIS_URL`); absent: this process paces its logins alone. */
+  sharedLoginPace?: LoginPaceStore;
 }
 
 export interface CallOptions {
@@ -78,6 +81,8 @@ export interface CallOptions {
  * a shorter attempt would mostly add a request and end in the same timeout.
  */
 export const MIN_ATTEMPT_MS = 250;
+
+const LOGIN_TIMER_MARGIN_MS = 5;
 
 /** The Genesys Cloud Platform API calls the middleware makes, with token handling and retries built in. */
 export interface GenesysPlatform {
@@ -166,6 +171,8 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
     sharedLoginWaitMs: options.requestTimeoutMs + 1000,
     install: (token) => client.setAccessToken(token),
     onRenewal: (source, outcome) => metrics?.tokenRenewal(source, outcome),
+    onPaced: () => metrics?.loginPaced(),
+    ...(options.sharedLoginPace ? { sharedPace: options.sharedLoginPace } : {}),
     login: async () => {
       const auth = await client.loginClientCredentialsGrant(options.clientId, options.clientSecret).then(
         (a) => {
@@ -244,10 +251,14 @@ export function createGenesysPlatform(options: PlatformOptions): GenesysPlatform
         }
         if (!error.retryable || retry >= retries) throw new UpstreamError(error.operation, error.failure, attempts);
         last = new UpstreamError(error.operation, error.failure, attempts);
+        // A failed or paced login is tried again when the login pace allows it (`login-pace.ts`), never sooner: the
+        // pace counts every caller's retries. The margin covers a timer firing as the wall clock still shows less.
         const delay =
-          error.failure.kind === 'rate-limited'
-            ? error.failure.retryAfterMs
-            : backoffDelay(retry + 1, { initialMs: options.retryBaseDelayMs, maxMs: 5000 }, options.random);
+          loginFailed && error.retryInMs !== undefined
+            ? error.retryInMs + LOGIN_TIMER_MARGIN_MS
+            : error.failure.kind === 'rate-limited'
+              ? error.failure.retryAfterMs
+              : backoffDelay(retry + 1, { initialMs: options.retryBaseDelayMs, maxMs: 5000 }, options.random);
         // A wait Genesys asks for that is too long, or a retry that could not get a fair attempt before the caller's
         // deadline: the caller gets this failure now rather than a timeout later.
         if (delay > options.maxRetryWaitMs || timeLeft(deadline) - delay < MIN_ATTEMPT_MS)

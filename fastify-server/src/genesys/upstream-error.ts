@@ -24,6 +24,8 @@ export class UpstreamError extends Error {
     readonly failure: UpstreamFailure,
     /** Upstream requests this call made, retries included. */
     readonly attempts = 1,
+    /** When known, how long until the operation may be tried again (a paced login, `login-pace.ts`). */
+    readonly retryInMs?: number,
   ) {
     super(`Genesys ${operation} failed: ${describe(failure)}`);
   }

@@ -59,6 +59,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly paced = new Counter({
+    name: 'genesys_logins_paced_total',
+    help: 'Logins not attempted because the login pace held them back (a pause after a failed login, or 3 in 10 s)',
+    registers: [this.registry],
+  });
+
   private readonly redis = new Gauge({
     name: 'redis_state',
     help: 'Redis as this instance sees it: 1 for the current state (connected, degraded = too slow, disconnected)',
@@ -79,6 +85,9 @@ export class Metrics {
   /** Queue ages, from the availability provider (built after the metrics). */
   cacheAgeSource: (() => Iterable<{ queue: string; ageSeconds: number }>) | undefined;
 
+  /** Seconds until this instance may try a login again, from the token manager (built after the metrics). */
+  loginPauseSource: (() => number) | undefined;
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     const source = () => this.cacheAgeSource?.() ?? [];
@@ -90,6 +99,15 @@ export class Metrics {
       collect() {
         this.reset();
         for (const { queue, ageSeconds } of source()) this.set({ queue }, ageSeconds);
+      },
+    });
+    const pause = () => this.loginPauseSource?.() ?? 0;
+    new Gauge({
+      name: 'genesys_login_pause_seconds',
+      help: 'Seconds until a login may be tried again (0: now), as this instance knows the login pace when scraped',
+      registers: [this.registry],
+      collect() {
+        this.set(pause());
       },
     });
     this.setRedisState(null);
@@ -112,6 +130,10 @@ export class Metrics {
   retryAfterWait(where: 'request' | 'refresh', ms: number): void {
     this.retryAfterWaits.inc({ where });
     this.retryAfterSeconds.inc({ where }, ms / 1000);
+  }
+
+  loginPaced(): void {
+    this.paced.inc();
   }
 
   tokenRenewal(source: TokenSource, outcome: 'ok' | 'failed'): void {

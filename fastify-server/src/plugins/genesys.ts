@@ -6,6 +6,7 @@ import { QueueDirectory } from '../availability/queue-directory';
 import { createGenesysPlatform, type GenesysPlatform } from '../genesys/platform-client';
 import { ReadinessProbe } from '../genesys/readiness-probe';
 import { redisAvailabilityLease } from '../fleet/availability-lease';
+import { redisLoginPace } from '../fleet/shared-login-pace';
 import { redisTokenStore } from '../fleet/shared-token';
 
 declare module 'fastify' {
@@ -35,7 +36,12 @@ export default fp<GenesysPluginOptions>(
       logger,
       now: clock,
       metrics: app.metrics,
-      ...(app.sharedState ? { sharedToken: redisTokenStore(app.sharedState, config.genesys.clientId) } : {}),
+      ...(app.sharedState
+        ? {
+            sharedToken: redisTokenStore(app.sharedState, config.genesys.clientId),
+            sharedLoginPace: redisLoginPace(app.sharedState, config.genesys.clientId),
+          }
+        : {}),
     });
     const directory = new QueueDirectory({ platform, ttlMs: config.availability.queueIdCacheTtlMs, now: clock });
     app.decorate('genesys', platform);
@@ -63,6 +69,7 @@ export default fp<GenesysPluginOptions>(
     );
     app.decorate('messageConversations', new MessageConversations({ platform, logger, now: clock }));
     app.metrics.cacheAgeSource = () => app.availability.cacheAges();
+    app.metrics.loginPauseSource = () => platform.tokens.pace.local.waitMs(clock()) / 1000;
     app.decorate('readiness', new ReadinessProbe(platform, config.readinessCacheMs, clock));
     // A refresh started by the last requests finishes (it is bounded by the request timeout) before we exit.
     app.addHook('onClose', async () => {
