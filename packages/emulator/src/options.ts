@@ -5,6 +5,7 @@ import {
   type MessengerDeployment,
   type MessengerDeploymentConfig,
 } from './messaging/deployment';
+import { defaultMaxFrameBytes } from './limits';
 
 /**
  * Emulator configuration. Where Genesys' behaviour is not known (the order of a transfer's frames, the heartbeat
@@ -139,6 +140,11 @@ export interface EmulatorOptions extends Partial<Omit<RuntimeSettings, 'autoAgen
   authJwtLifetimeSeconds?: number;
   /** Longest guest text before error 4011 (characters; the real limit is undocumented). @default 4096 */
   maxMessageLength?: number;
+  /**
+   * Largest WebSocket frame (or fragmented message) a client may send, on every socket; a larger one closes the
+   * socket with 1009 before it is read. @default the larger of 64 KiB and 6 bytes per character of `maxMessageLength` + 16 KiB
+   */
+  maxFrameBytes?: number;
   /** Sockets one session token may hold; the oldest gets ConnectionClosedEvent beyond it (real number undocumented). @default 10 */
   maxConnectionsPerSession?: number;
   /**
@@ -191,6 +197,7 @@ export interface ResolvedOptions extends RuntimeSettings {
   authJwtLifetimeSeconds: number;
   maxMessageLength: number;
   maxConnectionsPerSession: number;
+  maxFrameBytes: number;
   allowedHosts: string[] | true;
   controlOrigins: string[];
   logger: boolean;
@@ -247,6 +254,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     messagingJwtLifetimeSeconds: options.messagingJwtLifetimeSeconds ?? 3600,
     authJwtLifetimeSeconds: options.authJwtLifetimeSeconds ?? 3600,
     maxMessageLength: options.maxMessageLength ?? 4096,
+    maxFrameBytes: options.maxFrameBytes ?? defaultMaxFrameBytes(options.maxMessageLength ?? 4096),
     maxConnectionsPerSession: options.maxConnectionsPerSession ?? 10,
     allowedHosts: options.allowedHosts ?? [],
     controlOrigins: options.controlOrigins ?? [],

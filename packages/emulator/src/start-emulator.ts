@@ -10,6 +10,7 @@ import { Clock } from './clock';
 import type { EmulatorContext } from './context';
 import { GenesysError } from './errors';
 import { FaultInjector, defaultFaultCode } from './faults';
+import { REQUEST_BODY_LIMIT } from './limits';
 import { localAccess } from './local-access';
 import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options';
 import { RequestLog } from './request-log';
@@ -79,8 +80,7 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Runnin
       : false,
     // The event stream path carries a whole JWT.
     routerOptions: { maxParamLength: 8192 },
-    // Genesys' request.bytes.max (docs/platform-api.md, "Limits and 429").
-    bodyLimit: 512_000,
+    bodyLimit: REQUEST_BODY_LIMIT,
     genReqId: () => randomUUID(),
     // Closing the emulator ends every connection at once. With Fastify's default ('idle'), a keep-alive connection
     // caught between a response and idle kept close() waiting for the 72 s keep-alive timeout (a test stack's
@@ -88,7 +88,7 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Runnin
     forceCloseConnections: true,
   });
 
-  await app.register(websocket);
+  await app.register(websocket, { options: { maxPayload: options.maxFrameBytes } });
   // After the WebSocket plugin: its own onRequest hook marks upgrades, so that a refused one has its socket closed.
   localAccess(app, {
     allowedHosts: options.allowedHosts,
@@ -166,7 +166,11 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Runnin
     let e: GenesysError;
     if (error instanceof GenesysError) e = error;
     else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-      e = new GenesysError(413, 'request.entity.too.large', 'The request is larger than 512000 bytes.');
+      e = new GenesysError(
+        413,
+        'request.entity.too.large',
+        `The request is larger than ${request.routeOptions.bodyLimit ?? REQUEST_BODY_LIMIT} bytes.`,
+      );
     else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
       e = new GenesysError(
         415,

@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { bearerToken, callerOrigin, requireBearer, type EmulatorContext } from '../context';
 import { GenesysError, badRequest, notFound } from '../errors';
 import { deploymentConfigJson } from '../messaging/deployment';
+import { uploadBodyLimit } from '../limits';
 import { intParam, isObject } from '../params';
 
 /**
@@ -38,22 +39,29 @@ export function webMessagingRestRoutes(app: FastifyInstance, ctx: EmulatorContex
   );
 
   // The presigned upload target stands for S3: it answers like S3 (XML errors), not like the Platform API.
+  const uploadLimit = uploadBodyLimit(ctx.options.messengerDeployments);
   void app.register(async (uploads) => {
     uploads.removeAllContentTypeParsers();
-    uploads.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 512 * 1024 * 1024 }, (_request, body, done) =>
+    uploads.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: uploadLimit }, (_request, body, done) =>
       done(null, body),
     );
+    // A body over the limit is refused as S3 refuses one over its policy, before it is read.
+    uploads.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
+      return s3ErrorReply(
+        reply,
+        request.id,
+        400,
+        'EntityTooLarge',
+        `Your proposed upload exceeds the maximum allowed size of ${uploadLimit} bytes.`,
+      );
+    });
     uploads.put<{
       Params: { attachmentId: string; fileName: string };
       Querystring: { 'X-Amz-Date'?: string; 'X-Amz-Expires'?: string; 'X-Amz-Signature'?: string };
-    }>('/uploads/v2/:attachmentId/:fileName', { bodyLimit: 512 * 1024 * 1024 }, async (request, reply) => {
+    }>('/uploads/v2/:attachmentId/:fileName', { bodyLimit: uploadLimit }, async (request, reply) => {
       const s3Error = (status: number, code: string, message: string) =>
-        reply
-          .code(status)
-          .type('application/xml')
-          .send(
-            `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message.replace(/[<>&]/g, '')}</Message><RequestId>${request.id}</RequestId></Error>`,
-          );
+        s3ErrorReply(reply, request.id, status, code, message);
       const check = messaging.files.checkUpload(
         request.params.attachmentId,
         {
@@ -143,4 +151,14 @@ export function webMessagingRestRoutes(app: FastifyInstance, ctx: EmulatorContex
       throw new GenesysError(401, 'bad.credentials', 'Invalid login credentials.');
     return reply.code(204).send();
   });
+}
+
+/** An S3 error answer (the upload target stands for S3). */
+function s3ErrorReply(reply: FastifyReply, requestId: string, status: number, code: string, message: string) {
+  return reply
+    .code(status)
+    .type('application/xml')
+    .send(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message.replace(/[<>&]/g, '')}</Message><RequestId>${requestId}</RequestId></Error>`,
+    );
 }
