@@ -3,33 +3,39 @@ import { basename, join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium } from 'genesys-handoff-emulator/test-helpers';
 import type { EmulatorOptions } from 'genesys-handoff-emulator';
+import { ALSO_ON_GUEST_CHAT, LIVE_CHANNEL, chosenChannels, runsOn } from './channels';
 import { ARTIFACTS, startDemoStack, type Channel, type DemoStack } from './stack';
 
 /**
- * One E2E test file = one stack (emulator, middlewares, vite preview of the production build) and one Chromium;
- * each test ("flow") gets fresh browser contexts, so no storage leaks between flows. A failing flow leaves a
- * screenshot and the console log of every page it opened, plus the preview server's output, in `test-artifacts/`.
+ * One E2E test file = one stack per channel it runs on (emulator, middlewares, vite preview of the production build)
+ * and one Chromium; each test ("flow") gets fresh browser contexts, so no storage leaks between flows. A failing flow
+ * leaves a screenshot and the console log of every page it opened, plus the preview server's output, in
+ * `test-artifacts/`.
  *
- * Every flow file runs once per channel (`forEachChannel`): the same customer and agent steps against a stack whose
- * middlewares tell the page to use Web Messaging, then guest chat. `E2E_CHANNELS=guest-chat` (comma-separated) runs
- * only the channels named, for a quicker local loop; CI runs both.
+ * Every flow runs on Web Messaging; on guest chat only the flows `ALSO_ON_GUEST_CHAT` names (`e2e/channels.ts`, with the
+ * reason for each), and a file that names none there starts no guest chat stack. `E2E_CHANNELS=guest-chat`
+ * (comma-separated) runs only the channels named, for a quicker local loop; CI runs both.
  */
 
-export const CHANNELS: readonly Channel[] = ['web-messaging', 'guest-chat'];
-
-function chosenChannels(): readonly Channel[] {
-  const wanted = process.env['E2E_CHANNELS'];
-  if (!wanted) return CHANNELS;
-  const names = wanted.split(',').map((c) => c.trim());
-  const unknown = names.filter((c) => !CHANNELS.includes(c as Channel));
-  if (unknown.length > 0)
-    throw new Error(`E2E_CHANNELS names no channel: ${unknown.join(', ')} (${CHANNELS.join(', ')})`);
-  return CHANNELS.filter((c) => names.includes(c));
+function testFile(): string {
+  return basename(expect.getState().testPath ?? 'e2e', '.e2e.test.ts');
 }
 
-/** Declares the file's flows once per channel, each channel in its own `describe` (its name leads the test names). */
+/** The flow names this file declared, to check every name of `ALSO_ON_GUEST_CHAT` against. */
+const declaredFlows = new Set<string>();
+
+/**
+ * Declares the file's flows once per channel that runs any of them, each channel in its own `describe` (its name leads
+ * the test names).
+ */
 export function forEachChannel(body: (channel: Channel) => void): void {
-  describe.each(chosenChannels().map((c) => [c]))('%s', (channel) => body(channel));
+  const file = testFile();
+  const named = Object.keys(ALSO_ON_GUEST_CHAT[file] ?? {});
+  const channels = chosenChannels().filter((c) => c === LIVE_CHANNEL || named.length > 0);
+  describe.each(channels.map((c) => [c]))('%s', (channel) => body(channel));
+  const missing = named.filter((name) => !declaredFlows.has(name));
+  if (channels.length > 0 && missing.length > 0)
+    throw new Error(`ALSO_ON_GUEST_CHAT names flows that ${file}.e2e.test.ts does not declare: ${missing.join('; ')}`);
 }
 
 /** Locator waits fail well before Jest's timeout, so a failure names what it waited for. */
@@ -75,7 +81,7 @@ export interface FlowOptions {
 export function e2eSuite(options: { channel: Channel; emulator?: EmulatorOptions }) {
   let stack: DemoStack | undefined;
   let browser: Browser | undefined;
-  const file = basename(expect.getState().testPath ?? 'e2e', '.e2e.test.ts');
+  const file = testFile();
 
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startDemoStack(options), launchChromium()]);
@@ -88,6 +94,10 @@ export function e2eSuite(options: { channel: Channel; emulator?: EmulatorOptions
 
   function flow(name: string, body: (f: Flow) => Promise<void>, flowOptions: number | FlowOptions = {}): void {
     const o = typeof flowOptions === 'number' ? { timeoutMs: flowOptions } : flowOptions;
+    declaredFlows.add(name);
+    if (o.notOn?.[LIVE_CHANNEL] !== undefined && !runsOn('guest-chat', file, name))
+      throw new Error(`"${name}" is not on ${LIVE_CHANNEL} and not in ALSO_ON_GUEST_CHAT: it would run nowhere`);
+    if (!runsOn(options.channel, file, name)) return;
     const notHere = o.notOn?.[options.channel];
     const pending = o.pendingOn?.[options.channel];
     if (notHere !== undefined || pending !== undefined) {
