@@ -4,6 +4,8 @@ const swc = [
   { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
 ];
 
+const { availableParallelism } = require('node:os');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -21,6 +23,9 @@ module.exports = {
   // Browser E2E (e2e/): the demo's production build is made once per run, by the first E2E file that needs it.
   globalSetup: '<rootDir>/e2e/global-setup.ts',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // Most test files spend their time waiting on loopback sockets, timers and the browser, not on the CPU: two workers
+  // at least, even on two cores (Jest's own default, one fewer than the cores, runs a 2-core machine's files one by one).
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   // Integration tests start real servers on loopback; give slow CI machines room.
   testTimeout: 30000,
   collectCoverageFrom: ['packages/*/src/**/*.ts', 'fastify-server/src/**/*.ts', '!**/*.test.ts'],
