@@ -57,6 +57,9 @@ flow("the agent's image shows as an image, a document as a link named after it",
   const image = customer.panel.locator('img[src*="/api/v2/downloads/"]');
   await image.waitFor();
   expect(await image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+  // The caption is a plain-text field: the file's name as it is, no Markdown escapes.
+  await customer.text('receipt.png').waitFor();
+  expect(await customer.text(/receipt\\\.png/).count()).toBe(0);
 
   await agents().call('POST', `/chats/${chat.id}/files`, {
     filename: 'terms.pdf',

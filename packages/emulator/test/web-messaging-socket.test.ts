@@ -160,6 +160,26 @@ describe('deployments', () => {
     expect(open['messenger'].fileUpload.modes[0].maxFileSizeKB).toBe(10240);
   });
 
+  test("a deployment's Markdown setting is off by default and is turned on and off through the control API", async () => {
+    const markdownOf = async () =>
+      ((await (await fetch(`${emu.url}/webdeployments/v1/deployments/${OPEN}/config.json`)).json()) as Json)[
+        'messenger'
+      ].apps.conversations.markdown;
+    expect(await markdownOf()).toEqual({ enabled: false });
+    const on = await control(emu, 'PUT', `/messaging/deployments/${OPEN}/settings`, { markdown: true });
+    expect(on).toEqual({ status: 200, body: { id: OPEN, markdown: true } });
+    expect(await markdownOf()).toEqual({ enabled: true });
+    await control(emu, 'PUT', `/messaging/deployments/${OPEN}/settings`, { markdown: false });
+    expect(await markdownOf()).toEqual({ enabled: false });
+    const bad = await control<{ message: string }>(emu, 'PUT', `/messaging/deployments/${OPEN}/settings`, {
+      markdown: 'yes',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toBe('markdown must be true or false');
+    const unknown = await control(emu, 'PUT', `/messaging/deployments/${randomUUID()}/settings`, { markdown: true });
+    expect(unknown.status).toBe(404);
+  });
+
   test('an inactive deployment still has its config.json (status Inactive); an unknown one is 404', async () => {
     const r = await fetch(`${emu.url}/webdeployments/v1/deployments/${INACTIVE}/config.json`);
     expect(((await r.json()) as { status: string }).status).toBe('Inactive');

@@ -61,6 +61,11 @@ export interface MessageExtras {
   quickReplies?: QuickReply[];
   /** One card, or several side by side (a carousel). */
   cards?: ChatCard[];
+  /**
+   * The text is Markdown, to be shown formatted (Web Messaging, when the deployment's Markdown setting is on); absent:
+   * plain text, shown exactly as typed.
+   */
+  markdown?: true;
 }
 
 /**

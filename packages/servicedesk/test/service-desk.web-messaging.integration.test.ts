@@ -512,7 +512,7 @@ describe('Web Messaging: files both ways and quick replies', () => {
         response_type: 'image',
         source: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api\/v2\/downloads\//),
         alt_text: 'receipt.png',
-        title: 'receipt\\.png',
+        title: 'receipt.png',
       },
     ]);
     const options = quick![0].output.generic[1] as {

@@ -46,6 +46,11 @@ export interface MessengerDeploymentConfig {
   conversationDisconnect?: { enabled: boolean; type: DisconnectType };
   /** Presence Clear allowed. @default true */
   conversationClear?: boolean;
+  /**
+   * Agents' and the flow's texts are Markdown (`markdown.enabled`): Messenger shows them formatted. Can be turned on and
+   * off while the emulator runs (`PUT /control/messaging/deployments/{id}/settings`). @default false
+   */
+  markdown?: boolean;
   /** Typing indicators, both ways (`showUserTypingIndicator`, `showAgentTypingIndicator`). @default true */
   typing?: boolean;
   /** @default enabled, image/png, image/jpeg, image/gif, application/pdf, text/plain, 10240 KB, .exe .bat .cmd .com .js .vbs .ade */
@@ -68,6 +73,7 @@ export interface MessengerDeployment {
   autoStart: boolean;
   conversationDisconnect: { enabled: boolean; type: DisconnectType };
   conversationClear: boolean;
+  markdown: boolean;
   typing: boolean;
   attachments: MessengerAttachmentsConfig;
   sessionTtlSeconds: number;
@@ -91,6 +97,7 @@ export function resolveMessengerDeployment(d: MessengerDeploymentConfig): Messen
     autoStart: d.autoStart ?? true,
     conversationDisconnect: d.conversationDisconnect ?? { enabled: true, type: 'ReadOnly' },
     conversationClear: d.conversationClear ?? true,
+    markdown: d.markdown ?? false,
     typing: d.typing ?? true,
     attachments: {
       enabled: true,
@@ -148,7 +155,7 @@ export function deploymentConfigJson(d: MessengerDeployment, origin: { http: str
           conversationDisconnect: { ...d.conversationDisconnect },
           conversationClear: { enabled: d.conversationClear },
           notifications: { enabled: false, notificationContentType: 'ExcludeMessagesContent' },
-          markdown: { enabled: false },
+          markdown: { enabled: d.markdown },
           humanize: d.flow?.botName ? { enabled: true, bot: { name: d.flow.botName } } : { enabled: false },
         },
       },

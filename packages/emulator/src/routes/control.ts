@@ -535,6 +535,7 @@ function snapshot(ctx: EmulatorContext) {
       name: d.name,
       status: d.status,
       authenticated: d.authentication !== null,
+      markdown: d.markdown,
     })),
     queues: engine.queues.map((q) => ({
       id: q.id,

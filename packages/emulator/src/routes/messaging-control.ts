@@ -109,6 +109,17 @@ export function messagingControlRoutes(app: FastifyInstance, ctx: EmulatorContex
     return { code };
   });
 
+  // A deployment's settings that a person or a test changes while the emulator runs; clients read them from
+  // config.json when they next load it.
+  app.put<Id>('/control/messaging/deployments/:id/settings', async (request) => {
+    const d = messaging.deployment(request.params.id);
+    if (!d) throw new GenesysError(404, 'not.found', `No Messenger deployment ${request.params.id}.`);
+    const b = body(request.body);
+    if (b['markdown'] !== undefined && typeof b['markdown'] !== 'boolean') invalid('markdown must be true or false');
+    if (typeof b['markdown'] === 'boolean') d.markdown = b['markdown'];
+    return { id: d.id, markdown: d.markdown };
+  });
+
   // The console shows the files of a conversation from here (the guest's download URLs expire).
   app.get<Id>('/control/messaging/files/:id', async (request, reply) => {
     const file = messaging.files.get(request.params.id);

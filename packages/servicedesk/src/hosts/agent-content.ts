@@ -1,4 +1,5 @@
 import type { ChatCard, ChatFile, MessageExtras, QuickReply } from '../chat-event';
+import { hostMarkdown } from './agent-markdown';
 import { namedLink, hostText, httpUrl, plainText } from './agent-text';
 import { safeContentUrl } from './avatar-url';
 
@@ -16,7 +17,8 @@ export type QuickReplyDisplay = 'options' | 'text';
 type GenericItem = Record<string, unknown>;
 
 /**
- * A message from Genesys as the host is given it: a text alone as the Markdown string both hosts take; with files,
+ * A message from Genesys as the host is given it: a text alone as the Markdown string both hosts take (`textForHost`:
+ * the agent's formatting when the text is Markdown, else exactly what was typed); with files,
  * quick replies or cards, a message response with one item each: the text, each image as an `image` item, every other
  * file as a link named after the file, each card as a few items (`cardItems`), and the quick replies as an `option`
  * item of buttons (or a line of text when the desk cannot hear the choice). A file whose URL is not safe to load
@@ -30,13 +32,18 @@ export function hostMessage(
   const files = extras.files ?? [];
   const replies = extras.quickReplies ?? [];
   const cards = extras.cards ?? [];
-  if (files.length === 0 && replies.length === 0 && cards.length === 0) return hostText(text);
+  if (files.length === 0 && replies.length === 0 && cards.length === 0) return textForHost(text, extras);
   const generic: GenericItem[] = [];
-  if (text !== '') generic.push({ response_type: 'text', text: hostText(text) });
+  if (text !== '') generic.push({ response_type: 'text', text: textForHost(text, extras) });
   for (const f of files) generic.push(fileItem(f));
   for (const c of cards) generic.push(...cardItems(c, display));
   if (replies.length > 0) generic.push(display === 'options' ? optionItem(replies) : quickRepliesText(replies));
   return { output: { generic } };
+}
+
+/** A message's text for the host's Markdown renderer: the agent's own Markdown (safe subset), or the text as typed. */
+export function textForHost(text: string, extras: Pick<MessageExtras, 'markdown'>): string {
+  return extras.markdown ? hostMarkdown(text) : hostText(text);
 }
 
 /**
@@ -81,7 +88,7 @@ function choiceInput(reply: QuickReply): Record<string, unknown> {
 function fileItem(f: ChatFile): GenericItem {
   const url = safeContentUrl(f.url);
   if (!url) return { response_type: 'text', text: `${plainText(f.name)} (not shown: its address is not safe to open)` };
-  if (f.kind === 'image') return { response_type: 'image', source: url, alt_text: f.name, title: plainText(f.name) };
+  if (f.kind === 'image') return { response_type: 'image', source: url, alt_text: f.name, title: f.name };
   return {
     response_type: 'text',
     text: `${namedLink(f.name, url)}${f.size !== undefined ? ` (${fileSize(f.size)})` : ''}`,

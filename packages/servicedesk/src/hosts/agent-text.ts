@@ -32,15 +32,23 @@ export function hostText(text: string): string {
 /** `[label](http…)` as an agent may type it, or a bare `http(s)://` URL. */
 const LINK_OR_URL = /\[([^\]\n]{1,500})\]\((https?:\/\/[^\s<>()]+)\)|(https?:\/\/[^\s<>"]+)/gi;
 
-/** Markdown and HTML syntax; `.` `:` `@` only inside a word (where they would make a bare domain or e-mail a link). */
-const SYNTAX = /[\\`*_{}[\]<>#|~&]|(?<=\w)[.:@](?=\w)/g;
+/**
+ * Markdown and HTML syntax, and what the renderer would make a link of: `.` and `@` inside a word (a bare domain, an
+ * e-mail address), `:` after a word (`mailto:`, `ftp:`), the second `/` of `//`.
+ */
+const SYNTAX = /[\\`*_{}[\]<>#|~&]|(?<=\w)[.@](?=\w)|(?<=\w):|(?<=\/)\//g;
+
+/** A list item's marker or a heading's underline at the start of a line (of the text, or of a piece of it). */
+const LINE_START = /^([ \t]*)([-+=]|\d{1,9}[.)](?=\s|$))/gm;
 
 function escapeText(s: string): string {
-  return s.replace(SYNTAX, (c) => `\\${c}`);
+  return s
+    .replace(SYNTAX, (c) => `\\${c}`)
+    .replace(LINE_START, (_, space: string, marker: string) => `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}`);
 }
 
 /** Sentence punctuation after a URL is not part of it; a closing parenthesis only when it has no opening one. */
-function trimTrailing(url: string): string {
+export function trimTrailing(url: string): string {
   let u = url;
   for (;;) {
     const c = u.at(-1);
@@ -61,7 +69,7 @@ export function httpUrl(url: string): string | undefined {
 }
 
 /** A link in the pointed-bracket form (no `<`, `>` or line break can be in `href`), its text the address shown. */
-function link(href: string, shown: string): string {
+export function link(href: string, shown: string): string {
   return `[${escapeText(shown)}](<${href}>){{rel="noopener noreferrer"}}`;
 }
 

@@ -1,5 +1,5 @@
 import type { ChatEvent, ChatEventOf } from '../chat-event';
-import { hostText } from '../hosts/agent-text';
+import { textForHost } from '../hosts/agent-content';
 import type { HostSide } from './host-calls';
 
 /**
@@ -20,7 +20,7 @@ export const BURST_MAX = 100;
 
 /** A plain text of the same agent as the first message of the group (files, quick replies and cards are shown alone). */
 export function joinsBurst(e: ChatEvent, first: ChatEvent): boolean {
-  return plainAgentText(e) && plainAgentText(first) && e.agent.id === first.agent.id;
+  return plainAgentText(e) && plainAgentText(first) && e.agent.id === first.agent.id && e.markdown === first.markdown;
 }
 
 function plainAgentText(e: ChatEvent): e is AgentMessage {
@@ -32,7 +32,7 @@ export async function deliverBurst(events: readonly ChatEvent[], h: HostSide): P
   const texts = events.filter(plainAgentText);
   const first = texts[0];
   if (!first) return;
-  await h.callback.sendMessageToUser(texts.map((e) => hostText(e.text)).join('\n\n'), first.agent.id);
+  await h.callback.sendMessageToUser(texts.map((e) => textForHost(e.text, e)).join('\n\n'), first.agent.id);
   h.scrollToLatest?.();
 }
 

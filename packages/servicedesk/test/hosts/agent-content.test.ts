@@ -15,6 +15,19 @@ describe('hostMessage', () => {
     expect(hostMessage('Hello', {}, 'options')).toBe('Hello');
   });
 
+  test("a Markdown text keeps the agent's formatting; a plain one is shown as typed, with files too", () => {
+    expect(hostMessage('**Hi** <b>', { markdown: true }, 'options')).toBe('**Hi** \\<b\\>');
+    expect(hostMessage('**Hi** <b>', {}, 'options')).toBe('\\*\\*Hi\\*\\* \\<b\\>');
+    const withFile = items(
+      hostMessage(
+        '**Hi**',
+        { markdown: true, files: [{ name: 'a.png', url: 'https://dl.example/a', kind: 'image' }] },
+        'text',
+      ),
+    );
+    expect(withFile[0]).toEqual({ response_type: 'text', text: '**Hi**' });
+  });
+
   test('an image is an image item, a document a link named after it with its size', () => {
     expect(
       items(
@@ -31,7 +44,7 @@ describe('hostMessage', () => {
       ),
     ).toEqual([
       { response_type: 'text', text: 'Here' },
-      { response_type: 'image', source: 'https://dl.example/r.png', alt_text: 'receipt.png', title: 'receipt\\.png' },
+      { response_type: 'image', source: 'https://dl.example/r.png', alt_text: 'receipt.png', title: 'receipt.png' },
       {
         response_type: 'text',
         text: '[terms\\.pdf](<https://dl.example/t.pdf?sig=1>){{rel="noopener noreferrer"}} (2 KB)',

@@ -17,19 +17,19 @@ describe('text from Genesys as the host renders it (Markdown): what was typed, l
 
   test('a bare URL becomes a link to itself with rel; sentence punctuation stays outside', () => {
     expect(hostText('See https://help.example/a_b?x=1. Thanks')).toBe(
-      `See [https://help\\.example/a\\_b?x=1](<https://help.example/a_b?x=1>)${REL}. Thanks`,
+      `See [https\\:/\\/help\\.example/a\\_b?x=1](<https://help.example/a_b?x=1>)${REL}. Thanks`,
     );
   });
 
   test('a Markdown link shows its label and its real destination', () => {
     expect(hostText('[Your bank](https://evil.example/login) now')).toBe(
-      `Your bank ([https://evil\\.example/login](<https://evil.example/login>)${REL}) now`,
+      `Your bank ([https\\:/\\/evil\\.example/login](<https://evil.example/login>)${REL}) now`,
     );
   });
 
   test('a Markdown link whose label is its URL is one link', () => {
     expect(hostText('[https://a.example/](https://a.example/)')).toBe(
-      `[https://a\\.example/](<https://a.example/>)${REL}`,
+      `[https\\:/\\/a\\.example/](<https://a.example/>)${REL}`,
     );
   });
 
@@ -37,5 +37,17 @@ describe('text from Genesys as the host renders it (Markdown): what was typed, l
     expect(hostText('[click](javascript:alert(1)) www.evil.example me@evil.example')).toBe(
       '\\[click\\](javascript\\:alert(1)) www\\.evil\\.example me\\@evil\\.example',
     );
+  });
+});
+
+describe('plain text keeps its lines as typed', () => {
+  test('list markers and heading underlines at the start of a line are not rendered', () => {
+    expect(hostText('- one\n+ two\n  3. three\n4) four\n===\ntext\n---\nnot-a-list 5. x')).toBe(
+      '\\- one\n\\+ two\n  3\\. three\n4\\) four\n\\===\ntext\n\\---\nnot-a-list 5. x',
+    );
+  });
+
+  test('other schemes and protocol-relative addresses are not made links', () => {
+    expect(hostText('ftp://files.example //cdn.example')).toBe('ftp\\:/\\/files\\.example /\\/cdn\\.example');
   });
 });

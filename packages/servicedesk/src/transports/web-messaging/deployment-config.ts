@@ -10,6 +10,8 @@ export interface DeploymentConfig {
   clearEnabled: boolean;
   /** Authenticated messaging is on (`auth.enabled`). */
   authEnabled: boolean;
+  /** Agents' and the flow's texts are Markdown, shown formatted (`markdown.enabled`); off: plain text. */
+  markdown: boolean;
 }
 
 const at = (v: unknown, ...path: string[]): unknown =>
@@ -42,5 +44,6 @@ export async function fetchDeploymentConfig(
     messagingEndpoint: typeof endpoint === 'string' && endpoint !== '' ? endpoint : undefined,
     clearEnabled: at(conversations, 'conversationClear', 'enabled') === true,
     authEnabled: at(json, 'auth', 'enabled') === true,
+    markdown: at(conversations, 'markdown', 'enabled') === true,
   };
 }

@@ -17,6 +17,8 @@ export interface WmSavedSession {
    */
   socketUrl?: string;
   clearEnabled?: boolean;
+  /** The deployment's texts are Markdown: shown formatted after a reload as before it. */
+  markdown?: boolean;
   /** One of the customer's own messages in the conversation: the middleware finds the place in line from it. */
   ownMessageId?: string;
 }
@@ -27,6 +29,7 @@ export interface SavedExtras {
   summaryId?: string | undefined;
   socketUrl?: string | undefined;
   clearEnabled?: boolean | undefined;
+  markdown?: boolean | undefined;
   ownMessageId?: string | undefined;
 }
 
@@ -36,7 +39,7 @@ export function savedSession(
   deploymentId: string,
   token: string,
   resumeAfter: string | undefined,
-  { refreshToken, summaryId, socketUrl, clearEnabled, ownMessageId }: SavedExtras = {},
+  { refreshToken, summaryId, socketUrl, clearEnabled, markdown, ownMessageId }: SavedExtras = {},
 ): WmSavedSession {
   return {
     channel: 'web-messaging',
@@ -47,6 +50,7 @@ export function savedSession(
     ...(summaryId ? { summaryId } : {}),
     ...(socketUrl ? { socketUrl } : {}),
     ...(clearEnabled !== undefined ? { clearEnabled } : {}),
+    ...(markdown ? { markdown } : {}),
     ...(ownMessageId ? { ownMessageId } : {}),
   };
 }
@@ -62,6 +66,7 @@ export function parseSavedSession(saved: unknown, deploymentId: string): WmSaved
     // Only a ws(s) origin is taken: the saved state is the page's storage, not a place to be sent elsewhere from.
     socketUrl: isText(s.socketUrl) && /^wss?:\/\//.test(s.socketUrl) ? s.socketUrl : undefined,
     clearEnabled: typeof s.clearEnabled === 'boolean' ? s.clearEnabled : undefined,
+    markdown: s.markdown === true,
     ownMessageId: isText(s.ownMessageId) ? s.ownMessageId : undefined,
   });
 }

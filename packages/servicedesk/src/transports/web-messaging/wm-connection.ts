@@ -46,6 +46,8 @@ export interface WebMessagingConnectionConfig {
   deploymentId: string;
   /** Presence Clear is allowed (the deployment's `conversationClear`): how the customer ends the conversation. */
   clearEnabled: boolean;
+  /** Agents' and the flow's texts are Markdown (the deployment's `markdown` setting). @default false */
+  markdown?: boolean | undefined;
   webSocketCtor?: WebSocketCtor | undefined;
   fetch: typeof fetch;
   /** Between two heartbeat `echo`s (at least 30 s). @default 45000 */
@@ -174,6 +176,7 @@ export class WebMessagingConnection implements ChatConnection {
       own$: this.own$,
       until$: this.disposed$,
       scheduler: this.scheduler,
+      markdown: config.markdown,
     });
   }
 
@@ -331,6 +334,7 @@ export class WebMessagingConnection implements ChatConnection {
       summaryId: this.summaryId,
       socketUrl: this.config.socketUrl,
       clearEnabled: this.config.clearEnabled,
+      markdown: this.config.markdown,
       ownMessageId: this.ownMessage,
     });
   }

@@ -3,6 +3,7 @@ import {
   asyncScheduler,
   endWith,
   identity,
+  map,
   merge,
   share,
   takeUntil,
@@ -20,6 +21,7 @@ import { conversationEnd } from './detectors/conversation-end';
 import { flowMessages } from './detectors/flow-messages';
 import { orderByTime } from './detectors/order-by-time';
 import { resolveAgents } from './detectors/resolve-agents';
+import { asMarkdown } from './detectors/markdown-texts';
 import { isTyping, type Incoming } from './detectors/types';
 
 export interface WmEventPipelineConfig {
@@ -34,6 +36,8 @@ export interface WmEventPipelineConfig {
   /** Ends the stream early when it emits or completes (the connection's dispose). */
   until$?: Observable<unknown>;
   scheduler?: SchedulerLike;
+  /** Texts are Markdown (the deployment's setting): messages are marked so, earlier ones too. @default false */
+  markdown?: boolean | undefined;
 }
 
 /**
@@ -62,5 +66,6 @@ export function wmEventPipeline(messages$: Observable<Incoming>, c: WmEventPipel
   ).pipe(
     takeWhile((e) => e.type !== 'chatEnded', true),
     c.until$ ? takeUntil(c.until$.pipe(endWith(undefined))) : identity,
+    c.markdown ? map(asMarkdown) : identity,
   );
 }

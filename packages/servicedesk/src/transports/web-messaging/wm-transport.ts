@@ -8,7 +8,10 @@ import { newId } from '../new-id';
 import { parseSavedSession } from './saved-session';
 import { MAX_MESSAGE_LENGTH, WebMessagingConnection, type WebMessagingConnectionConfig } from './wm-connection';
 
-export interface WebMessagingTransportConfig extends Omit<WebMessagingConnectionConfig, 'socketUrl' | 'clearEnabled'> {
+export interface WebMessagingTransportConfig extends Omit<
+  WebMessagingConnectionConfig,
+  'socketUrl' | 'clearEnabled' | 'markdown'
+> {
   /** The socket origin; absent: the one the deployment's configuration names, else `wss://webmessaging.<environment>`. */
   socketUrl: string | undefined;
   /** Where `config.json` is served (`https://api-cdn.<environment>` at Genesys). */
@@ -27,7 +30,7 @@ export interface TokenMemory {
 }
 
 /** What a connection takes from the deployment's configuration. */
-type ConnectionSettings = Pick<DeploymentConfig, 'messagingEndpoint' | 'clearEnabled'>;
+type ConnectionSettings = Pick<DeploymentConfig, 'messagingEndpoint' | 'clearEnabled' | 'markdown'>;
 
 /** The Web Messaging transport: the deployment's configuration once, then one connection per chat. */
 export class WebMessagingTransport implements ChatTransport {
@@ -78,7 +81,11 @@ export class WebMessagingTransport implements ChatTransport {
     // moment's failure: the socket retries the same way.
     const d: ConnectionSettings =
       session.socketUrl !== undefined && session.clearEnabled !== undefined
-        ? { messagingEndpoint: session.socketUrl, clearEnabled: session.clearEnabled }
+        ? {
+            messagingEndpoint: session.socketUrl,
+            clearEnabled: session.clearEnabled,
+            markdown: session.markdown === true,
+          }
         : await retryTransient(() => this.deploymentConfig(), {
             backoff: this.config.backoff,
             scheduler: this.config.scheduler,
@@ -119,6 +126,7 @@ export class WebMessagingTransport implements ChatTransport {
       ...c,
       socketUrl: c.socketUrl ?? d.messagingEndpoint ?? `wss://webmessaging.${c.environment}`,
       clearEnabled: d.clearEnabled,
+      markdown: d.markdown,
     };
   }
 

@@ -1,4 +1,5 @@
 import { NEVER } from 'rxjs';
+import type { ChatEvent } from '../../../src/chat-event';
 import { wmEventPipeline } from '../../../src/transports/web-messaging/wm-event-pipeline';
 import { bob, testScheduler, wm } from './marbles';
 
@@ -26,6 +27,36 @@ describe('wmEventPipeline', () => {
     });
     // The resume point moves with every message passed on, the customer's own echo included.
     expect(passed).toEqual(['b1', 'a1', 'e1', 'd1']);
+  });
+
+  test("with the deployment's Markdown setting on, the agent's and the flow's messages are marked as Markdown", () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const source = cold('(ab)', {
+        a: wm.bot('b1', 'Hi **there**', T(1)),
+        b: wm.agent('a1', '_Hello_', { nickname: 'Bob' }, T(2)),
+      });
+      const own = cold('10ms h', {
+        h: {
+          type: 'earlierMessages',
+          messages: [
+            { from: 'customer', id: 'c0', text: '**mine**', timestamp: T(0) },
+            { from: 'system', id: 's0', text: '**before**', timestamp: T(0) },
+          ],
+        } satisfies ChatEvent,
+      });
+      expectObservable(wmEventPipeline(source, { orderWindowMs: 1, markdown: true, own$: own })).toBe('-(sjm) 4ms h', {
+        s: { type: 'systemMessage', id: 'b1', role: 'WORKFLOW', text: 'Hi **there**', timestamp: T(1), markdown: true },
+        j: { type: 'agentJoined', agent: bob },
+        m: { type: 'agentMessage', id: 'a1', agent: bob, text: '_Hello_', timestamp: T(2), markdown: true },
+        h: {
+          type: 'earlierMessages',
+          messages: [
+            { from: 'customer', id: 'c0', text: '**mine**', timestamp: T(0) },
+            { from: 'system', id: 's0', text: '**before**', timestamp: T(0), markdown: true },
+          ],
+        },
+      });
+    });
   });
 
   test('the connection’s own events join, and until$ ends the stream', () => {
