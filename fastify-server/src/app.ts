@@ -7,6 +7,7 @@ import { clientErrorHandler } from './client-errors';
 import { Errors, withRetryAfter, type AppError } from './errors';
 import { loggerOptions } from './logger';
 import drain from './plugins/drain';
+import foreignOrigins from './plugins/foreign-origins';
 import errorHandler, { errorBody, sendError } from './plugins/error-handler';
 import { acceptJsonBodies } from './json-body';
 import genesys from './plugins/genesys';
@@ -108,6 +109,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
 
   // ---- external plugins
   await app.register(securityHeaders);
+  await app.register(foreignOrigins, { allowedOrigins: config.allowedOrigins });
   await app.register(cors, corsOptions(config.allowedOrigins));
   // After the security and CORS headers, so a browser can read the 503; before the rate limit, which it need not count.
   await app.register(drain, { drainDelayMs: config.server.shutdownDrainDelayMs });
@@ -145,8 +147,9 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
 }
 
 /**
- * Browsers may call from the listed origins only; a request from any other origin is refused outright (403), so a
- * foreign page cannot even trigger work. Requests without an Origin header (servers, probes) are not CORS requests.
+ * Browsers may call from the listed origins only; a request from any other origin is refused outright (403) before
+ * this runs (`plugins/foreign-origins.ts`), so a foreign page cannot even trigger work. An origin reaching here is
+ * allowed, or absent (servers, probes: not CORS requests).
  */
 function corsOptions(allowed: AppConfig['allowedOrigins']): FastifyCorsOptions {
   const common = {
@@ -159,11 +162,7 @@ function corsOptions(allowed: AppConfig['allowedOrigins']): FastifyCorsOptions {
   const set = new Set(allowed);
   return {
     ...common,
-    origin: (origin, cb) => {
-      if (origin === undefined) return cb(null, false);
-      if (set.has(origin)) return cb(null, origin);
-      return cb(new Errors.OriginNotAllowed(), false);
-    },
+    origin: (origin, cb) => cb(null, origin !== undefined && set.has(origin) ? origin : false),
   };
 }
 

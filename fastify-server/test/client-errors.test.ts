@@ -93,7 +93,43 @@ describe('requests the HTTP parser refuses', () => {
       'HEADERS_TOO_LARGE',
     ],
     ['a request line that is not HTTP', () => `HELLO\r\nAuthorization: Bearer ${token}\r\n\r\n`, 400, 'BAD_REQUEST'],
+    // Request smuggling: a proxy and this server must never disagree on where a body ends.
+    [
+      'both Content-Length and Transfer-Encoding',
+      () =>
+        `POST /jwt HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n`,
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'two Content-Length headers that disagree',
+      () =>
+        `POST /jwt HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}x`,
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'a Transfer-Encoding that does not end in chunked',
+      () =>
+        `POST /jwt HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\n` +
+        `Transfer-Encoding: chunked, identity\r\n\r\n2\r\n{}\r\n0\r\n\r\n`,
+      400,
+      'BAD_REQUEST',
+    ],
   ];
+
+  it('answers a smuggling attempt once and closes: the request hidden in its body is never answered', async () => {
+    const hidden = 'GET /setup HTTP/1.1\r\nHost: x\r\n\r\n';
+    const answer = await rawRequest(
+      port,
+      `POST /availability HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${4 + hidden.length}\r\n` +
+        `Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n${hidden}`,
+    );
+    expect(answer.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 400']);
+    expect(answer).not.toContain('org_id');
+  });
 
   it.each(cases)('answers %s in the documented error shape', async (_name, request, status, code) => {
     expectErrorAnswer(parse(await rawRequest(port, request())), {

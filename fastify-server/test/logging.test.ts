@@ -81,3 +81,35 @@ it('never writes the client secret, access tokens, identity tokens or signed JWT
     expect({ name, leaked: output.includes(value) }).toEqual({ name, leaked: false });
   }
 });
+
+it.each([
+  ['GET', '/setup'],
+  ['POST', '/availability'],
+  ['OPTIONS', '/availability'],
+])('logs a request from a refused origin (%s %s) in one line naming it, without a stack trace', async (method, url) => {
+  const lines: string[] = [];
+  const app = await testApp(
+    emu,
+    { LOG_LEVEL: 'trace' },
+    { logStream: { write: (line: string) => void lines.push(line) } },
+  );
+  const res = await app.inject({
+    method: method as 'GET',
+    url,
+    headers: { origin: 'https://evil.example.net', 'access-control-request-method': 'POST' },
+    ...(method === 'POST' ? { payload: { queue_name: 'Chat Queue' } } : {}),
+  });
+  await app.close();
+  expect(res.statusCode).toBe(403);
+  expect(res.json().code).toBe('ORIGIN_NOT_ALLOWED');
+  const entries = lines
+    .join('')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const about = entries.filter((e) => JSON.stringify(e).includes('evil.example.net') || e['err'] !== undefined);
+  expect(about).toEqual([
+    expect.objectContaining({ level: 30, origin: 'https://evil.example.net', msg: expect.stringMatching(/refused/) }),
+  ]);
+  expect(lines.join('')).not.toMatch(/"stack"/);
+});

@@ -270,6 +270,22 @@ describe('429, 5xx and timeouts', () => {
     await app.close();
   });
 
+  it('retries a connection Genesys resets, answers 502 UPSTREAM_UNAVAILABLE when every attempt is reset, and recovers', async () => {
+    const clock = manualClock();
+    const app = await testApp(emu, { ...IDENTITY_ENV, GENESYS_MAX_RETRIES: '2' }, { now: clock.now });
+    await addFault(emu, { endpoint: SIGNED_DATA, reset: true, times: 1 });
+    expect((await jwtCall(app)).statusCode).toBe(200);
+    expect((await entries(SIGNED_DATA)).map((e) => e.status)).toEqual([0, 200]);
+    await addFault(emu, { endpoint: OBSERVATIONS, reset: true, times: 3 });
+    const res = await availability(app);
+    expect(res.statusCode).toBe(502);
+    expect(res.json().code).toBe('UPSTREAM_UNAVAILABLE');
+    expect((await entries(OBSERVATIONS)).map((e) => e.status)).toEqual([0, 0, 0]);
+    clock.advance(25_000);
+    expect((await availability(app)).statusCode).toBe(200);
+    await app.close();
+  });
+
   it('answers 502 UPSTREAM_UNAVAILABLE when nothing listens at the API address', async () => {
     const port = await new Promise<number>((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
