@@ -1,4 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEmulator } from './start-emulator';
+import { certificateNames, storedSelfSignedCertificate, type TlsOption } from './tls';
 import { DEMO } from './options';
 
 /** `pnpm emulator`: the emulator with the demo organisation, on EMULATOR_PORT (default 8787). */
@@ -24,18 +28,53 @@ function envList(name: string): string[] | undefined {
     .filter((s) => s !== '');
 }
 
+/**
+ * EMULATOR_TLS_CERT + EMULATOR_TLS_KEY (PEM files), or EMULATOR_TLS=self-signed: a certificate kept in
+ * EMULATOR_TLS_DIR, so that one trusted once stays trusted across restarts.
+ */
+async function tlsFromEnv(
+  host: string,
+  allowedHosts: string[] | true | undefined,
+): Promise<{ tls?: TlsOption; note?: string }> {
+  const certFile = process.env['EMULATOR_TLS_CERT'];
+  const keyFile = process.env['EMULATOR_TLS_KEY'];
+  if (certFile || keyFile) {
+    if (!certFile || !keyFile) {
+      console.error('EMULATOR_TLS_CERT and EMULATOR_TLS_KEY go together: set both (PEM files), or neither');
+      process.exit(2);
+    }
+    return { tls: { cert: await readFile(certFile), key: await readFile(keyFile) } };
+  }
+  const mode = process.env['EMULATOR_TLS'];
+  if (mode === undefined || mode === '' || mode === 'off') return {};
+  if (mode !== 'self-signed') {
+    console.error(`EMULATOR_TLS must be "self-signed" (or unset), got "${mode}"`);
+    process.exit(2);
+  }
+  const dir = process.env['EMULATOR_TLS_DIR'] || join(tmpdir(), 'genesys-handoff-emulator-tls');
+  const made = await storedSelfSignedCertificate(dir, certificateNames(host, allowedHosts ?? []));
+  return {
+    tls: { cert: made.cert, key: made.key },
+    note: `${made.created ? 'new ' : ''}self-signed certificate ${made.certPath} (trust it: NODE_EXTRA_CA_CERTS=${made.certPath}, curl --cacert ${made.certPath})`,
+  };
+}
+
 async function main(): Promise<void> {
-  const allowedHosts = envList('EMULATOR_ALLOWED_HOSTS');
+  const listenHost = process.env['EMULATOR_HOST'] || '127.0.0.1';
+  const hostList = envList('EMULATOR_ALLOWED_HOSTS');
+  const allowedHosts = hostList?.includes('*') ? true : hostList;
   const controlOrigins = envList('EMULATOR_CONTROL_ORIGINS');
+  const { tls, note } = await tlsFromEnv(listenHost, allowedHosts);
   const emulator = await startEmulator({
     port: envNumber('EMULATOR_PORT', 8787),
-    host: process.env['EMULATOR_HOST'] || '127.0.0.1',
+    host: listenHost,
     heartbeatIntervalMs: envNumber('EMULATOR_HEARTBEAT_MS', 30_000),
     guestInactivityMs: envNumber('EMULATOR_INACTIVITY_MS', 15 * 60_000),
     autoAgent: { enabled: process.env['EMULATOR_AUTO_AGENT'] === 'true' },
     logger: process.env['EMULATOR_LOG'] === 'true',
-    ...(allowedHosts ? { allowedHosts: allowedHosts.includes('*') ? true : allowedHosts } : {}),
+    ...(allowedHosts ? { allowedHosts } : {}),
     ...(controlOrigins ? { controlOrigins } : {}),
+    ...(tls ? { tls } : {}),
   });
   const o = emulator.options;
   console.log(`Genesys Cloud emulator listening on ${emulator.url}
@@ -49,7 +88,7 @@ async function main(): Promise<void> {
   Web Messaging      ${emulator.url.replace('http', 'ws')}/v1?deploymentId=…   config ${emulator.url}/webdeployments/v1/deployments/{id}/config.json
   Messenger          ${o.messengerDeployments.map((d) => `${d.id}${d.authentication ? ' (authenticated)' : ''}`).join(', ')}
   OAuth client       ${DEMO.clientId} / ${DEMO.clientSecret}  (emulator only)
-  agents             ${[...emulator.engine.agents.values()].map((a) => a.name).join(', ')}${o.autoAgent.enabled ? ' (automatic agent on)' : ''}`);
+  agents             ${[...emulator.engine.agents.values()].map((a) => a.name).join(', ')}${o.autoAgent.enabled ? ' (automatic agent on)' : ''}${note ? `\n  TLS                ${note}` : ''}`);
   const stop = () => {
     void emulator.close().then(() => process.exit(0));
   };

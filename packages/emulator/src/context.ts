@@ -23,10 +23,14 @@ export interface EmulatorContext {
   identity: IdentityProviders;
 }
 
-/** The origin the caller used to reach the emulator (so `eventStreamUri` works for `localhost` and `127.0.0.1` alike). */
+/**
+ * The origin the caller used to reach the emulator, its scheme included (so `eventStreamUri` and file URLs work for
+ * `localhost` and `127.0.0.1`, over TLS or not, alike).
+ */
 export function callerOrigin(request: FastifyRequest): { http: string; ws: string } {
   const host = request.headers.host ?? `${request.socket.localAddress}:${request.socket.localPort}`;
-  return { http: `http://${host}`, ws: `ws://${host}` };
+  const secure = request.protocol === 'https';
+  return { http: `${secure ? 'https' : 'http'}://${host}`, ws: `${secure ? 'wss' : 'ws'}://${host}` };
 }
 
 /** The bearer token of an `Authorization` header (scheme case-insensitive), or why there is none. */

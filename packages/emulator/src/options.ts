@@ -6,6 +6,7 @@ import {
   type MessengerDeploymentConfig,
 } from './messaging/deployment';
 import { defaultMaxFrameBytes } from './limits';
+import type { TlsOption } from './tls';
 
 /**
  * Emulator configuration. Where Genesys' behaviour is not known (the order of a transfer's frames, the heartbeat
@@ -158,6 +159,12 @@ export interface EmulatorOptions extends Partial<Omit<RuntimeSettings, 'autoAgen
    * e.g. a test tool served elsewhere. @default []
    */
   controlOrigins?: string[];
+  /**
+   * Serve `https://` and `wss://` instead of `http://` and `ws://`: a PEM certificate and key, or `'self-signed'` for
+   * a certificate made at start for the loopback names, the listening address and `allowedHosts`
+   * (`RunningEmulator.tls.cert` is the one to trust). @default none (plain HTTP)
+   */
+  tls?: TlsOption;
   /** Fastify request logging to stdout. @default false */
   logger?: boolean;
 }

@@ -3,6 +3,8 @@ import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyError } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { attachAutoAgent } from './auto-agent';
 import { ChatEngine } from './chat-engine';
@@ -25,6 +27,7 @@ import { MessagingService } from './messaging/messaging-service';
 import { platformRoutes } from './routes/platform';
 import { webMessagingRestRoutes } from './routes/web-messaging-rest';
 import { webMessagingSocketRoutes } from './routes/web-messaging';
+import { certificateNames, tlsFiles } from './tls';
 import { TokenService } from './tokens';
 
 export interface RunningEmulator {
@@ -38,6 +41,8 @@ export interface RunningEmulator {
   controlUrl: string;
   /** The resolved configuration (ids of the organisation, deployments, queues, agents, OAuth clients). */
   options: ResolvedOptions;
+  /** With TLS: the certificate the server presents (PEM), for clients to trust. */
+  tls?: { cert: string };
   /** In-process access for tests that need more than the control API. */
   engine: ChatEngine;
   /** Web Messaging sessions (in-process access for tests). */
@@ -66,7 +71,15 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Runnin
   const identity = await IdentityProviders.create(clock);
   const ctx: EmulatorContext = { options, engine, tokens, clock, log, faults, messaging, identity };
 
+  const tls = input.tls ? await tlsFiles(input.tls, certificateNames(options.host, options.allowedHosts)) : undefined;
   const app = Fastify({
+    // An https server in place of Fastify's http one; everything above the socket (routes, upgrades) is the same.
+    ...(tls
+      ? {
+          serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
+            createHttpsServer({ cert: tls.cert, key: tls.key }, handler) as unknown as Server,
+        }
+      : {}),
     logger: options.logger
       ? {
           level: 'info',
@@ -205,7 +218,7 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Runnin
   await app.listen({ port: options.port, host: options.host });
   const port = (app.server.address() as AddressInfo).port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  url = `http://${host}:${port}`;
+  url = `${tls ? 'https' : 'http'}://${host}:${port}`;
   for (const a of options.agents) engine.addAgent(a);
 
   let closing: Promise<void> | undefined;
@@ -215,6 +228,7 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Runnin
     host: options.host,
     consoleUrl: `${url}/console/`,
     controlUrl: `${url}/control`,
+    ...(tls ? { tls: { cert: tls.cert } } : {}),
     options,
     engine,
     messaging,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ClientRequestArgs } from 'node:http';
 import WebSocket from 'ws';
 import type { RunningEmulator } from '../src';
 import { waitForFrames } from './helpers';
@@ -49,16 +50,25 @@ export class WmGuest {
     );
   }
 
-  /** Opens `/v1?deploymentId=…` with an Origin (Node sets none by itself); resolves once open. */
+  /**
+   * Opens `/v1?deploymentId=…` with an Origin (Node sets none by itself); resolves once open. `socketOrigin` replaces
+   * the emulator's own (e.g. `wss://<another name>:<port>`), `socket` adds `ws` options (a CA to trust, a lookup).
+   */
   static async open(
     emu: RunningEmulator,
-    opts: { deploymentId?: string; token?: string; origin?: string | null } = {},
+    opts: {
+      deploymentId?: string;
+      token?: string;
+      origin?: string | null;
+      socketOrigin?: string;
+      socket?: WebSocket.ClientOptions & Pick<ClientRequestArgs, 'lookup'>;
+    } = {},
   ): Promise<WmGuest> {
     const deploymentId = opts.deploymentId ?? emu.options.messengerDeployments[0]!.id;
     const origin = opts.origin === undefined ? TEST_ORIGIN : opts.origin;
     const ws = new WebSocket(
-      `${emu.url.replace('http', 'ws')}/v1?deploymentId=${encodeURIComponent(deploymentId)}`,
-      origin === null ? {} : { origin },
+      `${opts.socketOrigin ?? emu.url.replace('http', 'ws')}/v1?deploymentId=${encodeURIComponent(deploymentId)}`,
+      { ...opts.socket, ...(origin === null ? {} : { origin }) },
     );
     const guest = new WmGuest(ws, opts.token ?? randomUUID(), deploymentId);
     await new Promise<void>((resolve, reject) => {
