@@ -19,7 +19,7 @@ import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from 'genesys-handoff-emulator/test-helpers';
-import { AgentControl } from '../e2e/pages';
+import { AgentControl, eventually } from '../e2e/pages';
 import { startDemoStack, type Channel, type DemoStack } from '../e2e/stack';
 import type { Tab } from '../e2e/suite';
 import { machine, median, table, today, writeSubsection } from './client-report';
@@ -52,16 +52,6 @@ interface BurstResult {
   lastInView: boolean;
   /** The last trivial evaluate had not answered when the wait ended (its latency is counted up to then). */
   unanswered: boolean;
-}
-
-/** Whether `check` passes within `ms` (the host scrolls once more after drawing). */
-async function eventuallyTrue(check: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const until = performance.now() + ms;
-  while (!(await check())) {
-    if (performance.now() > until) return false;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return true;
 }
 
 /** The promise's value, or undefined if it has not settled within `ms`. */
@@ -168,7 +158,11 @@ async function burst(browser: Browser, stack: DemoStack, n: number): Promise<Bur
     const lastInView =
       allShownMs !== undefined &&
       last !== undefined &&
-      (await eventuallyTrue(() => customer.inView(customer.text(last!)), 5000));
+      // The host scrolls once more after drawing.
+      (await eventually(() => customer.inView(customer.text(last!)), 5000).then(
+        () => true,
+        () => false,
+      ));
     return {
       channel: stack.channel,
       n,

@@ -4,7 +4,6 @@
  *
  *   pnpm bench:client:pipeline      (bench/client-pipeline-browser.ts: bundled with RxJS's ES2015 build, as browsers get it)
  *   tsx --expose-gc bench/client-pipeline.ts                (RxJS as Node resolves it: its ES5 CommonJS build)
- *   BENCH_QUICK=15 tsx --expose-gc bench/client-pipeline.ts          (A, C, D and E only: the median (C − D − E) / A of 15 rounds)
  *   BENCH_ONLY=A|B|C|WB tsx --expose-gc --cpu-prof bench/client-pipeline.ts   (one path only, for a CPU profile)
  *
  * The same 100,000 raw frame strings, alternated in each of BENCH_PROCESSES (default 8) fresh processes, one after the
@@ -598,34 +597,6 @@ async function profileOnly(path: string): Promise<void> {
   }
 }
 
-/**
- * `BENCH_QUICK=n` alternates A, D, C and E only, n rounds, and prints the median of each round's (C − D − E) / A (CPU time): to compare
- * two versions of the client quickly. Writes nothing.
- */
-async function quick(rounds: number): Promise<void> {
-  const { frames } = buildReplay(FRAMES);
-  const ratios: number[] = [];
-  const runs: Record<'a' | 'c' | 'd', number[]> = { a: [], c: [], d: [] };
-  for (let round = -WARMUP; round < rounds; round++) {
-    const a = (await afterGc(() => runBareParse(frames))).cpu;
-    const d = await afterGc(() => runDeliveryOnly(frames));
-    const rc = await afterGc(() => runAsShipped(frames));
-    const e = await afterGc(() => runDrawWaitsOnly(rc.waits));
-    const c = rc.ns - e;
-    if (round < 0) continue;
-    ratios.push((c - d) / a);
-    runs.a.push(a);
-    runs.c.push(c);
-    runs.d.push(d);
-  }
-  const sorted = [...ratios].sort((x, y) => x - y);
-  const best = (xs: number[]) => Math.min(...xs);
-  console.log(
-    `(C − D − E) / A over ${rounds} rounds: median ${median(ratios).toFixed(3)}, range ${sorted[0]!.toFixed(3)}–${sorted[sorted.length - 1]!.toFixed(3)}; ` +
-      `fastest runs: A ${(best(runs.a) / FRAMES).toFixed(0)} ns, C − D − E ${((best(runs.c) - best(runs.d)) / FRAMES).toFixed(0)} ns, ratio ${((best(runs.c) - best(runs.d)) / best(runs.a)).toFixed(3)}`,
-  );
-}
-
 /** One process's measured rounds (after its warm-up). */
 interface Measured {
   /**
@@ -729,8 +700,6 @@ function measureInProcesses(): Measured[] {
 async function main(): Promise<void> {
   const only = process.env['BENCH_ONLY'];
   if (only) return profileOnly(only);
-  const quickRounds = Number(process.env['BENCH_QUICK'] ?? 0);
-  if (quickRounds > 0) return quick(quickRounds);
   const { frames, mix } = buildReplay(FRAMES);
   const wm = buildWmReplay(FRAMES);
   if (process.env['BENCH_CHILD']) {
@@ -948,7 +917,7 @@ Targets against a bare \`JSON.parse\`: B (the frame-to-callback logic) at most $
 the shipped path net of delivery and of the draw waits (C − D − E) at most ${WHOLE_TARGET}x — **${verdict(ratioNet <= WHOLE_TARGET)}** at ${ratioNet.toFixed(2)}x.
 
 Where the time goes (same rounds; each step minus the one before; steps that differ by less than about 150 ns are within
-run-to-run noise; the history of these figures and what was tried is in "Event pipeline: history" below):
+run-to-run noise):
 
 ${tSteps}
 

@@ -12,18 +12,8 @@ import { join, resolve } from 'node:path';
 export const ROOT = resolve(__dirname, '..');
 export const BENCHMARKS_FILE = join(ROOT, 'BENCHMARKS.md');
 const SECTION = '## Browser client';
-/** Subsections in the order they appear, whichever benchmark ran first. */
-// "Event pipeline: history" and "Flood: before and after" are written by hand (what was tried and measured over time);
-// each stays after its figures.
-const ORDER = [
-  'Event pipeline',
-  'Event pipeline: history',
-  'Teardown',
-  'Bundle',
-  'Round trips',
-  'Flood',
-  'Flood: before and after',
-] as const;
+/** Subsections in the order they appear, whichever benchmark ran first; a new benchmark adds its name here. */
+const ORDER = ['Event pipeline', 'Teardown', 'Bundle', 'Round trips', 'Flood'] as const;
 export type ClientBenchmark = (typeof ORDER)[number];
 
 /** The machine, and how busy it was (it may be shared: other processes' load shows in the 1-minute load average). */
