@@ -7,7 +7,8 @@ import tseslint from 'typescript-eslint';
 const CROSS_PACKAGE = '^(\\.\\./)+(packages/[^/]+|fastify-server|servicedesk|emulator|demo)/';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/', '**/dist/', 'coverage/', 'test-artifacts/', '.scratch/'] },
+  // The examples are type-checked and built on their own, against the packed packages (scripts/examples.ts).
+  { ignores: ['**/node_modules/', '**/dist/', 'coverage/', 'test-artifacts/', '.scratch/', '.pack/', 'examples/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -8,9 +8,11 @@ import { servicedeskBundle } from './packages/demo/vite/servicedesk-bundle';
  *   assistant + our service desk), built to `packages/demo/dist` with its two pages. `pnpm dev` starts it with the
  *   emulator and the middleware (`scripts/dev.ts`); its run-time settings are the `DEMO_*` variables read below.
  * - `vite build --mode bundle`: `servicedesk.bundle.js`, the IIFE that defines `window.WebChatServiceDeskFactory`
- *   for the hosted watsonx web chat (both channels); `--mode bundle-web-messaging` / `bundle-guest-chat`: the same for
- *   one channel (`servicedesk.web-messaging.bundle.js`, `servicedesk.guest-chat.bundle.js`). `SERVER_BASE_URL` (environment, at build time) is the middleware's default origin.
- * - `vite build --mode esm`: the ESM package (`dist/esm/index.mjs`; rxjs and the Genesys SDK stay imports).
+ *   for the hosted watsonx web chat (Web Messaging); `--mode bundle-guest-chat`: `servicedesk.guest-chat.bundle.js`,
+ *   the same for guest chat, the legacy channel. `SERVER_BASE_URL` (environment, at build time) is the middleware's
+ *   default origin.
+ * - `vite build --mode esm`: the ESM package's JavaScript (`dist/esm/index.mjs` and `guest-chat.mjs`; rxjs and guest
+ *   chat's SDK stay imports); its declarations are bundled by `packages/servicedesk/build/types.mjs`.
  */
 const client = resolve(__dirname, 'packages/servicedesk');
 const demo = resolve(__dirname, 'packages/demo');
@@ -37,13 +39,24 @@ const browserClientConditions = ['es2015', ...defaultClientConditions];
 
 export default defineConfig(({ mode }) => {
   if (mode === 'esm') {
+    // Two entries, as the package's `exports` name them; code both use is shared in chunks. rxjs and guest chat's SDK
+    // stay imports (dependencies of the installing app). The declarations are bundled after this (`build/types.mjs`).
     return {
       build: {
         outDir: resolve(client, 'dist/esm'),
         emptyOutDir: true,
-        sourcemap: true,
-        lib: { entry: resolve(client, 'src/index.ts'), formats: ['es'], fileName: () => 'index.mjs' },
-        rolldownOptions: { external: [/^rxjs/, 'purecloud-guest-chat-client'] },
+        // No source maps: the installing app's bundler makes its own from this readable, unminified code.
+        sourcemap: false,
+        minify: false,
+        lib: {
+          entry: { index: resolve(client, 'src/index.ts'), 'guest-chat': resolve(client, 'src/guest-chat.ts') },
+          formats: ['es'],
+          fileName: (_format, name) => `${name}.mjs`,
+        },
+        rolldownOptions: {
+          external: [/^rxjs/, 'purecloud-guest-chat-client'],
+          output: { chunkFileNames: 'chunks/[name]-[hash].mjs' },
+        },
       },
     };
   }
@@ -57,7 +70,9 @@ export default defineConfig(({ mode }) => {
         outDir: resolve(client, 'dist'),
         emptyOutDir: false,
         target: 'es2020',
-        sourcemap: true,
+        // Not shipped with maps (the package carries no sources for a map to point into); the bundle-size benchmark
+        // asks for one to tell which module each byte comes from.
+        sourcemap: process.env['SERVICEDESK_BUNDLE_SOURCEMAP'] === 'true',
         lib: {
           entry: resolve(client, only ? `src/bundle-entry-${only}.ts` : 'src/bundle-entry.ts'),
           name: 'WebChatServiceDeskFactory',
@@ -73,11 +88,8 @@ export default defineConfig(({ mode }) => {
     // Not `.env` files of the demo: the DEMO_* settings come from the environment (scripts/dev.ts sets them).
     envDir: false,
     resolve: {
-      alias: {
-        // The demo uses the client's source, like the tests (the package's own exports point at its build).
-        'genesys-handoff-servicedesk': resolve(client, 'src/index.ts'),
-        ...browserClientAliases,
-      },
+      // The demo imports the client by name; in the workspace its exports are its sources (published: its build).
+      alias: browserClientAliases,
       conditions: browserClientConditions,
     },
     plugins: [

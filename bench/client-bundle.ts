@@ -102,15 +102,9 @@ function byOrigin(code: string, mapFile: string): Map<string, string> {
   return out;
 }
 
-/** The three classic-script bundles: both channels, and one per channel (each channel's runtime alone). */
+/** The classic-script bundles, one per channel (each channel's runtime alone). */
 const BUNDLES = [
-  { mode: 'bundle', file: 'servicedesk.bundle.js', what: 'both channels', target: false },
-  {
-    mode: 'bundle-web-messaging',
-    file: 'servicedesk.web-messaging.bundle.js',
-    what: 'Web Messaging only',
-    target: true,
-  },
+  { mode: 'bundle', file: 'servicedesk.bundle.js', what: 'Web Messaging', target: true },
   {
     mode: 'bundle-guest-chat',
     file: 'servicedesk.guest-chat.bundle.js',
@@ -123,6 +117,7 @@ function build(mode: string): number {
   const t0 = Date.now();
   const run = spawnSync('pnpm', ['exec', 'vite', 'build', '--mode', mode, '--logLevel', 'warn'], {
     cwd: ROOT,
+    env: { ...process.env, SERVICEDESK_BUNDLE_SOURCEMAP: 'true' },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -185,7 +180,7 @@ function main(): void {
   writeSubsection(
     'Bundle',
     `Command: \`pnpm bench:client:bundle\` (\`bench/client-bundle.ts\`): runs \`pnpm exec vite build --mode <mode>\` for
-\`bundle\`, \`bundle-web-messaging\` and \`bundle-guest-chat\` (${seconds.toFixed(1)} s in all), then gzips each with zlib
+\`bundle\` and \`bundle-guest-chat\` (${seconds.toFixed(1)} s in all), then gzips each with zlib
 level 9. Run ${today()} on ${machine()}. KB = 1,024 bytes.
 
 ${t}
@@ -195,8 +190,8 @@ By origin, from each bundle's source map (each part gzipped on its own, so the p
 ${tParts}
 
 Target: each channel's runtime at most ${TARGET_KB} KB gzip, SDK and RxJS included — **${verdict(pass)}**, with one
-bundle per channel. A site on one channel loads that channel's bundle; \`servicedesk.bundle.js\` carries both and lets
-the middleware's \`/setup\` choose. The reference integration loads the guest chat SDK alone at
+bundle per channel: \`servicedesk.bundle.js\` is Web Messaging, \`servicedesk.guest-chat.bundle.js\` guest chat (the
+legacy channel). The reference integration loads the guest chat SDK alone at
 ${sdkGz ? `${kb(sdkGz)} KB` : '~26 KB'} gzip (its \`web-cjs\` build) on top of its own bundle.`,
   );
   console.log('BENCHMARKS.md updated (Browser client / Bundle).');

@@ -1,6 +1,8 @@
+#!/usr/bin/env -S node --max-semi-space-size=16 --no-allocation-site-pretenuring
 'use strict';
 /**
- * What `pnpm start` and the image run: the compiled server, or, when it has not been compiled yet, a plain message
+ * What `pnpm start`, the image and the package's bin (`npx genesys-handoff-server`, with the same Node options on its
+ * first line) run: the compiled server, or, when it has not been compiled yet, a plain message
  * that says how to build instead of Node's "Cannot find module" stack.
  */
 const { existsSync } = require('node:fs');

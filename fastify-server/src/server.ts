@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
 import { ConfigError, loadConfig, type AppConfig } from './config';
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   } catch (e) {
     if (e instanceof ConfigError) {
       // Not a log line: nothing is running yet, and the operator needs the plain message.
-      process.stderr.write(`${e.message}\nSee fastify-server/.env-sample for every variable.\n`);
+      process.stderr.write(`${e.message}\nSee ${join(__dirname, '..', '.env-sample')} for every variable.\n`);
       process.exit(78); // EX_CONFIG
     }
     throw e;

@@ -43,9 +43,14 @@ it('builds from Dockerfiles in the repository, each with its .dockerignore, and 
   }
   for (const s of Object.values(services))
     for (const volume of s.volumes ?? []) expect(existsSync(join(ROOT, volume.split(':')[0]!))).toBe(true);
-  // The emulator image runs the emulator's own entry point.
+  // The emulator image compiles the package and runs what its bin runs (no tsx at run time).
   const emulatorDockerfile = readFileSync(join(ROOT, services['emulator']!.build!.dockerfile), 'utf8');
-  expect(emulatorDockerfile).toMatch(/^CMD \["node_modules\/\.bin\/tsx", "src\/cli\.ts"\]$/m);
+  const emulatorPackage = JSON.parse(readFileSync(join(ROOT, 'packages/emulator/package.json'), 'utf8')) as {
+    bin: Record<string, string>;
+  };
+  expect(emulatorDockerfile).toMatch(/^RUN pnpm --filter genesys-handoff-emulator build$/m);
+  expect(emulatorDockerfile).toMatch(/^CMD \["node", "dist\/cli\.js"\]$/m);
+  expect(emulatorPackage.bin['genesys-handoff-emulator']).toBe('dist/cli.js');
   expect(existsSync(join(ROOT, 'packages/emulator/src/cli.ts'))).toBe(true);
 });
 

@@ -1,18 +1,12 @@
 import '@carbon/ai-chat/dist/es/web-components/cds-aichat-container/index.js';
-import type {
-  CdsAiChatContainerAttributes,
-  ChatInstance,
-  MessageRequest,
-  MessageResponse,
-  PublicConfig,
-} from '@carbon/ai-chat';
+import type { CdsAiChatContainerAttributes, ChatInstance, MessageRequest, MessageResponse } from '@carbon/ai-chat';
 import {
   DEFAULT_STRINGS,
   HANDOFF_LANGUAGE_PACK,
   createGenesysServiceDeskFactory,
+  type CarbonServiceDeskFactory,
   type GenesysServiceDeskOptions,
-  type ServiceDeskFactory,
-} from 'genesys-handoff-servicedesk';
+} from 'genesys-handoff-servicedesk/guest-chat';
 import { assistantReply } from './assistant';
 import { loadDemoConfig, type DemoConfig } from './demo-config';
 import { DemoLogin, type DemoUser } from './login';
@@ -50,9 +44,9 @@ function guestName(): string {
  * (docs/webchat-hosts.md, "The service desk factory"). Logging in or out therefore reloads the page; a running agent chat is picked
  * up again through the service desk's `reconnect`.
  */
-function serviceDeskFactory(config: DemoConfig, login: DemoLogin, user: DemoUser | null): ServiceDeskFactory {
-  const common: Partial<GenesysServiceDeskOptions> = { host: 'carbon', availability: true };
-  const options: GenesysServiceDeskOptions =
+function serviceDeskFactory(config: DemoConfig, login: DemoLogin, user: DemoUser | null): CarbonServiceDeskFactory {
+  const common = { host: 'carbon', availability: true } as const;
+  const options: GenesysServiceDeskOptions & { host: 'carbon' } =
     user && config.authServerBaseUrl
       ? {
           ...common,
@@ -90,7 +84,12 @@ const FLOAT_LAYOUT_ON_NARROW_SCREENS = {
   'right-position': 'max(8px, min(2rem, calc((100vw - 380px) / 2)))',
 } as const;
 
-function renderPage(config: DemoConfig, login: DemoLogin, user: DemoUser | null, factory: ServiceDeskFactory): void {
+function renderPage(
+  config: DemoConfig,
+  login: DemoLogin,
+  user: DemoUser | null,
+  factory: CarbonServiceDeskFactory,
+): void {
   $('backend').textContent = config.agentConsoleUrl
     ? 'here a local Genesys Cloud emulator stands in for it, so no Genesys org is needed.'
     : 'this demo is connected to your Genesys Cloud organization.';
@@ -154,8 +153,7 @@ async function main(): Promise<void> {
         await instance.messaging.addMessage(assistantReply(request.input.text ?? '') as unknown as MessageResponse);
       },
     },
-    // Our types describe both hosts' contracts structurally; Carbon's own types are nominal enums, hence the cast.
-    serviceDeskFactory: factory as unknown as PublicConfig['serviceDeskFactory'],
+    serviceDeskFactory: factory,
     serviceDesk: { allowReconnect: true },
     // The hand-off's wording where Carbon's own misleads (who ended the chat, whose connection dropped).
     strings: HANDOFF_LANGUAGE_PACK,

@@ -18,7 +18,7 @@ declare global {
 /** What a customer puts on their page (the order matters: the bundle must define the factory before web chat loads). */
 export function embedSnippet(values: { serverBaseUrl: string; bundleUrl: string }): string {
   return `<script>
-  // 1. The service desk's options, read once when servicedesk.bundle.js loads.
+  // 1. The service desk's options, read once when the service desk's bundle loads.
   window.WebChatServiceDeskFactoryOptions = {
     serverBaseUrl: ${JSON.stringify(values.serverBaseUrl)}, // your genesys-handoff-server
     availability: true, // "no agents" check, queue position and wait time
@@ -67,7 +67,10 @@ function show(id: string, ok: boolean, text: string): void {
 
 async function main(): Promise<void> {
   const config = await loadDemoConfig();
-  const bundleUrl = new URL('servicedesk.bundle.js', location.href).href;
+  // A site on guest chat (the legacy channel) loads the bundle that carries it; every other site the default one.
+  const setup = (await (await fetch(new URL('/setup', config.serverBaseUrl))).json()) as { channel?: string };
+  const file = setup.channel === 'guest-chat' ? 'servicedesk.guest-chat.bundle.js' : 'servicedesk.bundle.js';
+  const bundleUrl = new URL(file, location.href).href;
   document.getElementById('bundle-url')!.textContent = bundleUrl;
   document.getElementById('snippet')!.textContent = embedSnippet({ serverBaseUrl: config.serverBaseUrl, bundleUrl });
 

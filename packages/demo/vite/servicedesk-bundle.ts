@@ -4,48 +4,39 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'vite';
 
+/** The hosted web chat's bundles, each the root config's build mode that makes it. */
+const BUNDLES: Record<string, string> = {
+  'servicedesk.bundle.js': 'bundle',
+  'servicedesk.guest-chat.bundle.js': 'bundle-guest-chat',
+};
+
 /**
- * Puts `servicedesk.bundle.js` (the IIFE for the hosted watsonx web chat) beside the demo pages, so
+ * Puts `servicedesk.bundle.js` and `servicedesk.guest-chat.bundle.js` (the IIFEs for the hosted watsonx web chat:
+ * Web Messaging, and both channels) beside the demo pages, so
  * `watsonx-embed.html` loads it exactly as a customer's page would: emitted into the build output, and served by
- * the dev server. It is the root config's `vite build --mode bundle` of the current client source, run in its own
+ * the dev server. Each is the root config's `vite build --mode <mode>` of the current client source, run in its own
  * Node process (under tsx, as in `pnpm dev`, an in-process nested build resolves the SDK's browser entry instead of
  * the aliased ESM sources) into a temporary directory, so the package's own `dist/` is left alone.
  */
 export function servicedeskBundle(options: { configFile: string; watchDir: string }): Plugin {
-  const FILE = 'servicedesk.bundle.js';
   const vite = join(dirname(options.configFile), 'node_modules/vite/bin/vite.js');
-  let cached: Promise<{ code: string; map: string | null }> | undefined;
+  const cached = new Map<string, Promise<string>>();
 
-  const bundle = () => {
-    cached ??= new Promise((resolve, reject) => {
+  const bundle = (file: string, mode: string) => {
+    let made = cached.get(file);
+    if (made) return made;
+    made = new Promise<string>((resolve, reject) => {
       const outDir = mkdtempSync(join(tmpdir(), 'servicedesk-bundle-'));
-      const args = [
-        vite,
-        'build',
-        '--config',
-        options.configFile,
-        '--mode',
-        'bundle',
-        '--outDir',
-        outDir,
-        '--emptyOutDir',
-        '--logLevel',
-        'warn',
-      ];
+      const args = [vite, 'build', '--config', options.configFile, '--mode', mode];
+      args.push('--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn');
       execFile(
         process.execPath,
         args,
         { cwd: dirname(options.configFile), env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' } },
         (error, stdout, stderr) => {
           try {
-            if (error) return reject(new Error(`building ${FILE} failed: ${error.message}\n${stdout}\n${stderr}`));
-            let map: string | null = null;
-            try {
-              map = readFileSync(join(outDir, `${FILE}.map`), 'utf8');
-            } catch {
-              // no source map: fine
-            }
-            resolve({ code: readFileSync(join(outDir, FILE), 'utf8'), map });
+            if (error) return reject(new Error(`building ${file} failed: ${error.message}\n${stdout}\n${stderr}`));
+            resolve(readFileSync(join(outDir, file), 'utf8'));
           } catch (e) {
             reject(e instanceof Error ? e : new Error(String(e)));
           } finally {
@@ -54,36 +45,34 @@ export function servicedeskBundle(options: { configFile: string; watchDir: strin
         },
       );
     });
-    cached.catch(() => (cached = undefined));
-    return cached;
+    made.catch(() => cached.delete(file));
+    cached.set(file, made);
+    return made;
   };
 
   return {
     name: 'genesys-handoff-servicedesk-bundle',
     async generateBundle() {
-      const { code, map } = await bundle();
-      this.emitFile({ type: 'asset', fileName: FILE, source: code });
-      if (map) this.emitFile({ type: 'asset', fileName: `${FILE}.map`, source: map });
+      // One after the other: each build is a process of its own, and two at once only compete for the same cores.
+      for (const [file, mode] of Object.entries(BUNDLES)) {
+        this.emitFile({ type: 'asset', fileName: file, source: await bundle(file, mode) });
+      }
     },
     configureServer(server) {
-      // A change to the client's source rebuilds the bundle on the next request.
+      // A change to the client's source rebuilds the bundles on the next request.
       server.watcher.add(options.watchDir);
       server.watcher.on('change', (file) => {
-        if (file.startsWith(options.watchDir)) cached = undefined;
+        if (file.startsWith(options.watchDir)) cached.clear();
       });
       server.middlewares.use((req, res, next) => {
-        const path = (req.url ?? '').split('?')[0];
-        if (path !== `/${FILE}` && path !== `/${FILE}.map`) return next();
-        bundle()
-          .then(({ code, map }) => {
-            const body = path.endsWith('.map') ? map : code;
-            if (body === null) return next();
-            res.setHeader(
-              'content-type',
-              path.endsWith('.map') ? 'application/json' : 'text/javascript; charset=utf-8',
-            );
+        const file = (req.url ?? '').split('?')[0]!.slice(1);
+        const mode = BUNDLES[file];
+        if (!mode) return next();
+        bundle(file, mode)
+          .then((code) => {
+            res.setHeader('content-type', 'text/javascript; charset=utf-8');
             res.setHeader('cache-control', 'no-cache');
-            res.end(body);
+            res.end(code);
           })
           .catch(next);
       });

@@ -1,4 +1,5 @@
-import { createFactoryWith, type Channels, type ServiceDeskFactory } from './create-factory';
+import type { Channels } from './create-factory';
+import { factoryCreatorFor } from './host-factories';
 import type { GenesysServiceDeskOptions } from './options';
 
 declare const __SERVER_BASE_URL__: string;
@@ -8,9 +9,9 @@ declare const __SERVER_BASE_URL__: string;
  * Options: the build-time `SERVER_BASE_URL`, overridden by `window.WebChatServiceDeskFactoryOptions` when the page
  * sets it before loading the script.
  */
-export function bundleFactory(channels: Channels): ServiceDeskFactory {
+export function bundleFactory(channels: Channels) {
   const runtime =
     (globalThis as { WebChatServiceDeskFactoryOptions?: Partial<GenesysServiceDeskOptions> })
       .WebChatServiceDeskFactoryOptions ?? {};
-  return createFactoryWith({ serverBaseUrl: __SERVER_BASE_URL__, host: 'watsonx', ...runtime }, channels);
+  return factoryCreatorFor(channels)({ serverBaseUrl: __SERVER_BASE_URL__, host: 'watsonx', ...runtime });
 }

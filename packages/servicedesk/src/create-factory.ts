@@ -32,16 +32,20 @@ function scrollerOf(instance: unknown): (() => void) | undefined {
   };
 }
 
-export type ServiceDeskFactory = ((
-  parameters: ServiceDeskFactoryParameters,
-) => GenesysServiceDesk | Promise<GenesysServiceDesk>) & {
+/** What every factory has beside making desks. */
+export interface FactoryControls {
   /**
    * Call when the customer signs out of the site: a chat they are signed in to (authenticated chat) ends, at Genesys
    * too, and they are told so; anonymous chats go on. Resolves when that is done (true when a chat was ended), so a
    * page may reload after it.
    */
   logOut(): Promise<boolean>;
-};
+}
+
+/** A factory's parts: `desk` makes the desk for one host instance; `host-factories.ts` gives it the host's shape. */
+export interface FactoryParts extends FactoryControls {
+  desk(parameters: ServiceDeskFactoryParameters): GenesysServiceDesk;
+}
 
 /** The page's window in a browser (the target of `pagehide` and, bubbling from the document, `visibilitychange`). */
 function browserWindow(): PageEvents | undefined {
@@ -51,7 +55,11 @@ function browserWindow(): PageEvents | undefined {
     : undefined;
 }
 
+/** The Genesys channels: Web Messaging (current) and guest chat (retired by Genesys, kept as the legacy channel). */
 export type Channel = 'web-messaging' | 'guest-chat';
+
+/** The channel of a chat when neither the `channel` option nor the middleware's `/setup` names one. */
+export const DEFAULT_CHANNEL: Channel = 'web-messaging';
 
 /** How a channel's transport is made from the factory's options (guest chat needs the middleware; Web Messaging may not). */
 export type ChannelTransportFor = (
@@ -61,20 +69,18 @@ export type ChannelTransportFor = (
 ) => (() => Promise<ChatTransport>) | undefined;
 
 /**
- * The channels a build carries: the ESM package and `servicedesk.bundle.js` both, a single-channel bundle one. Each
- * channel is its own module (`guest-chat-setup.ts`, `wm-setup.ts`), so a build without it carries none of its code.
+ * The channels an entry point carries: the default entry and `servicedesk.bundle.js` Web Messaging, the
+ * `guest-chat` entry and `servicedesk.guest-chat.bundle.js` both. Each channel is its own module
+ * (`guest-chat-setup.ts`, `wm-setup.ts`), so an entry without it carries none of its code (nor guest chat's SDK).
  */
 export type Channels = Partial<Record<Channel, ChannelTransportFor>>;
 
 /**
- * The `serviceDeskFactory` both hosts accept. Hosted watsonx web chat gets the instance synchronously (the only
- * shape proven on v7); Carbon AI Chat gets a Promise, as its types say. One middleware client (and so one cached
- * `/setup`) per factory.
- *
- * This one is for the channels given. The channel of a chat: the `channel` option, else the middleware's `/setup`,
- * else the build's only channel, else guest chat.
+ * A factory's parts for the channels given, with its options checked. One middleware client (and so one cached
+ * `/setup`) per factory. The channel of a chat: the `channel` option, else the middleware's `/setup`, else the
+ * entry's only channel, else Web Messaging (`DEFAULT_CHANNEL`).
  */
-export function createFactoryWith(options: GenesysServiceDeskOptions, channels: Channels): ServiceDeskFactory {
+export function createFactoryWith(options: GenesysServiceDeskOptions, channels: Channels): FactoryParts {
   if (!options) throw new TypeError('createGenesysServiceDeskFactory: options are required');
   const carried = Object.keys(channels) as Channel[];
   const sole = carried.length === 1 ? carried[0] : undefined;
@@ -85,11 +91,10 @@ export function createFactoryWith(options: GenesysServiceDeskOptions, channels: 
     );
   }
   if (channel !== undefined && !channels[channel])
-    throw new TypeError(
-      `createGenesysServiceDeskFactory: this build carries only ${carried.join(' and ')}, not ${channel}`,
-    );
+    throw new TypeError(`createGenesysServiceDeskFactory: ${notCarried(channel)}`);
   // Web Messaging with its deployment and region named needs no middleware; everything else asks it.
-  const standalone = (channel ?? sole) === 'web-messaging' && !!options.deploymentId && !!options.genesysEnvironment;
+  const standalone =
+    (channel ?? sole ?? DEFAULT_CHANNEL) === 'web-messaging' && !!options.deploymentId && !!options.genesysEnvironment;
   const serverBaseUrl = options.serverBaseUrl;
   if (!standalone && (typeof serverBaseUrl !== 'string' || serverBaseUrl === '')) {
     throw new TypeError(
@@ -109,11 +114,10 @@ export function createFactoryWith(options: GenesysServiceDeskOptions, channels: 
     'guest-chat': channels['guest-chat']?.(options, middleware, logger),
   };
   const transport = async () => {
-    const chosen = channel ?? (await middleware?.getSetup())?.channel ?? sole ?? 'guest-chat';
+    const chosen = channel ?? (await middleware?.getSetup())?.channel ?? sole ?? DEFAULT_CHANNEL;
     const make = made[chosen];
     if (make) return make();
-    if (!channels[chosen])
-      throw new TypeError(`the middleware asks for ${chosen}, but this build carries only ${carried.join(' and ')}`);
+    if (!channels[chosen]) throw new TypeError(`the middleware asks for ${chosen}, but ${notCarried(chosen)}`);
     throw new TypeError('guest chat needs the middleware (serverBaseUrl)');
   };
 
@@ -172,11 +176,16 @@ export function createFactoryWith(options: GenesysServiceDeskOptions, channels: 
     if (typeof instance?.updateLanguagePack === 'function') instance.updateLanguagePack({ ...HANDOFF_LANGUAGE_PACK });
     return build(p);
   };
-  const factory =
-    host === 'watsonx'
-      ? (p: ServiceDeskFactoryParameters) => withLanguagePack(p)
-      : async (p: ServiceDeskFactoryParameters) => build(p);
-  return Object.assign(factory, {
+  return {
+    desk: host === 'watsonx' ? withLanguagePack : build,
     logOut: async () => (await Promise.all(liveDesks().map((d) => d.logOut()))).some(Boolean),
-  });
+  };
+}
+
+/** Why a channel cannot be used from this entry point, in words that say where it is. */
+function notCarried(channel: Channel): string {
+  return channel === 'guest-chat'
+    ? "guest chat (the legacy channel) comes from 'genesys-handoff-servicedesk/guest-chat' " +
+        '(or servicedesk.guest-chat.bundle.js); this entry carries Web Messaging only'
+    : 'this build carries guest chat only, not Web Messaging';
 }

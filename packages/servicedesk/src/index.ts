@@ -1,5 +1,17 @@
-export { createGenesysServiceDeskFactory } from './genesys-factory';
-export type { ServiceDeskFactory } from './create-factory';
+import { factoryCreatorFor } from './host-factories';
+import { WEB_MESSAGING } from './transports/web-messaging/wm-setup';
+
+/**
+ * The service desk factory for Genesys Cloud Web Messaging (the `genesys-handoff-servicedesk` entry). Guest chat, the
+ * legacy channel, comes from `genesys-handoff-servicedesk/guest-chat`, which alone pulls in its SDK.
+ */
+export const createGenesysServiceDeskFactory = factoryCreatorFor(WEB_MESSAGING);
+export type { Channel, FactoryControls } from './create-factory';
+export type {
+  CarbonServiceDeskFactory,
+  WatsonxServiceDeskFactory,
+  CreateGenesysServiceDeskFactory,
+} from './host-factories';
 export type { GenesysServiceDeskOptions } from './options';
 export type { GenesysServiceDesk } from './service-desk/genesys-service-desk';
 export type { UserProfile } from './service-desk/user-profile';
@@ -14,7 +26,6 @@ export type {
   IdentityCredential,
   WebSocketCtor,
 } from './transports/chat-transport';
-export type { ChatSession } from './transports/guest-chat/chat-session';
 export { ServiceDeskError, GenesysApiError, type ServiceDeskErrorCode } from './errors';
 export type { Logger } from './logger';
 export { ErrorType, type HostCallback, type ServiceDeskFactoryParameters } from './hosts/host-types';

@@ -2,7 +2,7 @@
  * The package's inner parts that this repository's benchmarks drive directly (subpath `genesys-handoff-servicedesk/internals`),
  * so that they measure the product rather than copies of it. Not a public API: anything here may change.
  */
-export * from './index';
+export * from './guest-chat';
 export { GenesysServiceDesk, type ServiceDeskConfig } from './service-desk/genesys-service-desk';
 export { deliverToHost, type HostSide } from './service-desk/host-calls';
 export { afterHostDraws } from './service-desk/message-bursts';

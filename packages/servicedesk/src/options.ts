@@ -1,3 +1,4 @@
+import type { Channel } from './create-factory';
 import type { Logger } from './logger';
 import type { PageEvents } from './service-desk/resume-point';
 import type { ServiceDeskStrings } from './service-desk/strings';
@@ -12,8 +13,11 @@ export interface GenesysServiceDeskOptions {
    * `channel: 'web-messaging'`, a `deploymentId` and a `genesysEnvironment` (then availability is off).
    */
   serverBaseUrl?: string;
-  /** The Genesys channel. @default what the middleware's `/setup` says (`channel`), else 'guest-chat' */
-  channel?: 'web-messaging' | 'guest-chat';
+  /**
+   * The Genesys channel. Guest chat needs the `genesys-handoff-servicedesk/guest-chat` entry.
+   * @default what the middleware's `/setup` says (`channel`), else the entry's only channel, else 'web-messaging'
+   */
+  channel?: Channel;
   /** Web Messaging: the Messenger deployment. @default the middleware's `deployment_id` */
   deploymentId?: string;
   /**

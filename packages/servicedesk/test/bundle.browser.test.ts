@@ -8,13 +8,13 @@ import { launchChromium } from 'genesys-handoff-emulator/test-helpers';
 import { chatOf, connectMessage, control, eventually, startStack, type Stack } from './harness';
 
 /**
- * `servicedesk.bundle.js` in a real browser: the classic script defines `window.WebChatServiceDeskFactory`, takes its
+ * `servicedesk.guest-chat.bundle.js` (both channels; here guest chat) in a real browser: the classic script defines `window.WebChatServiceDeskFactory`, takes its
  * options from a global set before it loads, and runs a whole chat against the emulator and the real middleware
  * with the browser's own fetch and WebSocket (the SDK's axios replaced by redaxios in this build).
  */
 
 const ROOT = resolve(__dirname, '../../..');
-const BUNDLE = join(ROOT, 'packages/servicedesk/dist/servicedesk.bundle.js');
+const BUNDLE = join(ROOT, 'packages/servicedesk/dist/servicedesk.guest-chat.bundle.js');
 
 let stack: Stack;
 let site: Server;
@@ -26,7 +26,7 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   execFileSync(
     process.execPath,
-    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--mode', 'bundle', '--logLevel', 'error'],
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--mode', 'bundle-guest-chat', '--logLevel', 'error'],
     {
       cwd: ROOT,
       env: { ...process.env, SERVER_BASE_URL: 'http://127.0.0.1:1' },

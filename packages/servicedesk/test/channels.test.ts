@@ -6,30 +6,40 @@ import { WEB_MESSAGING } from '../src/transports/web-messaging/wm-setup';
 const GUEST_CHAT: Channels = { 'guest-chat': () => undefined };
 
 /**
- * A build carries the channels it was given: a single-channel bundle refuses the other channel with a clear error at
- * once, and its own channel is the default (a Web Messaging-only page needs no middleware when it names its deployment).
+ * An entry point carries the channels it was given: the default entry (Web Messaging) refuses guest chat with an
+ * error that says where guest chat is, and Web Messaging is the default channel (a page that names its deployment
+ * needs no middleware), never guest chat.
  */
-describe('createFactoryWith: the channels a build carries', () => {
-  it('a Web Messaging-only build refuses guest chat, naming what it carries', () => {
+describe('createFactoryWith: the channels an entry carries', () => {
+  it('the Web Messaging entry refuses guest chat, naming the entry that has it', () => {
     expect(() =>
       createFactoryWith({ serverBaseUrl: 'http://127.0.0.1:1', channel: 'guest-chat' }, WEB_MESSAGING),
-    ).toThrow('this build carries only web-messaging, not guest-chat');
+    ).toThrow(
+      "guest chat (the legacy channel) comes from 'genesys-handoff-servicedesk/guest-chat' " +
+        '(or servicedesk.guest-chat.bundle.js); this entry carries Web Messaging only',
+    );
   });
 
   it('a guest chat-only build refuses Web Messaging', () => {
     expect(() =>
       createFactoryWith({ serverBaseUrl: 'http://127.0.0.1:1', channel: 'web-messaging' }, GUEST_CHAT),
-    ).toThrow('this build carries only guest-chat, not web-messaging');
+    ).toThrow('this build carries guest chat only, not Web Messaging');
   });
 
-  it('a Web Messaging-only build defaults to its channel: a deployment and region are enough, no middleware', () => {
+  it('Web Messaging is the default channel: a deployment and region are enough, no middleware, with either entry', () => {
     expect(() =>
       createFactoryWith({ deploymentId: 'd-1', genesysEnvironment: 'mypurecloud.com' }, WEB_MESSAGING),
     ).not.toThrow();
-    // With both channels, nothing says which one: the middleware is required to ask.
     expect(() =>
       createFactoryWith(
         { deploymentId: 'd-1', genesysEnvironment: 'mypurecloud.com' },
+        { ...WEB_MESSAGING, ...GUEST_CHAT },
+      ),
+    ).not.toThrow();
+    // Guest chat, asked for by name, still needs its middleware.
+    expect(() =>
+      createFactoryWith(
+        { channel: 'guest-chat', deploymentId: 'd-1', genesysEnvironment: 'mypurecloud.com' },
         { ...WEB_MESSAGING, ...GUEST_CHAT },
       ),
     ).toThrow('serverBaseUrl (the middleware origin) is required');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { startMiddleware } from '../../../scripts/local-stack';
 import { callControl, startEmulator, type EmulatorOptions, type RunningEmulator } from 'genesys-handoff-emulator';
-import { createGenesysServiceDeskFactory, type GenesysServiceDeskOptions } from '../src';
+import { createGenesysServiceDeskFactory, type GenesysServiceDeskOptions } from '../src/guest-chat';
 import { RecordingCallback } from './recording-callback';
 import type { GenesysServiceDesk } from '../src/service-desk/genesys-service-desk';
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import WebSocket from 'ws';
 import { DEMO } from 'genesys-handoff-emulator';
-import { createGenesysServiceDeskFactory, type GenesysServiceDeskOptions } from '../src';
+import { createGenesysServiceDeskFactory, type GenesysServiceDeskOptions } from '../src/guest-chat';
 import { DEFAULT_STRINGS } from '../src/internals';
 import {
   IDENTITY,

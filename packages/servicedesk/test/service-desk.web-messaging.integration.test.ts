@@ -6,7 +6,7 @@ import {
   ServiceDeskError,
   createGenesysServiceDeskFactory,
   type GenesysServiceDeskOptions,
-  type ServiceDeskFactory,
+  type CarbonServiceDeskFactory,
 } from '../src';
 import { DEFAULT_STRINGS } from '../src/internals';
 import { HEARTBEAT_TRACING_ID } from '../src/transports/web-messaging/parse-frame';
@@ -79,7 +79,7 @@ async function makeDesk(
   options: Partial<GenesysServiceDeskOptions> = {},
   cb = new RecordingCallback(),
   instance?: unknown,
-): Promise<DeskUnderTest & { factory: ServiceDeskFactory }> {
+): Promise<DeskUnderTest & { factory: CarbonServiceDeskFactory }> {
   const name = `WM Guest ${++guests}`;
   const page = new EventTarget();
   const factory = createGenesysServiceDeskFactory({
@@ -88,11 +88,11 @@ async function makeDesk(
     genesysEnvironment: 'mypurecloud.com',
     genesysApiBaseUrl: emu.url,
     webSocketCtor: BrowserLikeWebSocket as unknown as NonNullable<GenesysServiceDeskOptions['webSocketCtor']>,
-    host: 'carbon',
     pageEvents: page,
     userProfile: { displayName: name },
     backoff: { initialMs: 50, maxMs: 200 },
     ...options,
+    host: 'carbon',
   });
   return { desk: await factory({ callback: cb, instance }), cb, name, page, factory };
 }
@@ -800,7 +800,9 @@ describe('Web Messaging: choosing the channel', () => {
     expect(() => createGenesysServiceDeskFactory({ channel: 'web-messaging', deploymentId: 'd' })).toThrow(
       /serverBaseUrl/,
     );
-    expect(() => createGenesysServiceDeskFactory({ channel: 'guest-chat' })).toThrow(/serverBaseUrl/);
+    expect(() => createGenesysServiceDeskFactory({ channel: 'guest-chat', serverBaseUrl: 'http://x' })).toThrow(
+      /genesys-handoff-servicedesk\/guest-chat/,
+    );
   });
 });
 

@@ -46,8 +46,9 @@ export interface ConnectToAgentItem {
   };
 }
 
+/** What the desk reads of a message the host passes in (`startChat`'s connect message). */
 export interface MessageResponseLike {
-  output?: { generic?: Array<ConnectToAgentItem & Record<string, unknown>> };
+  output?: { generic?: ConnectToAgentItem[] };
 }
 
 export interface StartChatOptionsLike {

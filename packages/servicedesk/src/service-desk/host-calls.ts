@@ -3,7 +3,7 @@ import { hostMessage, type QuickReplyDisplay } from '../hosts/agent-content';
 import type { ShowEarlier } from '../hosts/earlier-messages';
 import type { EndingText } from '../hosts/ending-text';
 import type { HostAdapter } from '../hosts/host-adapter';
-import type { HostCallback, MessageResponseLike } from '../hosts/host-types';
+import type { HostCallback } from '../hosts/host-types';
 import type { ServiceDeskStrings } from './strings';
 import { uploadCapabilities } from './upload-check';
 
@@ -97,6 +97,6 @@ export async function endWithNotice(text: string, h: HostSide): Promise<void> {
 }
 
 /** A line the hosts show as one of their own status lines (centred, not under the agent's name or picture). */
-export function statusLine(text: string, kind = 'transfer_to_agent'): MessageResponseLike {
+export function statusLine(text: string, kind = 'transfer_to_agent'): { output: { generic: object[] } } {
   return { output: { generic: [{ response_type: 'text', text, agent_message_type: kind }] } };
 }
