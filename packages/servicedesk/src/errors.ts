@@ -62,3 +62,10 @@ export function describeError(e: unknown): string {
   if (e instanceof ServiceDeskError) return `${e.code}: ${e.message}`;
   return e instanceof Error ? e.message : String(e);
 }
+
+/** The message of an error, or of an error-like value (a socket's close or error event), or the value in words. */
+export function messageOf(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  const m = (e as { message?: unknown } | null)?.message;
+  return typeof m === 'string' ? m : String(e);
+}

@@ -71,8 +71,21 @@ export interface GenesysServiceDeskOptions {
   restoreEarlierMessages?: boolean;
   /** Over 4,000 characters: `split` into several messages, or `reject` (the host marks it failed). @default 'split' */
   longMessages?: 'split' | 'reject';
-  /** No event-stream frame (heartbeats included) for this long: the socket is dead (noticed within an eighth more). @default 75000 */
+  /**
+   * No frame on the chat's socket (heartbeats included) for this long: the socket is dead (noticed within an eighth
+   * more). @default 75000 on guest chat (two and a half of Genesys' 30 s heartbeats), 100000 on Web Messaging (two of
+   * the client's 45 s echoes missed)
+   */
   heartbeatTimeoutMs?: number;
+  /**
+   * The network's state as the browser knows it: `offline` drops the chat's socket at once (the customer is told and
+   * messages wait), no reconnect is tried until `online`, which reconnects at once.
+   * @default the window and `navigator.onLine` in a browser; none in Node
+   */
+  network?: {
+    events: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+    online: () => boolean;
+  };
   backoff?: BackoffConfig;
   /** @default 20 */
   maxReconnectAttempts?: number;

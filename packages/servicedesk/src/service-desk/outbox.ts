@@ -36,7 +36,7 @@ interface Entry {
  * The customer's messages of one chat, sent one after the other in the order they were written. A message that cannot
  * go out because the connection is away (a transient failure) waits at the head of the line, with every later one
  * behind it, and is tried again when the connection is back (`wake`) or after a backoff; a refusal fails that message
- * only. Each message's promise settles when it reached Genesys or failed for good, so the host shows it pending until
+ * only, and so does a rate limit (429), which the transport has already retried after Genesys' `retryAfter`. Each message's promise settles when it reached Genesys or failed for good, so the host shows it pending until
  * then. When the chat ends (`close`), what is still waiting fails.
  */
 export class Outbox {
@@ -110,7 +110,7 @@ export class Outbox {
             this.holding = true;
             this.config.onHeld?.();
           }
-          const woken = await this.pause(Math.max(backoffDelay(attempt, this.config.backoff), retryAfterOf(e)));
+          const woken = await this.pause(backoffDelay(attempt, this.config.backoff));
           if (woken) attempt = 0;
         }
       }
@@ -125,9 +125,4 @@ export class Outbox {
     this.wakeUp = undefined;
     return woken;
   }
-}
-
-/** Genesys' own wait before the next message (a rate limit's `retryAfter`), in ms; 0 when it named none. */
-function retryAfterOf(e: unknown): number {
-  return e instanceof ServiceDeskError ? (e.retryAfterMs ?? 0) : 0;
 }

@@ -2,6 +2,7 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { ServiceDeskError } from '../errors';
 import { backoffDelay, type BackoffConfig } from '../streams/backoff';
 import { wait } from '../streams/wait';
+import { isRateLimited } from './rate-limit';
 
 export interface TransientRetryConfig {
   /** Tries in all, the first included. @default 4 */
@@ -10,9 +11,17 @@ export interface TransientRetryConfig {
   scheduler?: SchedulerLike | undefined;
 }
 
-/** A failure that may pass by itself: Genesys unavailable (5xx, 429, no answer) or the socket away for a moment. */
+/**
+ * A failure that may pass by itself: Genesys unavailable (5xx, no answer) or the socket away for a moment. Not a rate
+ * limit (429): the transport already waited Genesys' `retryAfter` and tried again (`rate-limit.ts`), and a second
+ * layer of retries would multiply the sends.
+ */
 export function isTransient(e: unknown): boolean {
-  return e instanceof ServiceDeskError && (e.code === 'GENESYS_UNAVAILABLE' || e.code === 'SOCKET_FAILED');
+  return (
+    e instanceof ServiceDeskError &&
+    (e.code === 'GENESYS_UNAVAILABLE' || e.code === 'SOCKET_FAILED') &&
+    !isRateLimited(e)
+  );
 }
 
 /**

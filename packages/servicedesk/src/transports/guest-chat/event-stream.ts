@@ -1,27 +1,11 @@
-import {
-  EMPTY,
-  Observable,
-  asyncScheduler,
-  catchError,
-  defer,
-  from,
-  map,
-  of,
-  retry,
-  switchMap,
-  throwError,
-  timer,
-  type Subject,
-} from 'rxjs';
-import { webSocket } from 'rxjs/webSocket';
+import { EMPTY, Observable, asyncScheduler, catchError, from, map, of, switchMap, type Subject } from 'rxjs';
 import { GenesysApiError, ServiceDeskError } from '../../errors';
 import type { Logger } from '../../logger';
-import { backoffDelay } from '../../streams/backoff';
 import type { SocketStatus } from '../../streams/connection-state';
-import { heartbeatWatchdog } from '../../streams/heartbeat-watchdog';
 import { stepObserver } from '../../streams/step-observer';
 import type { EarlierMessage } from '../../chat-event';
 import type { WebSocketCtor } from '../chat-transport';
+import { HEARTBEATS, resilientSocket } from '../resilient-socket';
 import type { ChatSession } from './chat-session';
 import { splitAtResumePoint } from './earlier-messages';
 import type { MemberInfo } from './detectors/types';
@@ -47,16 +31,11 @@ export interface EventStreamContext {
   log: Logger;
 }
 
-class SocketClosed extends Error {
-  constructor() {
-    super('the event stream closed');
-  }
-}
-
 /**
- * The guest chat's event frames from its socket (`eventStreamUri`): parsed once; a missing heartbeat or a close we did
- * not ask for is a drop, followed by a reconnect with backoff, after asking Genesys whether the guest is still in the
- * chat; after each reopen, the members and the messages missed meanwhile (backfill), live frames held until then.
+ * The guest chat's event frames from its socket (`eventStreamUri`, a `resilientSocket`): parsed once; before each
+ * reconnect, Genesys is asked whether the guest is still in the chat; after each reopen, the members and the messages
+ * missed meanwhile (backfill), live frames held until then. Any text from the socket (heartbeats too) counts as a
+ * sign of life.
  */
 export function eventFrames(ctx: EventStreamContext): Observable<EventFrame> {
   const { api, session, config: c, status$, log } = ctx;
@@ -110,73 +89,52 @@ export function eventFrames(ctx: EventStreamContext): Observable<EventFrame> {
         catchError((e: unknown) => of(!(e instanceof GenesysApiError && (e.status === 401 || e.status === 404)))),
       );
 
-    const socket$ = defer(() => {
-      if (!WebSocketCtor) {
-        return throwError(
-          () => new ServiceDeskError('SOCKET_FAILED', 'no WebSocket implementation: pass webSocketCtor'),
-        );
-      }
-      status$.next(everOpened ? 'reconnecting' : 'connecting');
-      return webSocket<string>({
-        url: session.eventStreamUri,
-        WebSocketCtor,
-        deserializer: (e: MessageEvent) => e.data as string,
-        openObserver: {
-          next: () => {
-            const reopened = everOpened || ctx.resuming;
-            const reloaded = !everOpened && ctx.resuming;
-            everOpened = true;
-            status$.next('open');
-            ctx.onOpen();
-            if (reopened) void backfill(reloaded);
-          },
-        },
-      });
-    }).pipe(
-      // A missing heartbeat means a dead socket: unsubscribing closes it and `retry` opens a new one. Any text from
-      // the socket counts as a sign of life; frames are parsed once, after this, by the subscriber below. A clean
-      // close (e.g. 1001) completes the socket; for us any close we did not ask for is a drop, as silence is.
-      heartbeatWatchdog({ timeoutMs: c.heartbeatTimeoutMs ?? 75_000, completeAs: () => new SocketClosed(), scheduler }),
-      retry({
-        count: c.maxReconnectAttempts ?? 20,
-        resetOnSuccess: true,
-        delay: (err: unknown, attempt) => {
-          // A new chat whose stream cannot open at all fails its start; a reattached one (after a reload) retries as
-          // a dropped socket does: a stream that fails for a moment must not lose the chat.
-          if (!everOpened && !ctx.resuming) {
-            return throwError(
-              () =>
-                new ServiceDeskError('SOCKET_FAILED', 'the Genesys event stream could not be opened', { cause: err }),
-            );
-          }
-          status$.next('reconnecting');
-          log.info?.(
-            `Event stream lost (${err instanceof Error ? err.message : String(err)}); reconnect attempt ${attempt}`,
-          );
-          return timer(backoffDelay(attempt, c.backoff), scheduler).pipe(
-            switchMap(() => stillLive()),
-            switchMap((live) => {
-              if (live) return of(true);
-              // The chat ended while we were away: report the guest's departure and stop.
-              const ended: MemberChangeFrame = {
-                kind: 'member-change',
-                conversationId,
-                memberId,
-                state: 'DISCONNECTED',
-                timestamp: new Date().toISOString(),
-              };
-              subscriber.next(ended);
-              return EMPTY;
-            }),
-          );
-        },
-      }),
-    );
+    const socket$ = resilientSocket({
+      name: 'Event stream',
+      url: () => session.eventStreamUri,
+      webSocketCtor: WebSocketCtor,
+      heartbeatTimeoutMs: c.heartbeatTimeoutMs ?? HEARTBEATS['guest-chat'].timeoutMs,
+      maxReconnectAttempts: c.maxReconnectAttempts,
+      backoff: c.backoff,
+      network: c.network,
+      status$,
+      scheduler,
+      log,
+      onOpen: () => {
+        const reopened = everOpened || ctx.resuming;
+        const reloaded = !everOpened && ctx.resuming;
+        everOpened = true;
+        ctx.onOpen();
+        if (reopened) void backfill(reloaded);
+      },
+      // A new chat whose stream cannot open at all fails its start; a reattached one (after a reload) retries as a
+      // dropped socket does: a stream that fails for a moment must not lose the chat.
+      onDrop: (err) =>
+        !everOpened && !ctx.resuming
+          ? new ServiceDeskError('SOCKET_FAILED', 'the Genesys event stream could not be opened', { cause: err })
+          : undefined,
+      beforeReopen: () =>
+        stillLive().pipe(
+          switchMap((live) => {
+            if (live) return of(true);
+            // The chat ended while we were away: report the guest's departure and stop.
+            const ended: MemberChangeFrame = {
+              kind: 'member-change',
+              conversationId,
+              memberId,
+              state: 'DISCONNECTED',
+              timestamp: new Date().toISOString(),
+            };
+            subscriber.next(ended);
+            return EMPTY;
+          }),
+        ),
+    });
 
     return socket$.subscribe(
-      stepObserver<string>(subscriber, {
+      stepObserver<unknown>(subscriber, {
         next: (data) => {
-          const f = parseFrame(data);
+          const f = parseFrame(data as string);
           if (f.kind === 'invalid') log.warn?.(`Dropped an event-stream frame: ${f.reason}`);
           else if (f.kind !== 'heartbeat') emit(f);
         },

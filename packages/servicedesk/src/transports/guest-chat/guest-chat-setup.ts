@@ -3,6 +3,7 @@ import type { MiddlewareClient } from '../../middleware-client';
 import type { GenesysServiceDeskOptions } from '../../options';
 import type { Channels } from '../../create-factory';
 import type { ChatTransport } from '../chat-transport';
+import { browserNetwork } from '../resilient-socket';
 import { GuestChatTransport } from './guest-chat-transport';
 
 /**
@@ -25,6 +26,7 @@ export function guestChatTransportFor(
       memberAuthToken: (identityToken) => middleware.getMemberAuthToken(identityToken),
       webSocketCtor: options.webSocketCtor,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
+      network: options.network ?? browserNetwork(),
       backoff: options.backoff,
       maxReconnectAttempts: options.maxReconnectAttempts,
       logger,

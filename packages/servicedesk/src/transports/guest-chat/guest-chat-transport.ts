@@ -3,6 +3,7 @@ import { GenesysApiError, ServiceDeskError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { BackoffConfig } from '../../streams/backoff';
 import type { ChatConnection, ChatStartRequest, ChatTransport, WebSocketCtor } from '../chat-transport';
+import type { NetworkSignals } from '../resilient-socket';
 import { parseSavedSession } from './chat-session';
 import { GuestChatConnection, MAX_MESSAGE_LENGTH } from './guest-chat-connection';
 import { GuestApi, type CreateChatRequest } from './guest-api';
@@ -18,8 +19,10 @@ export interface GuestChatTransportConfig {
   memberAuthToken?: (identityToken: string) => Promise<string>;
   /** @default globalThis.WebSocket */
   webSocketCtor?: WebSocketCtor;
-  /** No frame (heartbeats included) for this long means the socket is dead (noticed within an eighth more). @default 75000 (2.5 heartbeats) */
+  /** No frame (heartbeats included) for this long means the socket is dead (noticed within an eighth more). @default `HEARTBEATS['guest-chat']` (resilient-socket.ts) */
   heartbeatTimeoutMs?: number;
+  /** The browser's `offline`/`online`: a drop noticed at once. @default none */
+  network?: NetworkSignals | undefined;
   backoff?: BackoffConfig;
   /** Reconnect attempts in a row before the chat is given up. @default 20 */
   maxReconnectAttempts?: number;

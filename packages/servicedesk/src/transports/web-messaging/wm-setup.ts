@@ -3,6 +3,7 @@ import type { SetupValues } from '../../middleware-client';
 import type { GenesysServiceDeskOptions } from '../../options';
 import type { Channels } from '../../create-factory';
 import type { ChatTransport } from '../chat-transport';
+import { browserNetwork } from '../resilient-socket';
 import { WebMessagingTransport, type TokenMemory } from './wm-transport';
 
 /**
@@ -34,6 +35,7 @@ export function webMessagingTransportFor(
         webSocketCtor: options.webSocketCtor,
         fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args)),
         heartbeatTimeoutMs: options.heartbeatTimeoutMs,
+        network: options.network ?? browserNetwork(),
         backoff: options.backoff,
         maxReconnectAttempts: options.maxReconnectAttempts,
         logger,
