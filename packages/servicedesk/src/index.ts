@@ -27,6 +27,7 @@ export type {
   WebSocketCtor,
 } from './transports/chat-transport';
 export { ServiceDeskError, GenesysApiError, type ServiceDeskErrorCode } from './errors';
+export type { SetupAnswer, AvailabilityRequest, AvailabilityAnswer, JwtAnswer, ErrorAnswer } from './middleware-wire';
 export type { Logger } from './logger';
 export { ErrorType, type HostCallback, type ServiceDeskFactoryParameters } from './hosts/host-types';
 export { HANDOFF_LANGUAGE_PACK, type HandoffLanguagePack } from './hosts/language-pack';

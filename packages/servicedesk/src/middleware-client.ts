@@ -1,26 +1,9 @@
 import { ServiceDeskError } from './errors';
+import type { Availability, AvailabilityRequest, ErrorAnswer, JwtAnswer, SetupValues } from './middleware-wire';
 
-/** The middleware (fastify-server) as the browser sees it. */
+/** The middleware (fastify-server) as the browser sees it; its wire shapes are in `middleware-wire.ts`. */
 
-export interface SetupValues {
-  org_id: string;
-  deployment_id: string;
-  queue_target: string;
-  environment?: string;
-  guest_api_base_url?: string | null;
-  /** The channel chats use; absent from older middlewares (guest chat then). */
-  channel?: 'web-messaging' | 'guest-chat';
-  features?: { authenticated_chat?: boolean; availability?: boolean };
-}
-
-export interface Availability {
-  estimatedWaitTime: number | null;
-  positionInQueue: number | null;
-  numberOfOnQueueAgents: number;
-  agentsOnline: boolean;
-  /** When the middleware fetched the figures (ISO-8601). */
-  updatedAt?: string;
-}
+export type { Availability, SetupValues };
 
 /**
  * Which chat asks for its place in line: its conversation's id where the channel tells it (guest chat), else the id of
@@ -69,7 +52,13 @@ export class MiddlewareClient {
 
   /** `POST /jwt` with the site's identity token: the signed data for an authenticated chat. */
   async getMemberAuthToken(identityToken: string): Promise<string> {
-    const r = await this.call<{ jwt?: unknown }>('POST', '/jwt', {}, { authorization: `Bearer ${identityToken}` });
+    // Checked, not trusted: a proxy in front of the middleware may answer anything.
+    const r = await this.call<Partial<Record<keyof JwtAnswer, unknown>>>(
+      'POST',
+      '/jwt',
+      {},
+      { authorization: `Bearer ${identityToken}` },
+    );
     if (typeof r.jwt !== 'string' || r.jwt === '')
       throw new ServiceDeskError('MIDDLEWARE_REFUSED', 'the middleware /jwt answer has no jwt');
     return r.jwt;
@@ -78,10 +67,11 @@ export class MiddlewareClient {
   /** `POST /availability` for the queue (and the customer's place in it when `chat` names the chat). */
   async getAvailability(queueName: string, chat: QueueRef = {}): Promise<Availability> {
     const { conversationId, messageId } = chat;
-    return this.call<Availability>('POST', '/availability', {
+    const request: AvailabilityRequest = {
       queue_name: queueName,
       ...(conversationId ? { conversation_id: conversationId } : messageId ? { message_id: messageId } : {}),
-    });
+    };
+    return this.call<Availability>('POST', '/availability', request);
   }
 
   private async call<T>(
@@ -117,8 +107,10 @@ export class MiddlewareClient {
     }
     if (!res.ok) {
       const reason =
-        json && typeof json === 'object' && typeof (json as { message?: unknown }).message === 'string'
-          ? (json as { message: string }).message
+        json &&
+        typeof json === 'object' &&
+        typeof (json as Partial<Record<keyof ErrorAnswer, unknown>>).message === 'string'
+          ? (json as Pick<ErrorAnswer, 'message'>).message
           : res.statusText;
       throw new ServiceDeskError(
         res.status >= 500 ? 'MIDDLEWARE_UNAVAILABLE' : 'MIDDLEWARE_REFUSED',
