@@ -60,6 +60,22 @@ export default defineConfig(({ mode }) => {
       },
     };
   }
+  if (mode === 'esm-guest-chat-browser') {
+    // The `guest-chat` entry for browsers (its `browser` export condition): guest chat's SDK inside, as in its bundle,
+    // because the SDK's own browser build defines a global instead of exporting anything a bundler can import. Node
+    // takes `guest-chat.mjs`, which imports the SDK's Node build.
+    return {
+      resolve: { alias: browserClientAliases, conditions: browserClientConditions },
+      build: {
+        outDir: resolve(client, 'dist/esm'),
+        emptyOutDir: false,
+        sourcemap: false,
+        minify: false,
+        lib: { entry: resolve(client, 'src/guest-chat.ts'), formats: ['es'], fileName: () => 'guest-chat.browser.mjs' },
+        rolldownOptions: { external: [/^rxjs/] },
+      },
+    };
+  }
   if (mode.startsWith('bundle')) {
     // `bundle`: both channels; `bundle-web-messaging` / `bundle-guest-chat`: one channel's runtime only.
     const only = mode === 'bundle' ? '' : mode.slice('bundle-'.length);

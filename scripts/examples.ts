@@ -293,10 +293,21 @@ async function main(): Promise<void> {
     const middleware = join(out, 'examples/middleware');
     const carbon = join(out, 'examples/carbon-react');
     const watsonx = join(out, 'examples/watsonx-embed');
-    for (const dir of [middleware, carbon, watsonx]) install(dir);
+    const bundlers = join(out, 'examples/bundlers');
+    for (const dir of [middleware, carbon, watsonx, bundlers]) install(dir);
 
-    step('type-check and build the Carbon AI Chat example (strict TypeScript)');
-    run('npm', ['run', 'build'], carbon, { VITE_HANDOFF_SERVER_URL: serverUrl });
+    // Neither entry needs configuration in the common bundlers: no aliases, no Node built-ins, no warnings.
+    for (const bundler of ['esbuild', 'webpack']) {
+      step(`bundle both entries with ${bundler}, no configuration`);
+      const output = run('npm', ['run', `build:${bundler}`], bundlers);
+      const complaint = /warning|externalized|polyfill|can't resolve|could not resolve/i.exec(output);
+      if (complaint) throw new Error(`${bundler} complained ("${complaint[0]}"):\n${output}`);
+    }
+
+    step('type-check and build the Carbon AI Chat example (strict TypeScript, stock Vite)');
+    const vite = run('npm', ['run', 'build'], carbon, { VITE_HANDOFF_SERVER_URL: serverUrl });
+    const complaint = /externalized for browser compatibility|is not exported by/i.exec(vite);
+    if (complaint) throw new Error(`vite complained ("${complaint[0]}"):\n${vite}`);
     step('build the watsonx example');
     run('npm', ['run', 'build'], watsonx);
 
