@@ -617,6 +617,22 @@ describe('Web Messaging: the customer typing', () => {
     await desk.endChat();
   });
 
+  test('typingThrottleMs is the one throttle: at 1.5 s, the customer typing for 3 s sends three typing events, not one', async () => {
+    const { desk, cb, name } = await started({
+      typingThrottleMs: 1500,
+      webSocketCtor: RecordingWebSocket as unknown as NonNullable<GenesysServiceDeskOptions['webSocketCtor']>,
+    });
+    await cb.waitFor('sendMessageToUser');
+    const { token } = await sessionOf(name);
+    await typeAt(desk, [
+      { moments: [1000, 1500, 2000], check: () => eventually(() => sentTyping(token) === 1) },
+      { moments: [2500, 3000], check: () => eventually(() => sentTyping(token) === 2) },
+      { moments: [4000], check: () => eventually(() => sentTyping(token) === 3) },
+    ]);
+    expect(sentTyping(token)).toBe(3);
+    await desk.endChat();
+  });
+
   test("typing leaves the second of Genesys' 2 messages a second to the customer's next message: nothing is refused", async () => {
     const { desk, cb, name } = await started({
       webSocketCtor: RecordingWebSocket as unknown as NonNullable<GenesysServiceDeskOptions['webSocketCtor']>,

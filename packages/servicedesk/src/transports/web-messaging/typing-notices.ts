@@ -4,8 +4,8 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 export const RATE_WINDOW_MS = 1000;
 
 export interface TypingNoticesConfig {
-  /** At most one notice per this long (Genesys' own clients send one per 5 s): also how long one stays relevant. */
-  intervalMs: number;
+  /** How long a notice not sent yet still describes the customer's typing. */
+  relevantMs: number;
   scheduler: SchedulerLike;
   /** The session takes messages now (configured, not over). */
   sendable: () => boolean;
@@ -16,11 +16,13 @@ export interface TypingNoticesConfig {
 }
 
 /**
- * The customer's typing notices on Web Messaging. A typing event is an `onMessage` like the customer's messages, so it
- * counts toward the session's 2 a second; it matters less than a message, so it takes a slot only when the last
- * second saw no other `onMessage`, and leaves the second slot to a message written next. Otherwise it waits until a
+ * The customer's typing notices on Web Messaging. How often the customer's typing is told is the desk's
+ * `typingThrottleMs`, the same on both channels; this only fits each notice into the session's rate. A typing event
+ * is an `onMessage` like the customer's messages, so it counts toward the session's 2 a second; it matters less than
+ * a message, so it takes a slot only when the last second saw no other `onMessage` (a notice included: at most one a
+ * second however low the throttle), and leaves the second slot to a message written next. Otherwise it waits until a
  * slot frees, and one refused with 429 (right after the start: the Join and the summary) waits for `retryAfter`, in
- * both cases only as long as it still describes the customer's typing (`intervalMs` from when they typed).
+ * both cases only as long as it still describes the customer's typing (`relevantMs` from when they typed).
  */
 export class TypingNotices {
   private lastSentAt = Number.NEGATIVE_INFINITY;
@@ -31,11 +33,10 @@ export class TypingNotices {
 
   constructor(private readonly c: TypingNoticesConfig) {}
 
-  /** The customer typed. */
+  /** The customer typed (the desk has throttled this already): one notice waits at most. */
   typed(): void {
-    const now = this.c.scheduler.now();
-    if (this.askedAt !== undefined || now - this.lastSentAt < this.c.intervalMs) return;
-    this.askedAt = now;
+    if (this.askedAt !== undefined) return;
+    this.askedAt = this.c.scheduler.now();
     this.attempt();
   }
 
@@ -62,7 +63,7 @@ export class TypingNotices {
     const asked = this.askedAt;
     if (asked === undefined) return;
     const now = this.c.scheduler.now();
-    if (!this.c.sendable() || now - asked >= this.c.intervalMs) {
+    if (!this.c.sendable() || now - asked >= this.c.relevantMs) {
       this.askedAt = undefined;
       return;
     }

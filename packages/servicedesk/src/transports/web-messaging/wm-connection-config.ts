@@ -32,7 +32,7 @@ export interface WebMessagingConnectionConfig {
   /** The ordering buffer's window. @default 300 */
   orderWindowMs?: number | undefined;
   /** How long a typing notice not sent yet still describes the customer's typing. @default 5000 */
-  typingIntervalMs?: number | undefined;
+  typingRelevantMs?: number | undefined;
   scheduler?: SchedulerLike | undefined;
   logger?: Logger | undefined;
 }

@@ -119,7 +119,7 @@ export class WebMessagingConnection implements ChatConnection {
       log: this.log,
     });
     this.typing = new TypingNotices({
-      intervalMs: config.typingIntervalMs ?? 5000,
+      relevantMs: config.typingRelevantMs ?? 5000,
       scheduler: this.scheduler,
       sendable: () => this.session.kind === 'open',
       lastOnMessageAt: () => this.lastOnMessageAt,

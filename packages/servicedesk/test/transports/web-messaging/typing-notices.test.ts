@@ -7,7 +7,7 @@ function notices(lastOnMessageAt = Number.NEGATIVE_INFINITY) {
   const sent: number[] = [];
   let last = lastOnMessageAt;
   const t = new TypingNotices({
-    intervalMs: 5000,
+    relevantMs: 5000,
     scheduler,
     sendable: () => true,
     lastOnMessageAt: () => last,
@@ -22,11 +22,11 @@ function notices(lastOnMessageAt = Number.NEGATIVE_INFINITY) {
 }
 
 describe('TypingNotices', () => {
-  test('sent at once when the last second saw no other message; at most one per 5 s', () => {
+  test('each time the desk asks, sent at once when the last second saw no other message (itself included), else at the next free slot', () => {
     const { t, sent, at, run } = notices();
     for (const ms of [0, 1000, 4999, 5000]) at(ms, () => t.typed());
     run();
-    expect(sent).toEqual([0, 5000]);
+    expect(sent).toEqual([0, 1000, 4999, 5999]);
   });
 
   test("right after a message, it waits until that message is a second old (the second slot is the next message's)", () => {
