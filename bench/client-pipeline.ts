@@ -597,13 +597,16 @@ async function profileOnly(path: string): Promise<void> {
   }
 }
 
+/**
+ * The measured paths. Guest chat: a, b, c, c1, d, e; Web Messaging: wa, wb, wc, wd, we (the same paths on its own
+ * replay). A and B in wall clock; C, C1, D and E in CPU time, beside A in CPU time (acpu, wacpu).
+ */
+const RUN_KEYS = ['a', 'acpu', 'b', 'c', 'c1', 'd', 'e', 'wa', 'wacpu', 'wb', 'wc', 'wd', 'we'] as const;
+type RunKey = (typeof RUN_KEYS)[number];
+
 /** One process's measured rounds (after its warm-up). */
 interface Measured {
-  /**
-   * Guest chat: a, b, c, c1, d, e; Web Messaging: wa, wb, wc, wd, we (the same paths on its own replay). A and B in
-   * wall clock; C, C1, D and E in CPU time, beside A in CPU time (acpu, wacpu).
-   */
-  runs: Record<'a' | 'acpu' | 'b' | 'c' | 'c1' | 'd' | 'e' | 'wa' | 'wacpu' | 'wb' | 'wc' | 'wd' | 'we', number[]>;
+  runs: Record<RunKey, number[]>;
   countsB: Record<string, number>;
   countsC: Record<string, number>;
   countsWB: Record<string, number>;
@@ -616,21 +619,7 @@ async function measure(
   wmFrames: readonly string[],
   log: (line: string) => void,
 ): Promise<Measured> {
-  const runs: Measured['runs'] = {
-    a: [],
-    acpu: [],
-    b: [],
-    c: [],
-    c1: [],
-    d: [],
-    e: [],
-    wa: [],
-    wacpu: [],
-    wb: [],
-    wc: [],
-    wd: [],
-    we: [],
-  };
+  const runs = Object.fromEntries(RUN_KEYS.map((k) => [k, [] as number[]])) as Measured['runs'];
   let countsB: Record<string, number> = {};
   let countsC: Record<string, number> = {};
   let countsWB: Record<string, number> = {};
@@ -653,19 +642,22 @@ async function measure(
     countsWB = wb.counts;
     countsWC = wc.counts;
     if (round < 0) continue;
-    runs.wa.push(perFrame(wa.ns));
-    runs.wacpu.push(perFrame(wa.cpu));
-    runs.wb.push(perFrame(wb.ns));
-    runs.wc.push(perFrame(wc.ns));
-    runs.wd.push(perFrame(wd));
-    runs.we.push(perFrame(we));
-    runs.a.push(perFrame(a.ns));
-    runs.acpu.push(perFrame(a.cpu));
-    runs.b.push(perFrame(rb.ns));
-    runs.c.push(perFrame(rc.ns));
-    runs.c1.push(perFrame(c1));
-    runs.d.push(perFrame(d));
-    runs.e.push(perFrame(e));
+    const ns: Record<RunKey, number> = {
+      a: a.ns,
+      acpu: a.cpu,
+      b: rb.ns,
+      c: rc.ns,
+      c1,
+      d,
+      e,
+      wa: wa.ns,
+      wacpu: wa.cpu,
+      wb: wb.ns,
+      wc: wc.ns,
+      wd,
+      we,
+    };
+    for (const k of RUN_KEYS) runs[k].push(perFrame(ns[k]));
     log(
       `round ${round + 1}/${ROUNDS}: guest chat A ${perFrame(a.ns).toFixed(0)} (CPU ${perFrame(a.cpu).toFixed(0)}), B ${perFrame(rb.ns).toFixed(0)}, C ${perFrame(rc.ns).toFixed(0)} (delivery ${perFrame(d).toFixed(0)}, draw waits ${perFrame(e).toFixed(0)}); Web Messaging A ${perFrame(wa.ns).toFixed(0)} (CPU ${perFrame(wa.cpu).toFixed(0)}), B ${perFrame(wb.ns).toFixed(0)}, C ${perFrame(wc.ns).toFixed(0)} (delivery ${perFrame(wd).toFixed(0)}, draw waits ${perFrame(we).toFixed(0)}) ns per frame`,
     );
@@ -711,21 +703,7 @@ async function main(): Promise<void> {
   const wmBytes = wm.frames.reduce((n, f) => n + f.length, 0);
   const processes = measureInProcesses();
   const pool = (pick: (m: Measured) => number[]) => processes.flatMap(pick);
-  const runs: Measured['runs'] = {
-    a: pool((m) => m.runs.a),
-    acpu: pool((m) => m.runs.acpu),
-    b: pool((m) => m.runs.b),
-    c: pool((m) => m.runs.c),
-    c1: pool((m) => m.runs.c1),
-    d: pool((m) => m.runs.d),
-    e: pool((m) => m.runs.e),
-    wa: pool((m) => m.runs.wa),
-    wacpu: pool((m) => m.runs.wacpu),
-    wb: pool((m) => m.runs.wb),
-    wc: pool((m) => m.runs.wc),
-    wd: pool((m) => m.runs.wd),
-    we: pool((m) => m.runs.we),
-  };
+  const runs = Object.fromEntries(RUN_KEYS.map((k) => [k, pool((m) => m.runs[k])])) as Measured['runs'];
   const { countsB, countsC, countsWB, countsWC } = processes[processes.length - 1]!;
   // The same calls to show things; only C keeps the resume point (B has no desk), and C's desk shows an agent's texts
   // that arrived while the one before was being drawn as one message (fewer \`sendMessageToUser\`, none lost).
@@ -737,18 +715,9 @@ async function main(): Promise<void> {
     throw new Error(
       `Web Messaging: B and C made different host calls: ${JSON.stringify(countsWB)} vs ${JSON.stringify(countsWC)}`,
     );
-  const m = {
-    a: median(runs.a),
-    acpu: median(runs.acpu),
-    b: median(runs.b),
-    c: median(runs.c),
-    c1: median(runs.c1),
-    d: median(runs.d),
-    e: median(runs.e),
-  };
+  const m = Object.fromEntries(RUN_KEYS.map((k) => [k, median(runs[k])])) as Record<RunKey, number>;
   const f0 = (x: number) => x.toFixed(0);
   const perProcess = (pick: (m: Measured) => number[]) => processes.map((p) => f0(median(pick(p)))).join(', ');
-  type RunKey = keyof Measured['runs'];
   /** One channel's paths A to D: its table, and the two ratios the targets are about. */
   const channelTable = (
     heading: string,
@@ -756,14 +725,7 @@ async function main(): Promise<void> {
     delivery: string,
     k: Record<'a' | 'acpu' | 'b' | 'c' | 'd' | 'e', RunKey>,
   ) => {
-    const [a, acpu, b, c, d, e] = [k.a, k.acpu, k.b, k.c, k.d, k.e].map((key) => median(runs[key])) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [a, acpu, b, c, d, e] = [m[k.a], m[k.acpu], m[k.b], m[k.c], m[k.d], m[k.e]];
     const netPerProcess = processes.map((p) =>
       ((median(p.runs[k.c]) - median(p.runs[k.d]) - median(p.runs[k.e])) / median(p.runs[k.acpu])).toFixed(2),
     );
