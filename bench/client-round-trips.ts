@@ -21,6 +21,7 @@ import {
   type WebSocketCtor,
 } from 'genesys-handoff-servicedesk/internals';
 import type { RequestLogEntry } from 'genesys-handoff-emulator';
+import type { Channel } from 'genesys-handoff-servicedesk';
 import { connectMessage } from 'genesys-handoff-servicedesk/test-fixtures';
 import { CountingCallback } from './client-callback';
 import { machine, table, today, verdict, writeSubsection } from './client-report';
@@ -29,7 +30,6 @@ import { WebSocket } from './client-ws';
 
 const START_TARGET = 2;
 const RELOAD_TARGET = 3;
-type Channel = 'web-messaging' | 'guest-chat';
 const CHANNELS: readonly Channel[] = ['web-messaging', 'guest-chat'];
 const NAME: Record<Channel, string> = { 'web-messaging': 'Web Messaging', 'guest-chat': 'guest chat' };
 

@@ -18,6 +18,7 @@ import {
   type GenesysServiceDesk,
   type GenesysServiceDeskOptions,
 } from 'genesys-handoff-servicedesk/internals';
+import type { Channel } from 'genesys-handoff-servicedesk';
 import { connectMessage } from 'genesys-handoff-servicedesk/test-fixtures';
 import { CountingCallback } from './client-callback';
 import { machine, table, today, verdict, writeSubsection } from './client-report';
@@ -28,7 +29,6 @@ const CHATS = Number(process.env['BENCH_CHATS'] ?? 1000);
 const WARMUP = 50;
 const MAX_GROWTH_MB = 2;
 const MB = 2 ** 20;
-type Channel = 'web-messaging' | 'guest-chat';
 /** Both by default; `BENCH_CHANNELS=web-messaging` (or `guest-chat`) runs one. */
 const CHANNELS = (process.env['BENCH_CHANNELS'] ?? 'web-messaging,guest-chat').split(',') as Channel[];
 const NAME: Record<Channel, string> = { 'web-messaging': 'Web Messaging', 'guest-chat': 'guest chat' };

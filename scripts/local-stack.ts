@@ -1,3 +1,4 @@
+import type { Channel } from 'genesys-handoff-servicedesk';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from 'genesys-handoff-server/app';
 import { loadConfig } from 'genesys-handoff-server/config';
@@ -11,8 +12,8 @@ import {
 
 type Middleware = Awaited<ReturnType<typeof buildApp>>;
 
-/** The Genesys channel browser clients use (the middleware's `GENESYS_CHANNEL`). */
-export type Channel = 'web-messaging' | 'guest-chat';
+/** The Genesys channel browser clients use (the middleware's `GENESYS_CHANNEL`): the client's own type. */
+export type { Channel };
 
 /**
  * The product without a Genesys org, in-process on loopback: the Genesys emulator (demo organisation) and the real
