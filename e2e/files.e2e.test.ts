@@ -142,6 +142,39 @@ flow(
   },
 );
 
+flow('what Carbon cannot show (a date picker, a list picker) is told in words with its choices', async (f) => {
+  const { customer, chat } = await agents().connectCustomer(await f.open('/', 'customer'));
+  await agents().call('POST', `/chats/${chat.id}/messages`, {
+    body: 'When suits you?',
+    content: [
+      {
+        contentType: 'DatePicker',
+        datePicker: { title: 'Book a call', availableTimes: [{ dateTime: '2026-12-08T10:00:00Z', duration: 1800 }] },
+      },
+      {
+        contentType: 'ListPicker',
+        listPicker: { title: 'Pick a plan', sections: [{ items: [{ title: 'Basic' }, { title: 'Pro' }] }] },
+      },
+    ],
+  });
+  await customer.text('When suits you?').waitFor();
+  const when = await customer.page.evaluate(() =>
+    new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(
+      new Date('2026-12-08T10:00:00Z'),
+    ),
+  );
+  await customer
+    .text(
+      `This message has a date picker that cannot be shown here: “Book a call”. The choices are: ${when}. Reply with yours.`,
+    )
+    .waitFor();
+  await customer
+    .text(
+      'This message has a list to choose from that cannot be shown here: “Pick a plan”. The choices are: Basic · Pro. Reply with yours.',
+    )
+    .waitFor();
+});
+
 flow("the customer's file reaches the agent; one over the limit is refused with the limit named", async (f) => {
   const { customer, chat } = await agents().connectCustomer(await f.open('/', 'customer'));
   const picker = customer.page.locator('input[type="file"]');

@@ -381,7 +381,7 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
     body: string,
     bodyType: 'standard' | 'notice',
     from: 'agent' | 'acd' | 'workflow' = 'agent',
-    extra: Pick<MessageRecord, 'quickReplies' | 'attachments' | 'cards'> = {},
+    extra: Pick<MessageRecord, 'quickReplies' | 'attachments' | 'cards' | 'content'> = {},
   ): MessageRecord {
     if (c.ended) throw conversationEnded();
     let sender: MemberRecord | undefined;
@@ -389,7 +389,7 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
     else if (from === 'acd') sender = c.acdMemberId ? c.members.get(c.acdMemberId) : undefined;
     else sender = [...c.members.values()].find((m) => m.role === 'WORKFLOW');
     if (!sender) throw conflict(`The chat has no ${from} member to send from.`);
-    if ((extra.quickReplies || extra.attachments || extra.cards) && c.media !== 'message')
+    if ((extra.quickReplies || extra.attachments || extra.cards || extra.content) && c.media !== 'message')
       throw conflict('Quick replies, cards and files are Web Messaging features; this is a guest chat.');
     return this.addMessage(c, sender.id, body, bodyType, extra);
   }
@@ -518,11 +518,12 @@ export class ChatEngine extends EventEmitter<EngineEvents> {
     senderId: string,
     body: string,
     bodyType: BodyType,
-    extra: Pick<MessageRecord, 'quickReplies' | 'attachments' | 'cards'> = {},
+    extra: Pick<MessageRecord, 'quickReplies' | 'attachments' | 'cards' | 'content'> = {},
   ): MessageRecord {
     const message: MessageRecord = { id: randomUUID(), senderId, body, bodyType, timestamp: this.clock.iso() };
     if (extra.quickReplies && extra.quickReplies.length > 0) message.quickReplies = extra.quickReplies;
     if (extra.cards && extra.cards.length > 0) message.cards = extra.cards;
+    if (extra.content && extra.content.length > 0) message.content = extra.content;
     if (extra.attachments && extra.attachments.length > 0) message.attachments = extra.attachments;
     c.messages.push(message);
     this.frame(c, messageFrame(c.id, message));

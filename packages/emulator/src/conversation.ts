@@ -53,6 +53,11 @@ export interface MessageRecord {
   quickReplies?: Array<{ text: string; payload: string }>;
   /** Web Messaging only: cards sent with an outbound message (one is a Card, several a Carousel). */
   cards?: CardRecord[];
+  /**
+   * Web Messaging only: other structured content items sent as given (a date picker, a list picker, a form): what a
+   * flow can send that a client may not draw.
+   */
+  content?: Array<{ contentType: string } & Record<string, unknown>>;
   /** Web Messaging only: the files of the message. */
   attachments?: AttachmentRecord[];
   /** Web Messaging only: the guest answered a quick reply or a button (the body is the button's text). */

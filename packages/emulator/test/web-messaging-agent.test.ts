@@ -123,7 +123,7 @@ describe('the agent, as the guest sees it', () => {
     });
   });
 
-  test('typing (R20), quick replies (Structured), a file (R18 content)', async () => {
+  test('typing (R20), quick replies (Structured), other content as given, a file (R18 content)', async () => {
     const { g, chatId } = await connected();
     await control(emu, 'POST', `/chats/${chatId}/typing`, {});
     const [typing] = await g.waitFor(isEvent('Typing', 'On'));
@@ -136,6 +136,15 @@ describe('the agent, as the guest sees it', () => {
       { contentType: 'QuickReply', quickReply: { text: 'Yes', payload: 'Yes' } },
       { contentType: 'QuickReply', quickReply: { text: 'No', payload: 'no-help' } },
     ]);
+
+    const picker = { contentType: 'DatePicker', datePicker: { title: 'Book', availableTimes: [] } };
+    await say(chatId, { body: 'When?', content: [picker] });
+    const [when] = await g.waitFor(isOutboundText('When?'));
+    expect(when!.body.type).toBe('Structured');
+    expect(when!.body.content).toEqual([picker]);
+    const refused = await say(chatId, { body: 'x', content: [{ contentType: 'Card', card: {} }] });
+    expect(refused.status).toBe(400);
+    expect((await say(chatId, { body: 'x', content: [{ datePicker: {} }] })).status).toBe(400);
 
     const sent = await control<{ attachments: Array<{ url: string }> }>(emu, 'POST', `/chats/${chatId}/files`, {
       filename: 'image.png',

@@ -46,6 +46,18 @@ export interface ChatCard {
   actions: CardAction[];
 }
 
+/**
+ * Something in a message the hosts cannot show (a date picker, a list picker, a form, a content type the client does
+ * not know): told in words instead, with its choices, so that nothing is dropped without a word.
+ */
+export interface NotShownContent {
+  /** Genesys' content type, e.g. `DatePicker`. */
+  kind: string;
+  title?: string;
+  /** Its choices: texts, or times (ISO-8601) as a date picker offers them. */
+  options: ReadonlyArray<{ text: string } | { time: string }>;
+}
+
 /** What the customer may upload in this chat (Web Messaging's `allowedMedia`). */
 export interface UploadPolicy {
   /** MIME types or patterns such as `image/png` or `image/*` (a type of `*` matches any file). */
@@ -61,6 +73,8 @@ export interface MessageExtras {
   quickReplies?: QuickReply[];
   /** One card, or several side by side (a carousel). */
   cards?: ChatCard[];
+  /** What the message has that the hosts cannot show, told in words. */
+  notShown?: NotShownContent[];
   /**
    * The text is Markdown, to be shown formatted (Web Messaging, when the deployment's Markdown setting is on); absent:
    * plain text, shown exactly as typed.

@@ -561,10 +561,11 @@ export class MessagingService {
           ...(m.attachments ?? []).map((a) => this.attachmentContent(a, this.lastOrigin.http)),
           ...(m.quickReplies ?? []).map((q) => ({ contentType: 'QuickReply' as const, quickReply: q }) as WmContent),
           ...cardContent(m.cards ?? []),
+          ...((m.content ?? []) as WmContent[]),
         ];
         this.pushOutbound(s, {
           ...(m.body !== '' ? { text: m.body } : {}),
-          type: m.quickReplies || m.cards ? 'Structured' : 'Text',
+          type: m.quickReplies || m.cards || m.content ? 'Structured' : 'Text',
           direction: 'Outbound',
           id: serverId(),
           // A bot without a persona has no `from` (real bot text); a named bot and agents carry their nickname.

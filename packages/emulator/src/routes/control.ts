@@ -9,6 +9,7 @@ import type { FaultInput } from '../faults';
 import type { RoutingStatus, RuntimeSettings } from '../options';
 import { isObject } from '../params';
 import { publicMember } from '../guest-chat/rest-routes';
+import { parseContent } from './structured-content';
 
 /**
  * The agent side and test hooks, as JSON under `/control` (documented in the package README), plus a WebSocket
@@ -67,9 +68,11 @@ export function controlRoutes(app: FastifyInstance, ctx: EmulatorContext): void 
     if (from === 'agent') requireActingAgent(engine, c, b, 'write in it');
     const quickReplies = parseQuickReplies(b['quickReplies']);
     const cards = parseCards(b['cards']);
+    const content = parseContent(b['content']);
     const m = engine.agentMessage(c, text as string, bodyType, from, {
       ...(quickReplies ? { quickReplies } : {}),
       ...(cards ? { cards } : {}),
+      ...(content ? { content } : {}),
     });
     return { id: m.id, timestamp: m.timestamp };
   });

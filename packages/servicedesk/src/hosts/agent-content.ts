@@ -1,4 +1,4 @@
-import type { ChatCard, ChatFile, MessageExtras, QuickReply } from '../chat-event';
+import type { ChatCard, ChatFile, MessageExtras, NotShownContent, QuickReply } from '../chat-event';
 import { hostMarkdown } from './agent-markdown';
 import { namedLink, hostText, httpUrl, plainText } from './agent-text';
 import { safeContentUrl } from './avatar-url';
@@ -32,11 +32,14 @@ export function hostMessage(
   const files = extras.files ?? [];
   const replies = extras.quickReplies ?? [];
   const cards = extras.cards ?? [];
-  if (files.length === 0 && replies.length === 0 && cards.length === 0) return textForHost(text, extras);
+  const notShown = extras.notShown ?? [];
+  if (files.length === 0 && replies.length === 0 && cards.length === 0 && notShown.length === 0)
+    return textForHost(text, extras);
   const generic: GenericItem[] = [];
   if (text !== '') generic.push({ response_type: 'text', text: textForHost(text, extras) });
   for (const f of files) generic.push(fileItem(f));
   for (const c of cards) generic.push(...cardItems(c, display));
+  for (const n of notShown) generic.push({ response_type: 'text', text: plainText(notShownText(n)) });
   if (replies.length > 0) generic.push(display === 'options' ? optionItem(replies) : quickRepliesText(replies));
   return { output: { generic } };
 }
@@ -105,6 +108,28 @@ function optionItem(replies: QuickReply[]): GenericItem {
 
 function quickRepliesText(replies: QuickReply[]): GenericItem {
   return { response_type: 'text', text: `Reply with: ${replies.map((r) => plainText(r.text)).join(' · ')}` };
+}
+
+/** What a kind of content is called to the customer. */
+const KIND_NAMES: Record<string, string> = {
+  DatePicker: 'a date picker',
+  ListPicker: 'a list to choose from',
+  Form: 'a form',
+  GenericTemplate: 'a card',
+};
+
+/**
+ * Content the host cannot show, in words: what it is, its title, and its choices, which the customer can answer in
+ * their own words (a time in their own time zone's terms).
+ */
+export function notShownText(n: NotShownContent, locale?: string): string {
+  const what = KIND_NAMES[n.kind] ?? `something (${n.kind})`;
+  const title = n.title ? `: “${n.title}”` : '';
+  const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const choices = n.options.map((o) => ('text' in o ? o.text : dates.format(new Date(o.time))));
+  const answer =
+    choices.length > 0 ? ` The choices are: ${choices.join(' · ')}. Reply with yours.` : ' Reply in your own words.';
+  return `This message has ${what} that cannot be shown here${title}.${answer}`;
 }
 
 /** A size as a person reads it: bytes, KB or MB. */

@@ -24,7 +24,14 @@ export function joinsBurst(e: ChatEvent, first: ChatEvent): boolean {
 }
 
 function plainAgentText(e: ChatEvent): e is AgentMessage {
-  return e.type === 'agentMessage' && e.text !== '' && !e.files?.length && !e.quickReplies?.length && !e.cards?.length;
+  return (
+    e.type === 'agentMessage' &&
+    e.text !== '' &&
+    !e.files?.length &&
+    !e.quickReplies?.length &&
+    !e.cards?.length &&
+    !e.notShown?.length
+  );
 }
 
 /** Shows a group of `joinsBurst` messages as one message of as many paragraphs, under the agent's name once. */

@@ -1,4 +1,4 @@
-import { fileSize, hostMessage } from '../../src/hosts/agent-content';
+import { fileSize, hostMessage, notShownText } from '../../src/hosts/agent-content';
 import { quickReplyOf, watchQuickReplyChoices } from '../../src/hosts/quick-reply-choice';
 import { uploadCapabilities, uploadRefusal } from '../../src/service-desk/upload-check';
 import { DEFAULT_STRINGS } from '../../src/service-desk/strings';
@@ -26,6 +26,28 @@ describe('hostMessage', () => {
       ),
     );
     expect(withFile[0]).toEqual({ response_type: 'text', text: '**Hi**' });
+  });
+
+  test('what the host cannot show is told in words, with its choices, never dropped', () => {
+    const picker = { kind: 'DatePicker', title: 'Book a call', options: [{ time: '2026-12-08T10:00:00Z' }] };
+    const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(
+      new Date('2026-12-08T10:00:00Z'),
+    );
+    expect(notShownText(picker, 'en-GB')).toBe(
+      `This message has a date picker that cannot be shown here: “Book a call”. The choices are: ${when}. Reply with yours.`,
+    );
+    expect(notShownText({ kind: 'Hologram', options: [] })).toBe(
+      'This message has something (Hologram) that cannot be shown here. Reply in your own words.',
+    );
+    const shown = items(
+      hostMessage('', { notShown: [{ kind: 'ListPicker', options: [{ text: '<b>Pro</b>' }] }] }, 'options'),
+    );
+    expect(shown).toEqual([
+      {
+        response_type: 'text',
+        text: 'This message has a list to choose from that cannot be shown here. The choices are\\: \\<b\\>Pro\\</b\\>. Reply with yours.',
+      },
+    ]);
   });
 
   test('an image is an image item, a document a link named after it with its size', () => {

@@ -46,6 +46,17 @@ export interface Attachment {
   fileSize?: number;
 }
 
+/**
+ * A structured content item the client does not draw (`DatePicker`, `ListPicker`, `Form`, a type it does not know):
+ * what of it can be told in words, so that it is never dropped without a word.
+ */
+export interface UnshownContent {
+  contentType: string;
+  title?: string;
+  /** Its choices: texts, or times (ISO-8601) as a date picker offers them. */
+  options: ReadonlyArray<{ text: string } | { time: string }>;
+}
+
 /** A `StructuredMessage` body: a pushed message or event, an echo of the customer's own message, or a history entity. */
 export interface WmMessage {
   id: string;
@@ -63,6 +74,8 @@ export interface WmMessage {
   attachments: readonly Attachment[];
   /** `Card` items, and the cards of `Carousel` items, in order. */
   cards: readonly Card[];
+  /** Structured content items the client does not draw (pickers, forms, types it does not know), told in words. */
+  unshown: readonly UnshownContent[];
   /** `metadata.readOnly === "true"` on a Disconnect: the session no longer takes messages. */
   readOnly: boolean;
   /** `metadata.customMessageId` of the customer's own message: the id this client gave it when sending. */

@@ -8,8 +8,10 @@ import type {
   Sender,
   WmEvent,
   WmFrame,
+  UnshownContent,
   WmMessage,
 } from './frames';
+import { isUnshown, unshownContent } from './detectors/unshown-content';
 import type { UploadPolicy } from '../../chat-event';
 import { isRecord, parseJsonObject, str } from '../parse-json';
 
@@ -24,7 +26,7 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 const records = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
 /** Shared by every message without events or content: most frames have neither, and each parse step runs per frame. */
 const NONE: readonly never[] = Object.freeze([]);
-const NO_CONTENT = Object.freeze({ quickReplies: NONE, attachments: NONE, cards: NONE });
+const NO_CONTENT = Object.freeze({ quickReplies: NONE, attachments: NONE, cards: NONE, unshown: NONE });
 
 /** Typing lasts this long when Genesys gives no `duration` (as Genesys' own transport assumes). */
 const DEFAULT_TYPING_MS = 5000;
@@ -84,6 +86,7 @@ interface Content {
   quickReplies: readonly QuickReply[];
   attachments: readonly Attachment[];
   cards: readonly Card[];
+  unshown: readonly UnshownContent[];
 }
 
 function parseContent(content: unknown): Content {
@@ -91,6 +94,7 @@ function parseContent(content: unknown): Content {
   const quickReplies: QuickReply[] = [];
   const attachments: Attachment[] = [];
   const cards: Card[] = [];
+  const unshown: UnshownContent[] = [];
   for (const c of records(content)) {
     if (c['contentType'] === 'Card') {
       const card = parseCard(c['card']);
@@ -120,10 +124,9 @@ function parseContent(content: unknown): Content {
         ...(mime ? { mime } : {}),
         ...(fileSize !== undefined ? { fileSize } : {}),
       });
-    }
-    // Pickers, forms and unknown content types are ignored.
+    } else if (isUnshown(c)) unshown.push(unshownContent(c));
   }
-  return { quickReplies, attachments, cards };
+  return { quickReplies, attachments, cards, unshown };
 }
 
 /**
@@ -144,7 +147,7 @@ export function parseMessage(body: unknown): WmMessage | InvalidFrame {
   if (type === 'Event' && events.length === 0) return invalid('an event message with no event the client knows');
   const entity = body['originatingEntity'];
   const metadata = isRecord(body['metadata']) ? body['metadata'] : {};
-  const { quickReplies, attachments, cards } = parseContent(body['content']);
+  const { quickReplies, attachments, cards, unshown } = parseContent(body['content']);
   const message: WmMessage = {
     id,
     direction,
@@ -157,6 +160,7 @@ export function parseMessage(body: unknown): WmMessage | InvalidFrame {
     quickReplies,
     attachments,
     cards,
+    unshown,
     readOnly: metadata['readOnly'] === 'true',
   };
   const customMessageId = direction === 'Inbound' ? str(metadata['customMessageId']) : undefined;

@@ -16,6 +16,7 @@ export const wmMessage = (id: string, over: Partial<WmMessage>): Incoming => ({
   quickReplies: [],
   attachments: [],
   cards: [],
+  unshown: [],
   readOnly: false,
   ...over,
 });

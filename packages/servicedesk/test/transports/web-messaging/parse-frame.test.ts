@@ -176,7 +176,7 @@ describe('Web Messaging parseFrame (the edge), on the published samples', () => 
     expect(parseFrame(pong)).toEqual({ kind: 'pong' });
   });
 
-  test('typing without a duration lasts 5 s; unknown events, content and presence types are dropped', () => {
+  test('typing without a duration lasts 5 s; unknown events and presence types are dropped', () => {
     expect(
       parseMessage({
         id: 'e',
@@ -194,6 +194,44 @@ describe('Web Messaging parseFrame (the edge), on the published samples', () => 
       quickReplies: [],
       attachments: [],
       cards: [],
+      unshown: [{ contentType: 'DatePicker', options: [] }],
+    });
+  });
+
+  test('content the client does not draw is kept with its title and choices, to be told in words', () => {
+    const m = parseMessage({
+      id: 'p',
+      direction: 'Outbound',
+      type: 'Structured',
+      content: [
+        {
+          contentType: 'DatePicker',
+          datePicker: {
+            title: 'Book a call',
+            availableTimes: [{ dateTime: '2026-12-08T10:00:00Z', duration: 1800 }, { dateTime: 'not a time' }],
+          },
+        },
+        {
+          contentType: 'ListPicker',
+          listPicker: {
+            title: 'Pick a plan',
+            sections: [{ title: 'Plans', items: [{ title: 'Basic' }, { title: 'Pro' }] }],
+          },
+        },
+        { contentType: 'Hologram', hologram: { text: 'Hi' } },
+        { contentType: 'ButtonResponse', buttonResponse: { type: 'QuickReply', text: 'Yes', payload: 'y' } },
+      ],
+    });
+    expect(m).toMatchObject({
+      unshown: [
+        { contentType: 'DatePicker', title: 'Book a call', options: [{ time: '2026-12-08T10:00:00Z' }] },
+        {
+          contentType: 'ListPicker',
+          title: 'Pick a plan',
+          options: [{ text: 'Plans' }, { text: 'Basic' }, { text: 'Pro' }],
+        },
+        { contentType: 'Hologram', title: 'Hi', options: [] },
+      ],
     });
   });
 

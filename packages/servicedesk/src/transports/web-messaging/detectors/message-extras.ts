@@ -30,14 +30,24 @@ const NO_EXTRAS: MessageExtras = Object.freeze({});
 
 /** A message's cards, files and quick replies, as the chat event carries them (absent when it has none). */
 export function messageExtras(m: WmMessage): MessageExtras {
-  if (m.attachments.length === 0 && m.quickReplies.length === 0 && m.cards.length === 0) return NO_EXTRAS;
+  if (m.attachments.length === 0 && m.quickReplies.length === 0 && m.cards.length === 0 && m.unshown.length === 0)
+    return NO_EXTRAS;
   return {
     ...(m.cards.length > 0 ? { cards: m.cards.map(chatCard) } : {}),
     ...(m.attachments.length > 0 ? { files: m.attachments.map(chatFile) } : {}),
     ...(m.quickReplies.length > 0 ? { quickReplies: m.quickReplies.map((q) => ({ ...q })) } : {}),
+    ...(m.unshown.length > 0
+      ? {
+          notShown: m.unshown.map((u) => ({
+            kind: u.contentType,
+            ...(u.title ? { title: u.title } : {}),
+            options: [...u.options],
+          })),
+        }
+      : {}),
   };
 }
 
-/** Whether a message shows the customer anything: text, a file, quick replies or a card. */
+/** Whether a message shows the customer anything: text, a file, quick replies, a card, or words for what is not drawn. */
 export const showsSomething = (m: WmMessage) =>
-  m.text !== '' || m.attachments.length > 0 || m.quickReplies.length > 0 || m.cards.length > 0;
+  m.text !== '' || m.attachments.length > 0 || m.quickReplies.length > 0 || m.cards.length > 0 || m.unshown.length > 0;
