@@ -149,6 +149,32 @@ describe('queue availability', () => {
     },
   );
 
+  it("caps a 429's pause for the fleet, and holds a gate set further ahead (an older instance's day-long Retry-After) no longer than that", async () => {
+    const clock = manualClock();
+    const [a, b] = await fleet(2, { RATE_LIMIT_MAX: '100000', GENESYS_MAX_RETRIES: '0' }, { now: clock.now });
+    await clearUpstreamLog(emu);
+    await addFault(emu, { endpoint: OBSERVATIONS, status: 429, retryAfterSeconds: 600, times: 1 });
+    expect((await ask(a!)).headers['retry-after']).toBe('60');
+    // The other instance takes the paused state from Redis: told the capped wait, and no call of its own.
+    const paused = await ask(b!);
+    expect(paused.statusCode).toBe(503);
+    expect(Number(paused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect((await upstreamCounts(emu))[OBSERVATIONS]).toBe(1);
+    clock.advance(60_000);
+    expect((await ask(b!)).statusCode).toBe(200);
+
+    // A gate a day ahead, as an instance without the cap would have set it.
+    const shared = a!.sharedState!;
+    const gate = shared.key(`availability:${encodeURIComponent('Chat Queue')}:gate`);
+    await shared.redis.set(gate, `${clock.now() + 86_400_000}:old`, 'PX', 600_000);
+    await clearUpstreamLog(emu);
+    clock.advance(70_000);
+    expect((await ask(a!)).statusCode).toBe(200);
+    await a!.availability.idle();
+    expect((await upstreamCounts(emu))[OBSERVATIONS]).toBe(1);
+    expect(Number((await shared.redis.get(gate))?.split(':')[0])).toBeLessThanOrEqual(clock.now() + 60_000);
+  });
+
   it('is refreshed by another instance one interval after the lease holder died mid-refresh', async () => {
     const clock = manualClock();
     const [a, b] = (await fleet(

@@ -167,7 +167,10 @@ export class AvailabilityProvider {
       s.nextAttemptAt = Math.max(s.nextAttemptAt, got.until);
       firstSeen ??= got.state?.lastAttemptAt ?? Number.NEGATIVE_INFINITY;
       const finished = (got.state?.lastAttemptAt ?? Number.NEGATIVE_INFINITY) !== firstSeen;
-      if (this.servable(s.observations, this.now()) || s.missing || finished) return;
+      // The gate's holder has stored its outcome (it moves the gate to its next attempt as it does): nothing is in
+      // flight, the gate is a pause (calls spent, a Retry-After), and its outcome is this caller's answer.
+      const published = got.state !== null && got.state.nextAttemptAt >= got.until;
+      if (this.servable(s.observations, this.now()) || s.missing || finished || published) return;
       // Waited long enough, or the caller's deadline has come: the attempt then fails at once as a timeout.
       if (polls >= maxPolls || (deadline !== undefined && timeLeft(deadline) <= pollMs))
         return this.attempt(s, this.isCold(s, this.now()), deadline);

@@ -43,13 +43,15 @@ export interface AvailabilityLease {
   publish(queueName: string, state: SharedQueueState): Promise<void>;
 }
 
-// KEYS: gate, state. ARGV: now, until, owner, key lifetime (ms). The gate's value is "<until>:<owner>".
+// KEYS: gate, state. ARGV: now, until, owner, key lifetime (ms), latest gate end believed. The gate's value is
+// "<until>:<owner>". A gate ending later than any pause allows (set by an instance that did not bound its pauses)
+// counts as open.
 const ACQUIRE = `
 local gate = redis.call('GET', KEYS[1])
 local gateUntil = 0
 if gate then gateUntil = tonumber(string.match(gate, '^(%d+)')) or 0 end
 local acquired = 0
-if gateUntil <= tonumber(ARGV[1]) then
+if gateUntil <= tonumber(ARGV[1]) or gateUntil > tonumber(ARGV[5]) then
   redis.call('SET', KEYS[1], ARGV[2] .. ':' .. ARGV[3], 'PX', ARGV[4])
   acquired = 1
   gateUntil = tonumber(ARGV[2])
@@ -71,7 +73,12 @@ return 1`;
  * The lease and the snapshots under `<prefix><org>:availability:<queue name>:{gate,state}`. Keys expire after
  * `keyLifetimeMs` (longer than any value may be served), so a queue nobody asks for any more leaves nothing behind.
  */
-export function redisAvailabilityLease(shared: SharedState, keyLifetimeMs: number): AvailabilityLease {
+export function redisAvailabilityLease(
+  shared: SharedState,
+  keyLifetimeMs: number,
+  /** The furthest ahead a gate may be set: the longest pause (a capped Retry-After, a minute's calls) and an interval. */
+  maxGateAheadMs: number,
+): AvailabilityLease {
   const owner = randomBytes(6).toString('base64url');
   const keys = (queueName: string) => {
     const base = shared.key(`availability:${encodeURIComponent(queueName)}`);
@@ -90,6 +97,7 @@ export function redisAvailabilityLease(shared: SharedState, keyLifetimeMs: numbe
           String(Math.ceil(until)),
           owner,
           String(keyLifetimeMs),
+          String(Math.ceil(now + maxGateAheadMs)),
         )) as [number, string, string];
         return { acquired: acquired === 1, until: Number(gateUntil), state: parseState(json) };
       }),

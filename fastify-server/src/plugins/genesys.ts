@@ -61,6 +61,10 @@ export default fp<GenesysPluginOptions>(
               lease: redisAvailabilityLease(
                 app.sharedState,
                 config.availability.maxStalenessMs + 3 * config.availability.refreshIntervalMs + 60_000,
+                // An attempt's calls fit in a minute's budget of at least 3 (one interval each), and a 429 pauses at
+                // most the cap: a gate further ahead was not set by these rules.
+                Math.max(60_000, 3 * config.availability.refreshIntervalMs, config.genesys.retryAfterCapMs) +
+                  config.availability.refreshIntervalMs,
               ),
               leaseWaitMs: config.genesys.requestTimeoutMs + config.availability.refreshIntervalMs,
             }
