@@ -13,7 +13,7 @@ export const ROOT = resolve(__dirname, '..');
 export const BENCHMARKS_FILE = join(ROOT, 'BENCHMARKS.md');
 const SECTION = '## Browser client';
 /** Subsections in the order they appear, whichever benchmark ran first; a new benchmark adds its name here. */
-const ORDER = ['Event pipeline', 'Teardown', 'Bundle', 'Round trips', 'Flood'] as const;
+const ORDER = ['Event pipeline', 'Teardown', 'Bundle', 'Round trips', 'Agent latency', 'Flood'] as const;
 export type ClientBenchmark = (typeof ORDER)[number];
 
 /** The machine, and how busy it was (it may be shared: other processes' load shows in the 1-minute load average). */

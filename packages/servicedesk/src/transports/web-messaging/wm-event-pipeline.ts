@@ -22,7 +22,7 @@ import { flowMessages } from './detectors/flow-messages';
 import { orderByTime } from './detectors/order-by-time';
 import { resolveAgents } from './detectors/resolve-agents';
 import { asMarkdown } from './detectors/markdown-texts';
-import { isTyping, type Incoming } from './detectors/types';
+import { isAgentSaying, isTyping, type Incoming } from './detectors/types';
 
 export interface WmEventPipelineConfig {
   /** The ordering buffer's window (ms). @default 300 */
@@ -49,7 +49,7 @@ export function wmEventPipeline(messages$: Observable<Incoming>, c: WmEventPipel
   const passed = c.onMessagePassed;
   const resolved$ = messages$.pipe(
     dedupeById((m: Incoming) => m.id),
-    orderByTime({ windowMs: c.orderWindowMs ?? 300, scheduler }),
+    orderByTime({ windowMs: c.orderWindowMs ?? 300, scheduler, alone: isAgentSaying }),
     passed ? tap((m: Incoming) => isTyping(m) || passed(m.id)) : identity,
     resolveAgents(),
     share(),

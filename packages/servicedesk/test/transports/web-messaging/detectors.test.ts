@@ -1,5 +1,5 @@
 import { Subject, map, type Observable } from 'rxjs';
-import type { Incoming } from '../../../src/transports/web-messaging/detectors/types';
+import { isAgentSaying, type Incoming } from '../../../src/transports/web-messaging/detectors/types';
 import { agentMessages } from '../../../src/transports/web-messaging/detectors/agent-messages';
 import { agentPresence } from '../../../src/transports/web-messaging/detectors/agent-presence';
 import { agentTyping } from '../../../src/transports/web-messaging/detectors/agent-typing';
@@ -50,6 +50,34 @@ describe('orderByTime (the ordering buffer)', () => {
         x,
       });
       expectObservable(cold('a x b|', { a, x, b }).pipe(orderByTime({ windowMs: 0 }))).toBe('a x b|', { a, x, b });
+    });
+  });
+
+  test("an agent's message on a quiet socket passes at once; in a burst it is held and sorted with the rest", () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const alone = isAgentSaying;
+      const j = wm.agent('j', 'hello', { nickname: 'Jane' }, T(1));
+      const k = wm.agent('k', 'anything else?', { nickname: 'Jane' }, T(9));
+      // The stream's first message is held; then quiet: nothing held and nothing arrived within the window before it.
+      expectObservable(cold('j 49ms k', { j, k }).pipe(orderByTime({ windowMs: 20, alone }))).toBe('20ms j 29ms k', {
+        j,
+        k,
+      });
+      // A bot's message arrived 5 ms before: a burst, in which the agent's is held and the bot's, earlier, goes first.
+      const p = wm.bot('p', 'earlier', T(1));
+      const b = wm.bot('b', 'transferring you', T(3));
+      const a = wm.agent('a', 'hi, I am Jane', { nickname: 'Jane' }, T(2));
+      expectObservable(cold('p 49ms b 4ms a', { p, a, b }).pipe(orderByTime({ windowMs: 20, alone }))).toBe(
+        '20ms p 29ms 20ms (ab)',
+        { p, a, b },
+      );
+      // The agent's typing is an event, and a bot's message is not written one at a time: both are held.
+      const t = wm.typing('t');
+      const c = wm.bot('c', 'menu', T(3));
+      expectObservable(cold('t 49ms c', { t, c }).pipe(orderByTime({ windowMs: 20, alone }))).toBe('20ms t 49ms c', {
+        t,
+        c,
+      });
     });
   });
 

@@ -25,3 +25,6 @@ export const isDisconnect = (m: WmMessage) =>
   m.events.some((e) => e.eventType === 'Presence' && e.presence === 'Disconnect');
 /** A message that says something (text, or content), as opposed to an event. */
 export const isSaying = (m: WmMessage) => m.type !== 'Event';
+/** An agent's message that says something: a person writes these one at a time. */
+export const isAgentSaying = (m: WmMessage) =>
+  m.direction === 'Outbound' && m.originatingEntity === 'Human' && isSaying(m);
