@@ -41,6 +41,12 @@ async function openConsole(): Promise<{ page: Page; errors: Error[] }> {
   return { page, errors };
 }
 
+/** Waits (bounded) until `read` gives `want`, then checks it. */
+async function settles<T>(read: () => Promise<T>, want: T): Promise<void> {
+  for (let i = 0; i < 50 && (await read()) !== want; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(await read()).toBe(want);
+}
+
 const nextSecond = () => control(emu, 'POST', '/clock', { advanceMs: 1000 });
 
 test("a person handles a messaging conversation: accept, read the customer's image, reply with quick replies, send a file, transfer, disconnect", async () => {
@@ -164,6 +170,68 @@ test("a person handles a messaging conversation: accept, read the customer's ima
   } catch (e) {
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'console-messaging.png'), fullPage: true }).catch(() => undefined);
+    throw e;
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("a person sends a carousel and a date picker, and turns the deployment's Markdown on and off", async () => {
+  const { page, errors } = await openConsole();
+  try {
+    const [alex] = emu.options.agents;
+    const g = await WmGuest.open(emu);
+    guests.push(g);
+    await g.configure();
+    await g.join({ channel: { metadata: { customAttributes: { name: 'Riley Rich' } } } });
+    await g.waitFor((f) => f.body.originatingEntity === 'Bot');
+    const chatId = (await control<{ conversationId: string }>(emu, 'GET', `/messaging/sessions/${g.token}`)).body
+      .conversationId;
+    await page.getByTestId('agent-select').selectOption(alex!.id);
+    await page.locator(`[data-testid="queue-item"][data-chat-id="${chatId}"]`).getByTestId('accept').click();
+    await page.locator('[data-testid="conv-state"][data-state="connected"]').waitFor();
+
+    const input = page.getByTestId('message-input');
+    await page.getByTestId('rich-content').selectOption('carousel');
+    await input.fill('Two options for you:');
+    await input.press('Enter');
+    const [boots] = await g.waitFor(isOutboundText('Two options for you:'));
+    expect(boots!.body.type).toBe('Structured');
+    const carousel = boots!.body.content![0] as { contentType: string; carousel: { cards: Array<{ title: string }> } };
+    expect(carousel.contentType).toBe('Carousel');
+    expect(carousel.carousel.cards.map((c) => c.title)).toEqual(['Trail boots', 'City boots']);
+    // The choice is for one message only.
+    expect(await page.getByTestId('rich-content').inputValue()).toBe('');
+
+    await nextSecond();
+    await page.getByTestId('rich-content').selectOption('date-picker');
+    await input.fill('When suits you?');
+    await input.press('Enter');
+    const [when] = await g.waitFor(isOutboundText('When suits you?'));
+    expect(when!.body.content![0]).toEqual(
+      expect.objectContaining({
+        contentType: 'DatePicker',
+        datePicker: expect.objectContaining({ title: 'Book a call' }),
+      }),
+    );
+
+    const markdownOf = async () =>
+      (
+        (await (await fetch(`${emu.url}/webdeployments/v1/deployments/${g.deploymentId}/config.json`)).json()) as {
+          messenger: { apps: { conversations: { markdown: { enabled: boolean } } } };
+        }
+      ).messenger.apps.conversations.markdown.enabled;
+    const toggle = page.getByTestId('markdown-toggle');
+    expect(await toggle.isChecked()).toBe(false);
+    await toggle.check();
+    await settles(markdownOf, true);
+    expect(await toggle.isChecked()).toBe(true);
+    await toggle.uncheck();
+    await settles(markdownOf, false);
+    expect(errors).toEqual([]);
+  } catch (e) {
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'console-messaging-rich.png') });
     throw e;
   } finally {
     await page.context().close();

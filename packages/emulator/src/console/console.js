@@ -567,6 +567,7 @@
     send.disabled = !connected;
     // Quick replies and files exist on Web Messaging only.
     $('wm-tools').hidden = !(connected && c.media === 'message');
+    $('markdown-toggle').checked = Boolean(c.messaging && c.messaging.markdown);
     $('file-input').disabled = !connected;
     $('composer').hidden = c.state === 'ended';
     const hint = $('composer-hint');
@@ -1071,6 +1072,24 @@
       );
     });
 
+    $('markdown-toggle').addEventListener('change', (e) => {
+      const c = state.selectedChatId ? chatById(state.selectedChatId) : null;
+      if (!c || !c.messaging) return;
+      const markdown = e.target.checked;
+      void act(
+        markdown ? 'turn Markdown on' : 'turn Markdown off',
+        async () => {
+          const id = encodeURIComponent(c.messaging.messengerDeploymentId);
+          await api('PUT', `/control/messaging/deployments/${id}/settings`, { markdown });
+          // A deployment's settings are not part of the chats' pushed changes: every chat of it is told here.
+          for (const other of chats())
+            if (other.messaging && other.messaging.messengerDeploymentId === c.messaging.messengerDeploymentId)
+              other.messaging.markdown = markdown;
+        },
+        e.target,
+      );
+    });
+
     $('file-input').addEventListener('change', (e) => {
       const file = e.target.files && e.target.files[0];
       e.target.value = '';
@@ -1107,12 +1126,16 @@
         'send the message',
         async () => {
           const c = chatById(chatId);
-          const quick = c && c.media === 'message' ? parseQuickReplies($('quick-replies').value) : [];
+          const messaging = c && c.media === 'message';
+          const quick = messaging ? parseQuickReplies($('quick-replies').value) : [];
+          const rich = messaging ? richContent($('rich-content').value) : {};
           await api('POST', `/control/chats/${encodeURIComponent(chatId)}/messages`, {
             body,
             agentId: state.actingAgentId,
             ...(quick.length > 0 ? { quickReplies: quick } : {}),
+            ...rich,
           });
+          $('rich-content').value = '';
           // Only now: a failed send keeps the text for another try.
           if (state.selectedChatId === chatId && input.value.trim() === body) input.value = '';
           if (quick.length > 0) $('quick-replies').value = '';
@@ -1122,6 +1145,62 @@
         $('send'),
       );
     });
+  }
+
+  /**
+   * What the agent sends with the text, chosen from samples a person can try at once: cards (their picture served by
+   * the emulator, a link button and an answer button), or a picker the customer's chat may not draw.
+   */
+  function richContent(kind) {
+    const picture = `${location.origin}/avatars/card-picture.svg`;
+    const card = (title, description) => {
+      const slug = title.toLowerCase().replace(/ /g, '-');
+      return {
+        title,
+        description,
+        image: picture,
+        actions: [
+          { type: 'Link', text: `${title} details`, url: `https://shop.example.com/${slug}` },
+          { type: 'Postback', text: `I'll take the ${title}`, payload: `take-${slug}` },
+        ],
+      };
+    };
+    const trail = () => card('Trail boots', 'Waterproof, sizes 36 to 47.');
+    const tomorrowAt = (hour) => {
+      const d = new Date();
+      d.setDate(d.getDate() + 1);
+      d.setHours(hour, 0, 0, 0);
+      return d.toISOString();
+    };
+    switch (kind) {
+      case 'card':
+        return { cards: [trail()] };
+      case 'carousel':
+        return { cards: [trail(), card('City boots', 'Leather, sizes 38 to 46.')] };
+      case 'date-picker':
+        return {
+          content: [
+            {
+              contentType: 'DatePicker',
+              datePicker: {
+                title: 'Book a call',
+                availableTimes: [10, 14].map((h) => ({ dateTime: tomorrowAt(h), duration: 1800 })),
+              },
+            },
+          ],
+        };
+      case 'list-picker':
+        return {
+          content: [
+            {
+              contentType: 'ListPicker',
+              listPicker: { title: 'Pick a plan', sections: [{ items: [{ title: 'Basic' }, { title: 'Pro' }] }] },
+            },
+          ],
+        };
+      default:
+        return {};
+    }
   }
 
   /** "Yes, No, Maybe later" → ['Yes', 'No', 'Maybe later']. */

@@ -505,6 +505,8 @@ export function chatSummary(ctx: EmulatorContext, c: Conversation) {
           disconnect: session.deployment.conversationDisconnect.enabled
             ? session.deployment.conversationDisconnect.type
             : 'none',
+          messengerDeploymentId: session.deployment.id,
+          markdown: session.deployment.markdown,
         }
       : null,
     agent: agent
