@@ -4,7 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from './config';
 import { clientErrorHandler } from './client-errors';
-import { Errors, withRetryAfter, type AppError } from './errors';
+import { Errors, rateLimited, type AppError } from './errors';
 import { loggerOptions } from './logger';
 import drain from './plugins/drain';
 import foreignOrigins from './plugins/foreign-origins';
@@ -120,8 +120,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.windowMs,
     // The default key is request.ip, which honours TRUST_PROXY: behind a proxy each client gets its own bucket.
-    errorResponseBuilder: (_request, context) =>
-      withRetryAfter(new Errors.RateLimited(Math.ceil(context.ttl / 1000)), context.ttl / 1000),
+    errorResponseBuilder: (_request, context) => rateLimited(context.ttl / 1000),
     // Retry-After on a 429 only; the x-ratelimit-* headers on every answer cost bytes on the hottest route.
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     addHeaders: {

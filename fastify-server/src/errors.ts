@@ -70,6 +70,12 @@ export function withRetryAfter<E extends FastifyError>(error: E, seconds: number
   return Object.assign(error, { retryAfterSeconds: browserRetryAfterSeconds(seconds) });
 }
 
+/** 429 RATE_LIMITED for a wait of `seconds`, bounded as every browser's Retry-After is (header and message agree). */
+export function rateLimited(seconds: number): AppError {
+  const bounded = browserRetryAfterSeconds(seconds);
+  return withRetryAfter(new Errors.RateLimited(bounded), bounded) as AppError;
+}
+
 const ERROR_TYPES: ReadonlyArray<abstract new (...args: never[]) => unknown> = Object.values(Errors) as never;
 
 /** True for the errors above (safe to show as they are). */

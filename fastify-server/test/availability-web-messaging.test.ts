@@ -37,6 +37,8 @@ beforeAll(async () => {
     // Queue figures a quarter second old at most, so the line moving shows in the answers quickly.
     AVAILABILITY_REFRESH_INTERVAL_MS: '250',
     AVAILABILITY_MAX_STALENESS_MS: '1000',
+    // The tests poll for the place in line; the per-address limit is not what they test.
+    RATE_LIMIT_MAX: '100000',
   });
 });
 
@@ -114,6 +116,19 @@ describe('POST /availability with message_id (Web Messaging)', () => {
     expect(res.json().positionInQueue).toBeNull();
     await ask({ message_id: unknown });
     expect(await lookups()).toBe(before + 1);
+  });
+
+  // Before the 429 test, whose 30 s pause of lookups outlasts this file.
+  it('a garbled lookup answer (200 with HTML or null) is "no place" for now, not "no such message": the next ask finds the place', async () => {
+    for (const body of ['<html>gateway</html>', 'null', '{"conversationId": 7}']) {
+      // A chat of its own each time: a found conversation is remembered for good.
+      const chat = await waitingChat();
+      await addFault(emu, { endpoint: DETAILS, body, times: 1 });
+      const res = await ask({ message_id: chat.messageId });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().positionInQueue).toBeNull();
+      await placeBecomes(chat.messageId, (p) => p !== null);
+    }
   });
 
   it('a failing lookup (429) is "no place" for now, and lookups pause as long as Genesys asks', async () => {

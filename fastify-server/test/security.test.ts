@@ -91,6 +91,16 @@ describe('security headers', () => {
 });
 
 describe('rate limits', () => {
+  it('tell a client to wait at most an hour, whatever the window, in the header and the message alike', async () => {
+    const limited = await testApp(emu, { RATE_LIMIT_MAX: '1', RATE_LIMIT_WINDOW_MS: '86400000' });
+    await limited.inject({ method: 'GET', url: '/setup' });
+    const blocked = await limited.inject({ method: 'GET', url: '/setup' });
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.headers['retry-after']).toBe('3600');
+    expect(blocked.json().message).toBe('Too many requests; retry in 3600 seconds');
+    await limited.close();
+  });
+
   it('limit each client address, answer 429 RATE_LIMITED with Retry-After, and spare the probes', async () => {
     const limited = await testApp(emu, { RATE_LIMIT_MAX: '3' });
     const from = (remoteAddress: string) => limited.inject({ method: 'GET', url: '/setup', remoteAddress });

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppConfig } from '../config';
-import { Errors, withRetryAfter } from '../errors';
+import { Errors, rateLimited } from '../errors';
 import { errorResponses } from './error-reply';
 
 export const JwtReply = Type.Object({ jwt: Type.String() });
@@ -27,8 +27,7 @@ export const jwtRoute: FastifyPluginAsyncTypebox<{ config: AppConfig }> = async 
       preHandler: async (request) => {
         await app.verifyIdentity(request);
         const limit = await perUser?.(request);
-        if (limit && !limit.isAllowed && limit.isExceeded)
-          throw withRetryAfter(new Errors.RateLimited(limit.ttlInSeconds), limit.ttlInSeconds);
+        if (limit && !limit.isAllowed && limit.isExceeded) throw rateLimited(limit.ttlInSeconds);
       },
     },
     async (request, reply) => {
