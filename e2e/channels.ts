@@ -49,6 +49,8 @@ export const ALSO_ON_GUEST_CHAT: Readonly<Record<string, Readonly<Record<string,
   offline: {
     'written while offline: kept, shown as not sent yet, and sent to the agent in order once the customer is back':
       'guest chat sends each message as a REST post, which fails at once while offline',
+    'the network goes and nothing closes the socket: the customer is told within seconds, and what they write then reaches the agent once':
+      "the socket that must notice is guest chat's event stream, and the message a REST post",
   },
   recovery: {
     'reload mid-chat: the earlier messages stay on screen, each once and in order, and the chat goes on':

@@ -123,6 +123,34 @@ forEachChannel((channel) => {
   );
 
   flow(
+    'the network goes and nothing closes the socket: the customer is told within seconds, and what they write then reaches the agent once',
+    async (f) => {
+      const { customer, chat } = await connectedCustomer(f);
+      // Only the browser's word: the emulator keeps the socket, as a server does that has not noticed yet.
+      const lostAt = Date.now();
+      await customer.tab.context.setOffline(true);
+      await customer.text(LOST).waitFor();
+      const noticedMs = Date.now() - lostAt;
+      console.log(`${channel}: network loss noticed in ${noticedMs} ms`);
+      expect(noticedMs).toBeLessThan(5000);
+      await customer.say('Written with no network');
+      await customer.text(HELD).waitFor();
+      await customer.tab.context.setOffline(false);
+      await customer.text(BACK).waitFor();
+      await eventually(
+        async () => (await agents().guestMessages(chat.id)).includes('Written with no network'),
+        15_000,
+        'the message written with no network at the agent',
+      );
+      expect(await agents().guestMessages(chat.id)).toEqual(['Written with no network']);
+      for (const text of [LOST, HELD, BACK])
+        expect({ text, count: await customer.count(text) }).toEqual({ text, count: 1 });
+      expect(await customer.count(NOT_SENT)).toBe(0);
+    },
+    60_000,
+  );
+
+  flow(
     'the chat ended while the customer was offline: what they wrote is marked not sent, and they read how to send it',
     async (f) => {
       const { customer, chat } = await connectedCustomer(f);
