@@ -112,7 +112,7 @@ describe('access token', () => {
     const ready = await app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(503);
     expect(ready.json().code).toBe('NOT_READY');
-    // One attempt; the rest fail fast during the cool-down.
+    // One attempt; the rest fail fast during the pause after it (login-pace.ts).
     expect((await upstreamCounts(emu))[TOKEN]).toBe(1);
     await app.close();
   });
