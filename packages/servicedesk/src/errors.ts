@@ -40,7 +40,10 @@ export class ServiceDeskError extends Error {
 export class GenesysApiError extends ServiceDeskError {
   readonly genesysCode: string | undefined;
 
-  constructor(operation: string, options: { status?: number; genesysCode?: string; detail?: string; cause?: unknown }) {
+  constructor(
+    operation: string,
+    options: { status?: number; genesysCode?: string; detail?: string; retryAfterMs?: number; cause?: unknown },
+  ) {
     const what = options.status
       ? `${options.status}${options.genesysCode ? ` ${options.genesysCode}` : ''}`
       : 'no answer';
@@ -49,6 +52,7 @@ export class GenesysApiError extends ServiceDeskError {
       `Genesys ${operation} failed: ${what}${options.detail ? ` (${options.detail})` : ''}`,
       {
         ...(options.status !== undefined ? { status: options.status } : {}),
+        ...(options.retryAfterMs !== undefined ? { retryAfterMs: options.retryAfterMs } : {}),
         cause: options.cause,
       },
     );

@@ -553,6 +553,21 @@ describe('page reload (reconnect with persisted state)', () => {
     await page2.desk.endChat();
   });
 
+  test("a message refused with 429 is sent again after the Retry-After and reaches the agent once (the transport's one rate-limit layer)", async () => {
+    const { desk, chatId } = await started();
+    await control(stack, 'POST', '/faults', {
+      endpoint: 'POST /api/v2/webchat/guest/conversations/:conversationId/members/:memberId/messages',
+      status: 429,
+      retryAfterSeconds: 1,
+      times: 1,
+    });
+    await desk.sendMessageToAgent({ input: { text: 'rate limited once' } });
+    expect(await control(stack, 'GET', '/faults')).toEqual({ entities: [] });
+    const detail = await control<{ messages: Array<{ body: string }> }>(stack, 'GET', `/chats/${chatId}`);
+    expect(detail.messages.filter((m) => m.body === 'rate limited once')).toHaveLength(1);
+    await desk.endChat();
+  });
+
   test('reconnect answers false for an ended chat and with nothing persisted', async () => {
     const page1 = await started();
     leavePage(page1);

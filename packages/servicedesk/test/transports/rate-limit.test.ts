@@ -1,6 +1,6 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { ServiceDeskError } from '../../src/errors';
-import { RATE_LIMIT_RETRIES, retryRateLimited } from '../../src/transports/rate-limit';
+import { MAX_RETRY_AFTER_MS, RATE_LIMIT_RETRIES, retryRateLimited } from '../../src/transports/rate-limit';
 import { isTransient, retryTransient } from '../../src/transports/retry-transient';
 
 const limited = (retryAfterMs?: number) =>
@@ -34,6 +34,17 @@ describe('retryRateLimited (the one layer that retries a 429)', () => {
     await expect(p).rejects.toMatchObject({ status: 429 });
     expect(RATE_LIMIT_RETRIES).toBe(3);
     expect(at).toEqual([0, 1000, 4000, 7000]);
+  });
+
+  test("a retryAfter longer than MAX_RETRY_AFTER_MS is not waited for: the 429 is the caller's at once", async () => {
+    const { p, at } = await onVirtualTime((scheduler, at) =>
+      retryRateLimited(async () => {
+        at.push(scheduler.now());
+        throw limited(MAX_RETRY_AFTER_MS + 1);
+      }, scheduler),
+    );
+    await expect(p).rejects.toMatchObject({ status: 429 });
+    expect(at).toEqual([0]);
   });
 
   test('a refusal other than 429 and a success are not retried', async () => {

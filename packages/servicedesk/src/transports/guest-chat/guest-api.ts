@@ -67,8 +67,10 @@ export function toGenesysError(operation: string, e: unknown): GenesysApiError {
   const detail =
     params?.['message'] ??
     (typeof body?.['message'] === 'string' ? body['message'] : e instanceof Error ? e.message : undefined);
+  const retryAfter = Number((response?.['headers'] as Record<string, unknown> | undefined)?.['retry-after']);
   return new GenesysApiError(operation, {
     ...(status !== undefined ? { status } : {}),
+    ...(status === 429 && Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
     ...(genesysCode ? { genesysCode } : {}),
     ...(detail ? { detail } : {}),
     cause: e,

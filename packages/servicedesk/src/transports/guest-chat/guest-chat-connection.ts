@@ -1,9 +1,10 @@
-import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { BehaviorSubject, Subject, asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import type { ChatEvent, QuickReply } from '../../chat-event';
 import { GenesysApiError, ServiceDeskError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { SocketStatus } from '../../streams/connection-state';
 import type { ChatConnection } from '../chat-transport';
+import { retryRateLimited } from '../rate-limit';
 import { retryTransient } from '../retry-transient';
 import { chatEventPipeline } from './chat-event-pipeline';
 import { savedSession, type ChatSession } from './chat-session';
@@ -33,6 +34,7 @@ export class GuestChatConnection implements ChatConnection {
   private resolveSocketOpened!: () => void;
   private rejectSocketOpened!: (e: Error) => void;
   private readonly log: Logger;
+  private readonly scheduler: SchedulerLike;
 
   constructor(
     private readonly api: GuestApi,
@@ -41,6 +43,7 @@ export class GuestChatConnection implements ChatConnection {
     start: ConnectionStart,
   ) {
     this.log = config.logger ?? {};
+    this.scheduler = config.scheduler ?? asyncScheduler;
     const socketOpened = new Promise<void>((resolve, reject) => {
       this.resolveSocketOpened = resolve;
       this.rejectSocketOpened = reject;
@@ -50,10 +53,14 @@ export class GuestChatConnection implements ChatConnection {
     // cannot be delivered does not start (the desk then leaves the conversation, so none is orphaned).
     this.opened = summary
       ? socketOpened.then(() =>
-          retryTransient(() => this.api.sendMessage(session.conversationId, session.memberId, summary, 'notice'), {
-            backoff: config.backoff,
-            scheduler: config.scheduler,
-          }).then(
+          retryTransient(
+            () =>
+              this.rateLimited(() => this.api.sendMessage(session.conversationId, session.memberId, summary, 'notice')),
+            {
+              backoff: config.backoff,
+              scheduler: config.scheduler,
+            },
+          ).then(
             () => undefined,
             (e: unknown) => {
               const why = e instanceof Error ? e.message : String(e);
@@ -111,13 +118,18 @@ export class GuestChatConnection implements ChatConnection {
     return this.session.lastMessageId;
   }
 
+  /** A REST call sent again after a 429's `Retry-After` (`../rate-limit.ts`, the one layer that retries a 429). */
+  private rateLimited<T>(call: () => Promise<T>): Promise<T> {
+    return retryRateLimited(call, this.scheduler);
+  }
+
   /**
    * Guest chat cannot tag a message with an id of ours, so `_id` is unused: a send whose answer was lost is sent again.
    * A chat that is over rejects with `NO_CHAT`, so what waits behind it fails at once.
    */
   async sendMessage(text: string, _id?: string): Promise<void> {
     try {
-      await this.api.sendMessage(this.session.conversationId, this.session.memberId, text);
+      await this.rateLimited(() => this.api.sendMessage(this.session.conversationId, this.session.memberId, text));
     } catch (e) {
       if (chatGone(e))
         throw new ServiceDeskError('NO_CHAT', 'the chat is over: Genesys takes no more messages in it', { cause: e });
