@@ -1,18 +1,14 @@
+import type { Static } from 'typebox';
+import type { AvailabilityReply } from '../routes/availability';
 import type { QueueSnapshot } from './availability-provider';
 
-/** The `/availability` answer: the reference middleware's fields, computed correctly, plus explicit ones. */
-export interface AvailabilityAnswer {
-  /** Whole minutes, rounded up (a 10 s wait is "1 minute", not 0.17); null when unknown. */
-  estimatedWaitTime: number | null;
-  estimatedWaitSeconds: number | null;
-  /** The asker's 1-based place among waiting chats, when its conversation is known and waiting; else null. */
-  positionInQueue: number | null;
-  /** Chats waiting in the queue (the chat media type only). */
-  waitingInQueue: number;
-  numberOfOnQueueAgents: number;
-  agentsOnline: boolean;
-  updatedAt: string;
-}
+/**
+ * The `/availability` answer, as its route schema declares it (`AvailabilityReply`): the reference middleware's
+ * fields, computed correctly, plus explicit ones. `estimatedWaitTime` is whole minutes, rounded up (a 10 s wait is
+ * "1 minute", not 0.17); `positionInQueue` is the asker's 1-based place among waiting chats when its conversation is
+ * known and waiting; `waitingInQueue` counts chats of the chat media type only.
+ */
+export type AvailabilityAnswer = Static<typeof AvailabilityReply>;
 
 /** @param conversationId the asker's conversation; null when it asked for its place but the conversation is unknown */
 export function toAvailabilityAnswer(snapshot: QueueSnapshot, conversationId?: string | null): AvailabilityAnswer {

@@ -31,7 +31,7 @@ export interface AvailabilityRequest {
 
 /** The answer to `POST /availability`. */
 export interface AvailabilityAnswer {
-  /** Seconds; null when Genesys gives no estimate. */
+  /** Whole minutes, rounded up; null when Genesys gives no estimate. */
   estimatedWaitTime: number | null;
   estimatedWaitSeconds: number | null;
   /** 1-based; null when the asker's place is not known. */
