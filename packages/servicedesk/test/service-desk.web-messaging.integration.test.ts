@@ -104,6 +104,19 @@ interface ChatView {
   guest: { displayName: string; customFields: Record<string, string> };
   messages: Array<{ body: string; senderRole?: string; senderId?: string }>;
 }
+/**
+ * The agent accepts the chat and is connected: the emulator connects an accepted agent a moment later (its
+ * `alertingMs`, as Genesys alerts first), and an agent's message before that is refused with 409.
+ */
+async function acceptChat(
+  call: <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>,
+  chatId: string,
+  agentId: string,
+): Promise<void> {
+  await call('POST', `/chats/${chatId}/accept`, { agentId });
+  await eventually(async () => (await call<ChatView>('GET', `/chats/${chatId}`)).state === 'connected');
+}
+
 async function chatOf(name: string): Promise<ChatView> {
   let found: { id: string } | undefined;
   await eventually(async () => {
@@ -160,7 +173,7 @@ describe('Web Messaging: a whole chat', () => {
     await desk.sendMessageToAgent({ input: { text: 'My parcel is damaged' } });
     await eventually(async () => (await chatOf(name)).messages.some((m) => m.body === 'My parcel is damaged'));
 
-    await control('POST', `/chats/${chatId}/accept`, { agentId: alex().id });
+    await acceptChat(control, chatId, alex().id);
     await control('POST', `/chats/${chatId}/messages`, { body: 'Hello, I am Alex' });
     await cb.waitFor('agentJoined');
     await cb.waitFor('sendMessageToUser', 2);
@@ -195,7 +208,7 @@ describe('Web Messaging: a whole chat', () => {
 
   test('a new chat after an ended one starts a new session for the same token', async () => {
     const { desk, cb, name, chatId } = await started();
-    await control('POST', `/chats/${chatId}/accept`, { agentId: alex().id });
+    await acceptChat(control, chatId, alex().id);
     await control('POST', `/chats/${chatId}/end`);
     await cb.waitFor('agentEndedChat');
     const first = await sessionOf(name);
@@ -224,7 +237,7 @@ describe('Web Messaging: a whole chat', () => {
     const chats = entities.filter((c) => c.guest.displayName === first.name);
     expect(chats).toHaveLength(2);
     for (const [i, c] of chats.entries()) {
-      await control('POST', `/chats/${c.id}/accept`, { agentId: agents()[i]!.id });
+      await acceptChat(control, c.id, agents()[i]!.id);
       await control('POST', `/chats/${c.id}/messages`, { body: `Hello from chat ${i + 1}` });
     }
     await eventually(() => shown(first.cb).includes('Hello from chat 1') && shown(cb2).includes('Hello from chat 2'));
@@ -237,7 +250,7 @@ describe('Web Messaging: a whole chat', () => {
 
   test('the customer ends the chat with Presence Clear: the agent sees the conversation end', async () => {
     const { desk, chatId } = await started();
-    await control('POST', `/chats/${chatId}/accept`, { agentId: alex().id });
+    await acceptChat(control, chatId, alex().id);
     await desk.endChat();
     await eventually(async () => (await control<ChatView>('GET', `/chats/${chatId}`)).state === 'ended');
   });
@@ -246,7 +259,7 @@ describe('Web Messaging: a whole chat', () => {
 describe('Web Messaging: reload and drops lose nothing and show nothing twice', () => {
   test('reconnect() after a reload resumes the same session, announces the agent and shows only what was missed', async () => {
     const first = await started();
-    await control('POST', `/chats/${first.chatId}/accept`, { agentId: alex().id });
+    await acceptChat(control, first.chatId, alex().id);
     await control('POST', `/chats/${first.chatId}/messages`, { body: 'before the reload' });
     await first.cb.waitFor('sendMessageToUser', 2);
     leavePage(first);
@@ -265,7 +278,7 @@ describe('Web Messaging: reload and drops lose nothing and show nothing twice', 
 
   test('what the customer had seen comes back first, as the host history: the flow, their words and the agent’s, not the summary', async () => {
     const first = await started();
-    await control('POST', `/chats/${first.chatId}/accept`, { agentId: alex().id });
+    await acceptChat(control, first.chatId, alex().id);
     await first.desk.sendMessageToAgent({ input: { text: 'My order is broken' } });
     await control('POST', `/chats/${first.chatId}/messages`, { body: 'Let me look' });
     await eventually(() => shown(first.cb).includes('Let me look'));
@@ -291,7 +304,7 @@ describe('Web Messaging: reload and drops lose nothing and show nothing twice', 
 
   test('after a reload the socket opens at once with the saved origin: the deployment configuration is not read again', async () => {
     const first = await started();
-    await control('POST', `/chats/${first.chatId}/accept`, { agentId: alex().id });
+    await acceptChat(control, first.chatId, alex().id);
     await control('POST', `/chats/${first.chatId}/messages`, { body: 'before the reload' });
     await first.cb.waitFor('sendMessageToUser', 2);
     leavePage(first);
@@ -310,7 +323,7 @@ describe('Web Messaging: reload and drops lose nothing and show nothing twice', 
 
   test('the socket fails to open for a moment after the reload (503 on the deployment config and the upgrade): retried, the chat goes on', async () => {
     const first = await started();
-    await control('POST', `/chats/${first.chatId}/accept`, { agentId: alex().id });
+    await acceptChat(control, first.chatId, alex().id);
     await control('POST', `/chats/${first.chatId}/messages`, { body: 'before the reload' });
     await first.cb.waitFor('sendMessageToUser', 2);
     leavePage(first);
@@ -340,7 +353,7 @@ describe('Web Messaging: reload and drops lose nothing and show nothing twice', 
 
   test('a dropped socket reconnects, tells the customer, and backfills what was said meanwhile, once', async () => {
     const { desk, cb, name, chatId } = await started();
-    await control('POST', `/chats/${chatId}/accept`, { agentId: alex().id });
+    await acceptChat(control, chatId, alex().id);
     await control('POST', `/chats/${chatId}/messages`, { body: 'hello' });
     await cb.waitFor('sendMessageToUser', 2);
     const session = await sessionOf(name);
@@ -373,7 +386,7 @@ describe("Web Messaging: the customer's messages while the socket is away", () =
 
   test('written while it is down: held (the customer told), then sent in order, once each, after the reconnect', async () => {
     const { desk, cb, name, chatId } = await started();
-    await control('POST', `/chats/${chatId}/accept`, { agentId: alex().id });
+    await acceptChat(control, chatId, alex().id);
     const session = await sessionOf(name);
     // The reconnect is held up, so the customer writes while there is no socket at all.
     await control('POST', '/faults', { endpoint: 'GET /v1', latencyMs: 1500, times: 1 });
@@ -490,7 +503,7 @@ describe('Web Messaging: files both ways and quick replies', () => {
     // The host's event surface as both hosts offer it on their instance: the desk listens for `pre:send`.
     const listeners: Array<{ type: string; handler: (event: { data?: unknown }) => unknown }> = [];
     const { desk, cb, chatId } = await started({}, { on: (l: (typeof listeners)[number]) => listeners.push(l) });
-    await control('POST', `/chats/${chatId}/accept`, { agentId: alex().id });
+    await acceptChat(control, chatId, alex().id);
     await control('POST', `/chats/${chatId}/files`, {
       filename: 'receipt.png',
       mime: 'image/png',
@@ -531,7 +544,7 @@ describe('Web Messaging: files both ways and quick replies', () => {
   test("the agent's cards reach the host as items, one card after the other; an answer button goes back as a Button response", async () => {
     const listeners: Array<{ type: string; handler: (event: { data?: unknown }) => unknown }> = [];
     const { desk, cb, chatId } = await started({}, { on: (l: (typeof listeners)[number]) => listeners.push(l) });
-    await control('POST', `/chats/${chatId}/accept`, { agentId: alex().id });
+    await acceptChat(control, chatId, alex().id);
     const card = (title: string) => ({
       title,
       description: `All about ${title}`,
@@ -871,7 +884,7 @@ describe('Web Messaging: the place in line, through the middleware', () => {
     expect(JSON.stringify(second.cb.state)).toContain('ownMessageId');
     expect(JSON.stringify(second.cb.of('updateAgentAvailability'))).not.toContain(firstId);
 
-    await ctl('POST', `/chats/${firstId}/accept`, { agentId: alexThere().id });
+    await acceptChat(ctl, firstId, alexThere().id);
     await ctl('POST', `/chats/${firstId}/messages`, { body: 'Hello, I am Alex' });
     await bannerSays(second.cb, /You're number \**1\** in line\./);
 
@@ -888,7 +901,7 @@ describe('Web Messaging: the place in line, through the middleware', () => {
     const c = await customer();
     await c.desk.startChat(connectMessage(), {});
     const id = await conversationOf(c.name);
-    await ctl('POST', `/chats/${id}/accept`, { agentId: alexThere().id });
+    await acceptChat(ctl, id, alexThere().id);
     await ctl('POST', `/chats/${id}/messages`, { body: 'Alex here' });
     await c.cb.waitFor('agentJoined');
     const waitingLines = () =>
@@ -959,7 +972,7 @@ describe('Web Messaging: authenticated messaging', () => {
     const first = await signedIn();
     await first.desk.startChat(connectMessage(), {});
     const chat = await chatOf(first.name);
-    await control('POST', `/chats/${chat.id}/accept`, { agentId: alex().id });
+    await acceptChat(control, chat.id, alex().id);
     await control('POST', `/chats/${chat.id}/messages`, { body: 'hello Jane' });
     await first.cb.waitFor('sendMessageToUser', 2);
     // The Genesys JWT (an hour) expires; the socket drops and signs in again with it: 401, then refresh.
@@ -1013,7 +1026,7 @@ describe('Web Messaging: authenticated messaging', () => {
     });
     await desk.startChat(connectMessage(), {});
     const chat = await chatOf(name);
-    await control('POST', `/chats/${chat.id}/accept`, { agentId: alex().id });
+    await acceptChat(control, chat.id, alex().id);
     await control('POST', `/chats/${chat.id}/messages`, { body: 'Hello Jane' });
     await cb.waitFor('sendMessageToUser', 2);
     const { token } = await sessionOf(name);
