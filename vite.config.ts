@@ -85,7 +85,9 @@ export default defineConfig(({ mode }) => {
       build: {
         outDir: resolve(client, 'dist'),
         emptyOutDir: false,
-        target: 'es2020',
+        // ES2022 (browsers from 2021 on: Chrome 94, Safari 15.4, Firefox 93): classes keep their native fields rather
+        // than transpiled ones, which is smaller, and every browser the hosted web chat supports has them.
+        target: 'es2022',
         // Not shipped with maps (the package carries no sources for a map to point into); the bundle-size benchmark
         // asks for one to tell which module each byte comes from.
         sourcemap: process.env['SERVICEDESK_BUNDLE_SOURCEMAP'] === 'true',
