@@ -12,7 +12,7 @@ export type { ErrorStatus } from './hosts/host-types';
 export { MiddlewareClient } from './middleware-client';
 export { dedupeById } from './streams/dedupe-by-id';
 export { chatEventPipeline } from './transports/guest-chat/chat-event-pipeline';
-export { parseFrame } from './transports/guest-chat/parse-frame';
+export { eventOf, parseFrame } from './transports/guest-chat/parse-frame';
 export type { EventFrame } from './transports/guest-chat/frames';
 export type { GuestApi } from './transports/guest-chat/guest-api';
 export { GuestChatConnection } from './transports/guest-chat/guest-chat-connection';

@@ -12,7 +12,7 @@ import type { MemberInfo } from './detectors/types';
 import type { EventFrame, MemberChangeFrame, MessageFrame } from './frames';
 import type { GuestApi } from './guest-api';
 import type { GuestChatTransportConfig } from './guest-chat-transport';
-import { parseFrame } from './parse-frame';
+import { eventOf } from './parse-frame';
 
 export interface EventStreamContext {
   api: Pick<GuestApi, 'getMember' | 'getMembers' | 'getMessagesAfter'>;
@@ -134,9 +134,8 @@ export function eventFrames(ctx: EventStreamContext): Observable<EventFrame> {
     return socket$.subscribe(
       stepObserver<unknown>(subscriber, {
         next: (data) => {
-          const f = parseFrame(data as string);
-          if (f.kind === 'invalid') log.warn?.(`Dropped an event-stream frame: ${f.reason}`);
-          else if (f.kind !== 'heartbeat') emit(f);
+          const f = eventOf(data, log);
+          if (f) emit(f);
         },
         error: (e: unknown) => {
           status$.next('closed');

@@ -1,4 +1,5 @@
-import type { BodyType, GuestFrame, HeartbeatFrame, InvalidFrame, MemberState } from './frames';
+import type { Logger } from '../../logger';
+import type { BodyType, EventFrame, GuestFrame, HeartbeatFrame, InvalidFrame, MemberState } from './frames';
 import { isRecord, parseJsonObject, str } from '../parse-json';
 
 /** Heartbeats carry nothing but their kind: one shared value, frozen so no one can change it for the others. */
@@ -58,4 +59,15 @@ export function parseFrame(data: unknown): GuestFrame | InvalidFrame {
     default:
       return invalid(`unknown frame type ${String(type)} on ${topic}`);
   }
+}
+
+/**
+ * What one socket message is to the chat: its event, or nothing for a heartbeat (it only feeds the watchdog) or a
+ * frame we do not understand (logged and dropped).
+ */
+export function eventOf(data: unknown, log: Logger): EventFrame | undefined {
+  const f = parseFrame(data);
+  if (f.kind === 'invalid') log.warn?.(`Dropped an event-stream frame: ${f.reason}`);
+  else if (f.kind !== 'heartbeat') return f;
+  return undefined;
 }
