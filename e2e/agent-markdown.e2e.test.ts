@@ -1,6 +1,7 @@
 import { DEMO } from 'genesys-handoff-emulator';
 import type { Locator } from 'playwright-core';
 import { AgentControl, type CustomerPage } from './pages';
+import { saveScreenshot } from './readme-pictures';
 import { e2eSuite, forEachChannel } from './suite';
 
 /**
@@ -103,6 +104,7 @@ forEachChannel((channel) => {
       await message.getByText('if (a < b) { go(); }').first().waitFor();
       // No syntax is left for the customer to read.
       expect(await message.innerText()).not.toMatch(/\*\*|~~|\[our help page\]/);
+      await saveScreenshot(customer, 'docs/agent-markdown.png', channel);
     },
   );
 

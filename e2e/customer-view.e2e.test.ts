@@ -1,30 +1,12 @@
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
 import { AGENT_AVAILABLE_MESSAGE } from 'genesys-handoff-demo/assistant';
 import { AgentControl, CustomerPage, eventually, PLACE_IN_LINE_TIMEOUT_MS, type ChatView } from './pages';
 import { e2eSuite, forEachChannel, type Flow } from './suite';
-import { ARTIFACTS, ROOT } from './stack';
+import { saveScreenshot } from './readme-pictures';
 
 /**
  * What the customer reads at the moments they judge the hand-off by (issue 16): who ended the chat, their place in
  * line while they wait, the agent's messages in view, and a start that fails while the middleware is away.
  */
-
-/**
- * The README's picture of a queued chat: kept with the run's artifacts (per channel), and written to `docs/` from the
- * default channel's run (Web Messaging) when missing or when asked for (`UPDATE_SCREENSHOT=true`), since a few
- * anti-aliased pixels differ from run to run.
- */
-async function saveScreenshot(customer: CustomerPage, docsPath: string, channel: string): Promise<void> {
-  await customer.page.mouse.move(0, 0);
-  const png = await customer.page.screenshot({ animations: 'disabled', caret: 'hide' });
-  await mkdir(ARTIFACTS, { recursive: true });
-  await writeFile(join(ARTIFACTS, `${channel}-${basename(docsPath)}`), png);
-  const docs = join(ROOT, docsPath);
-  if (channel !== 'web-messaging') return;
-  if (process.env['UPDATE_SCREENSHOT'] === 'true' || !existsSync(docs)) await writeFile(docs, png);
-}
 
 forEachChannel((channel) => {
   const { flow, stack } = e2eSuite({ channel });

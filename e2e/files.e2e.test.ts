@@ -1,5 +1,6 @@
 import { DEMO } from 'genesys-handoff-emulator';
 import { AgentControl, eventually } from './pages';
+import { saveScreenshot } from './readme-pictures';
 import { e2eSuite } from './suite';
 
 /**
@@ -129,6 +130,8 @@ flow(
     await link.waitFor();
     expect(await link.getAttribute('href')).toBe('https://shop.example.com/trail-boots');
     expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    await image.scrollIntoViewIfNeeded();
+    await saveScreenshot(customer, 'docs/agent-card.png', 'web-messaging');
 
     await customer.panel.getByRole('button', { name: "I'll take the City boots" }).click();
     await eventually(
