@@ -1,6 +1,9 @@
 import { AgentControl, CustomerPage, eventually, type ChatView } from './pages';
 import { e2eSuite, forEachChannel, type Flow } from './suite';
 
+const LOST =
+  "Your connection to the chat was lost. Trying to reconnect… What you write meanwhile goes to the agent once you're connected again.";
+
 /**
  * Interruptions: a page reload in the middle of an agent chat, and the event stream's TCP connection cut. The
  * conversation in Genesys must go on, and what the agent wrote meanwhile must reach the customer exactly once.
@@ -148,13 +151,13 @@ forEachChannel((channel) => {
       times: 1,
     });
     await agents().dropSocket(chat.id, false);
-    await customer.text('Your connection to the chat was lost. Trying to reconnect…').waitFor();
+    await customer.text(LOST).waitFor();
     await agents().say(chat.id, 'Sent while the connection was down');
 
     // Told from the customer's side: it was their connection, not the agent's.
     await customer.text("You're connected again.").waitFor();
     expect(await customer.count('The agent reconnected.')).toBe(0);
-    expect(await customer.count('Your connection to the chat was lost. Trying to reconnect…')).toBe(1);
+    expect(await customer.count(LOST)).toBe(1);
     await customer.text('Sent while the connection was down').waitFor();
     await agents().say(chat.id, 'After the recovery');
     await customer.text('After the recovery').waitFor();

@@ -338,13 +338,24 @@ describe("the customer's messages while the connection is away", () => {
     await eventually(() => expect([first.state, second.state]).toEqual([true, true]));
     expect(connection.sent).toEqual(['first', 'second']);
     // The customer reads what happened from their side, in lines of the desk's own (not the host's DISCONNECTED
-    // error, shown under the agent's name and picture), and that their messages wait.
-    expect(cb.statusLines()).toEqual([
-      DEFAULT_STRINGS.connectionLost,
-      DEFAULT_STRINGS.messagesHeld,
-      DEFAULT_STRINGS.connectionBack,
-    ]);
+    // error, shown under the agent's name and picture): one line says the connection is lost and that what they
+    // write waits; no second line says the same of the held messages.
+    expect(cb.statusLines()).toEqual([DEFAULT_STRINGS.connectionLost, DEFAULT_STRINGS.connectionBack]);
     expect(cb.of('setErrorStatus')).toEqual([]);
+  });
+
+  test('held with no drop announced (the send failed, the socket still looks up): the customer reads that it waits', async () => {
+    const cb = new RecordingCallback();
+    const { desk, connection } = await connected(cb);
+    connection.up = false;
+    const held = track(desk.sendMessageToAgent({ input: { text: 'held' } }));
+    await settle();
+    expect(held.state).toBeUndefined();
+    expect(cb.statusLines()).toEqual([DEFAULT_STRINGS.messagesHeld]);
+    connection.up = true;
+    connection.emit({ type: 'connection', state: 'connected' });
+    await eventually(() => expect(held.state).toBe(true));
+    expect(connection.sent).toEqual(['held']);
   });
 
   test('the chat ended before they could go: each fails, and the customer reads why and how to send them', async () => {

@@ -55,6 +55,8 @@ export class ChatScope {
   private uploadQueue: Promise<void> = Promise.resolve();
   /** The customer's messages, sent in order, held while the connection is away. */
   private outbox: Outbox | undefined;
+  /** The customer has read that the connection is lost (and that what they write waits), and not yet that it is back. */
+  private toldLost = false;
 
   /** @param onClose told once, when the scope has closed (the desk forgets it) */
   constructor(
@@ -125,7 +127,10 @@ export class ChatScope {
     const cb = this.ctx.callback;
     this.outbox = new Outbox({
       send: (text, id) => connection.sendMessage(text, id),
-      onHeld: () => void cb.sendMessageToUser(statusLine(this.ctx.strings.messagesHeld)),
+      // One line at a time says what happens: after "connection lost", which says messages wait, no second one.
+      onHeld: () => {
+        if (!this.toldLost) void cb.sendMessageToUser(statusLine(this.ctx.strings.messagesHeld));
+      },
       chatOver: (e) => void this.failUnsent(e),
       scheduler: this.ctx.scheduler,
       logger: this.ctx.logger,
@@ -244,8 +249,10 @@ export class ChatScope {
     } else if (e.type === 'agentMessage') {
       const at = Date.parse(e.timestamp);
       if (!Number.isNaN(at)) this.lastAgentMessageAt = Math.max(this.lastAgentMessageAt, at);
-    } else if (e.type === 'connection' && e.state === 'connected') this.outbox?.wake();
-    else if (e.type === 'chatEnded') {
+    } else if (e.type === 'connection') {
+      this.toldLost = e.state === 'disconnected';
+      if (e.state === 'connected') this.outbox?.wake();
+    } else if (e.type === 'chatEnded') {
       // Messages still waiting for the connection are told as not sent while the host still shows the chat.
       const told = this.failUnsent(chatClosed());
       this.close();

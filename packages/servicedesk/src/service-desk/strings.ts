@@ -29,11 +29,14 @@ export interface ServiceDeskStrings {
   fileUploadFailed: string;
   /** A quick-reply choice that could not be sent to the agent. */
   quickReplyFailed: string;
-  /** The customer's connection to the chat dropped; it is being restored. */
+  /** The customer's connection to the chat dropped; it is being restored, and what they write meanwhile waits. */
   connectionLost: string;
   /** The customer's connection is back. */
   connectionBack: string;
-  /** A message written while the connection is away waits: it is sent once the connection is back. */
+  /**
+   * A message has to wait although no drop was announced (Genesys answered 5xx, or the send went unanswered): it is
+   * sent once the connection is back. While `connectionLost` is the last word, that line has said it already.
+   */
   messagesHeld: string;
   /** The chat ended before messages the customer wrote could be sent (they are marked as not sent). */
   unsentChatEnded: string;
@@ -58,7 +61,8 @@ export const DEFAULT_STRINGS: ServiceDeskStrings = {
   fileUploadsOff: "Files can't be sent in this chat.",
   fileUploadFailed: "The file couldn't be sent. Please try again.",
   quickReplyFailed: "Your choice couldn't be sent to the agent. Please type it instead.",
-  connectionLost: 'Your connection to the chat was lost. Trying to reconnect…',
+  connectionLost:
+    "Your connection to the chat was lost. Trying to reconnect… What you write meanwhile goes to the agent once you're connected again.",
   connectionBack: "You're connected again.",
   messagesHeld: "Not sent yet: what you write now goes to the agent once you're connected again.",
   unsentChatEnded:
