@@ -1,24 +1,28 @@
 import { boolParam, intParam, isObject } from '../params';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { Conversation, type MediaRequestRecord, type MemberRecord, type MessageRecord } from '../conversation';
-import { bearerToken, callerOrigin, type EmulatorContext } from '../context';
+import { Conversation, type MediaRequestRecord, type MemberRecord } from '../conversation';
+import { bearerToken, type EmulatorContext } from '../context';
 import { GenesysError, badRequest, notFound } from '../errors';
-import type { BodyType } from './frames';
 import type { GuestClaims } from '../tokens';
+import { createConversationRoute } from './create-route';
+import {
+  BASE,
+  MAX_MESSAGE_LENGTH,
+  conversationRef,
+  guestBodyType,
+  mediaRequestResponse,
+  messageResponse,
+  publicMember,
+  type Params,
+} from './rest-common';
 
 /** The 11 guest chat endpoints (docs/guest-chat-protocol.md, "REST"), with the swagger's status and error codes. */
-
-const BASE = '/api/v2/webchat/guest/conversations';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const MAX_MESSAGE_LENGTH = 4000;
-
-type Params = { conversationId: string; memberId: string; messageId: string; mediaRequestId: string };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function guestChatRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
-  const { engine, tokens, options } = ctx;
+  const { engine, tokens } = ctx;
 
   /** Checks `Authorization: Bearer <jwt>` against the conversation in the path. */
   async function authorize(
@@ -67,158 +71,7 @@ export function guestChatRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
   }
 
   // 1. Create
-  app.post(BASE, async (request, reply) => {
-    const body = request.body;
-    if (!isObject(body)) throw badRequest('chat.error.bad.request', 'The request body must be a JSON object.');
-    const { organizationId, deploymentId, routingTarget, memberInfo, memberAuthToken, journeyContext } = body;
-
-    if (typeof organizationId !== 'string' || organizationId === '') {
-      throw badRequest('chat.error.bad.request', 'organizationId is required.', 'organizationId');
-    }
-    if (typeof deploymentId !== 'string' || !UUID.test(deploymentId)) {
-      throw badRequest(
-        'chat.error.pattern.createconversationrequest.deploymentid',
-        'deploymentId is missing or is not a valid id.',
-        'deploymentId',
-      );
-    }
-    if (organizationId !== options.organizationId) {
-      throw badRequest('chat.error.bad.request', `Organization ${organizationId} does not exist.`, 'organizationId');
-    }
-    const deployment = options.deployments.find((d) => d.id === deploymentId);
-    if (!deployment)
-      throw badRequest(
-        'chat.error.bad.request',
-        `Deployment ${deploymentId} does not exist in this organization.`,
-        'deploymentId',
-      );
-    if (deployment.disabled) throw badRequest('chat.deployment.disabled', 'The chat deployment is disabled.');
-    const origin = request.headers.origin;
-    // Node and server-side callers send no Origin; only a browser's create from a foreign origin is refused.
-    if (
-      origin &&
-      deployment.allowedOrigins &&
-      deployment.allowedOrigins.length > 0 &&
-      !deployment.allowedOrigins.includes(origin)
-    ) {
-      throw new GenesysError(
-        403,
-        'origin.not.allowed',
-        'Not allowed to create an ACD chat conversation from an external customer.',
-        {
-          messageParams: { origin },
-        },
-      );
-    }
-
-    if (routingTarget === undefined || routingTarget === null) {
-      throw badRequest(
-        'chat.error.notnull.createconversationrequest.routingtarget',
-        'routingTarget is required.',
-        'routingTarget',
-      );
-    }
-    if (
-      !isObject(routingTarget) ||
-      typeof routingTarget['targetType'] !== 'string' ||
-      routingTarget['targetType'].toUpperCase() !== 'QUEUE' ||
-      typeof routingTarget['targetAddress'] !== 'string' ||
-      routingTarget['targetAddress'].trim() === ''
-    ) {
-      throw badRequest(
-        'chat.error.createconversationrequest.routingtarget',
-        'routingTarget must have targetType "QUEUE" and a targetAddress naming the queue.',
-        'routingTarget',
-      );
-    }
-    const queueName = routingTarget['targetAddress'];
-    const queue = engine.findQueueByName(queueName);
-    if (!queue && engine.settings.unknownQueue === 'reject') {
-      throw badRequest(
-        'chat.error.invalid.queue',
-        `No queue is named "${queueName}" (targetAddress is the queue name, not its id).`,
-        'routingTarget.targetAddress',
-      );
-    }
-
-    if (
-      !isObject(memberInfo) ||
-      typeof memberInfo['displayName'] !== 'string' ||
-      memberInfo['displayName'].trim() === ''
-    ) {
-      throw badRequest(
-        'chat.error.notnull.createconversationrequest.memberinfo.displayname',
-        'memberInfo.displayName is required.',
-        'memberInfo.displayName',
-      );
-    }
-    const customFields = memberInfo['customFields'];
-    if (
-      customFields !== undefined &&
-      (!isObject(customFields) || Object.values(customFields).some((v) => typeof v !== 'string'))
-    ) {
-      throw badRequest(
-        'invalid.value',
-        'memberInfo.customFields must be an object of string values.',
-        'memberInfo.customFields',
-      );
-    }
-    for (const f of ['firstName', 'lastName', 'email', 'phoneNumber', 'avatarImageUrl'] as const) {
-      if (memberInfo[f] !== undefined && typeof memberInfo[f] !== 'string')
-        throw badRequest('invalid.value', `memberInfo.${f} must be a string.`, `memberInfo.${f}`);
-    }
-    if (journeyContext !== undefined) validateJourneyContext(journeyContext);
-
-    let signedData: Record<string, unknown> | null = null;
-    if (memberAuthToken !== undefined && memberAuthToken !== null) {
-      const v = typeof memberAuthToken === 'string' ? await tokens.verifySignedData(memberAuthToken) : null;
-      if (!v || !v.ok || v.claims.org !== options.organizationId) {
-        throw badRequest(
-          'chat.deployment.bad.auth',
-          `The memberAuthToken failed verification${v && !v.ok ? `: ${v.detail}` : ''}.`,
-          'memberAuthToken',
-        );
-      }
-      signedData = v.claims.data;
-    } else if (deployment.requireAuth) {
-      throw badRequest(
-        'chat.deployment.require.auth',
-        'The deployment requires authentication: memberAuthToken is missing.',
-        'memberAuthToken',
-      );
-    }
-
-    const str = (k: string) => (typeof memberInfo[k] === 'string' ? (memberInfo[k] as string) : undefined);
-    const guest: MemberRecord = {
-      id: randomUUID(),
-      role: 'CUSTOMER',
-      displayName: memberInfo['displayName'],
-      state: 'CONNECTED',
-      joinDate: ctx.clock.iso(),
-      authenticatedGuest: signedData !== null,
-    };
-    for (const k of ['firstName', 'lastName', 'email', 'phoneNumber', 'avatarImageUrl'] as const) {
-      const v = str(k);
-      if (v !== undefined) guest[k] = v;
-    }
-    if (customFields) guest.customFields = customFields as Record<string, string>;
-    const conv = new Conversation(deployment.id, queue?.id ?? null, guest, ctx.clock.iso(), signedData);
-    conv.jwt = await tokens.mintGuestJwt({
-      conv: conv.id,
-      did: deployment.id,
-      sub: guest.id,
-      org: options.organizationId,
-      lifetimeSeconds: options.guestJwtLifetimeSeconds,
-    });
-    engine.register(conv);
-    // Real responses carry only the member id, no role.
-    return reply.send({
-      id: conv.id,
-      jwt: conv.jwt,
-      eventStreamUri: `${callerOrigin(request).ws}/chat/jwt/${conv.jwt}`,
-      member: { id: guest.id },
-    });
-  });
+  createConversationRoute(app, ctx);
 
   // 2. Members
   app.get<{ Params: Pick<Params, 'conversationId'>; Querystring: Record<string, string | undefined> }>(
@@ -438,68 +291,4 @@ export function guestChatRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
     reply.raw.once('finish', echo);
     await reply.send(payload);
   }
-}
-
-function validateJourneyContext(j: unknown): void {
-  const code = (f: string) => `chat.error.notnull.createconversationrequest.journeycontext.${f}`;
-  if (!isObject(j)) throw badRequest('invalid.value', 'journeyContext must be an object.', 'journeyContext');
-  const customer = j['customer'];
-  if (!isObject(customer))
-    throw badRequest(code('customer'), 'journeyContext.customer is required.', 'journeyContext.customer');
-  if (typeof customer['id'] !== 'string')
-    throw badRequest(code('customer.id'), 'journeyContext.customer.id is required.', 'journeyContext.customer.id');
-  if (typeof customer['idType'] !== 'string')
-    throw badRequest(
-      code('customer.idtype'),
-      'journeyContext.customer.idType is required.',
-      'journeyContext.customer.idType',
-    );
-}
-
-/**
- * The guest may send `standard` and `notice`. Unknown strings (real clients send the literal "standard | notice")
- * are read as `standard`, as the real service evidently did; member-join/leave/media-request are not the guest's to send.
- */
-function guestBodyType(v: unknown): BodyType {
-  if (v === undefined || v === null) return 'standard';
-  if (v === 'notice' || v === 'standard') return v;
-  if (v === 'member-join' || v === 'member-leave' || v === 'media-request') {
-    throw badRequest('chat.error.bad.request', `A guest cannot send a message of bodyType "${v}".`, 'bodyType');
-  }
-  return 'standard';
-}
-
-function conversationRef(conversationId: string) {
-  // The conversation's selfUri is the platform path, the message's the guest path (as in real answers).
-  return { id: conversationId, selfUri: `/api/v2/conversations/${conversationId}` };
-}
-
-export function messageResponse(conversationId: string, m: MessageRecord) {
-  return {
-    id: m.id,
-    conversation: conversationRef(conversationId),
-    sender: { id: m.senderId },
-    body: m.body,
-    bodyType: m.bodyType,
-    timestamp: m.timestamp,
-    selfUri: `${BASE}/${conversationId}/messages/${m.id}`,
-  };
-}
-
-function mediaRequestResponse(conversationId: string, r: MediaRequestRecord) {
-  return {
-    id: r.id,
-    name: r.name,
-    types: r.types,
-    state: r.state,
-    ...(r.communicationId ? { communicationId: r.communicationId } : {}),
-    securityKey: r.securityKey,
-    selfUri: `${BASE}/${conversationId}/mediarequests/${r.id}`,
-  };
-}
-
-/** `WebChatMemberInfo` as GET member answers it (without the emulator's agent link). */
-export function publicMember(m: MemberRecord) {
-  const { agentId: _agentId, ...info } = m;
-  return info;
 }

@@ -1,7 +1,7 @@
 import type { AgentState, ChatEngine } from '../chat-engine';
 import type { Conversation } from '../conversation';
 import type { EmulatorContext } from '../context';
-import { publicMember } from '../guest-chat/rest-routes';
+import { publicMember } from '../guest-chat/rest-common';
 
 /** What the control API and its event feed answer: chats, agents and the state snapshot, as JSON. */
 
