@@ -36,7 +36,13 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    ignores: ['packages/emulator/src/console/**'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The emulator's agent console: a classic script the browser loads as it is (no bundler, no Node).
+    files: ['packages/emulator/src/console/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
   },
 );

@@ -1,12 +1,34 @@
+// @ts-check
 'use strict';
 /**
  * The agent console of the Genesys Cloud emulator: a person plays the agent.
  *
  * No framework and no build step (plain ES2020). State comes from the `/control/events` WebSocket (a snapshot after
  * every change, plus a mirror of every guest frame); actions go to the JSON control API under `/control`. The page
- * never changes its state optimistically: it redraws from the next snapshot, so two tabs always agree.
+ * never changes its state optimistically: it redraws from the next snapshot, so two tabs always agree. Its types are
+ * JSDoc, checked by the repository's `pnpm typecheck`.
  */
 (() => {
+  // Inside the function, so these names stay out of the global scope the script would otherwise share with every file.
+  /**
+   * The shapes the control API sends, taken from its own code so the two cannot drift apart (types only: nothing is
+   * imported at run time).
+   * @typedef {ReturnType<typeof import('../routes/control-views').snapshot>} Snapshot
+   * @typedef {ReturnType<typeof import('../routes/control-views').chatDetail>} ChatDetail
+   * @typedef {Snapshot['chats'][number]} ChatSummary
+   * @typedef {Snapshot['agents'][number]} Agent
+   * @typedef {ChatDetail['messages'][number]} Message
+   * @typedef {ChatDetail['members'][number]} Member
+   */
+  /**
+   * A mirrored guest frame, as far as the console reads it (it checks `metadata` and `eventBody` before use).
+   * @typedef {{ metadata: { type: string }, eventBody: { sender?: { id: string }, bodyType?: string } }} GuestFrame
+   */
+  /** @typedef {Node | string | number | boolean | null | undefined} Child */
+  /**
+   * A button, or the file input's label, that an action disables while it runs.
+   * @typedef {Element & { disabled?: boolean }} Disableable
+   */
   /** How long "is typing…" stays up after the guest's typing frame (Genesys sends no "stopped typing"). */
   const TYPING_SHOWN_MS = 4000;
   /** Minimum gap between two agent typing notifications while the person types. */
@@ -16,12 +38,14 @@
   const ENDED_SHOWN = 20;
   const STORAGE_KEY = 'genesys-handoff-console.agentId';
 
+  /** @type {Record<string, string>} */
   const END_REASONS = {
     guest: 'Customer left',
     agent: 'Agent ended the chat',
     inactivity: 'Ended for guest inactivity',
     system: 'Ended by the system',
   };
+  /** @type {Record<string, string>} */
   const ROUTING = {
     OFF_QUEUE: 'Off queue',
     IDLE: 'Idle',
@@ -31,31 +55,54 @@
   };
 
   const state = {
-    /** The last `GET /control/state` shape received. */
+    /** The last `GET /control/state` shape received. @type {Snapshot | null} */
     snapshot: null,
     actingAgentId: readStoredAgent(),
+    /** @type {string | null} */
     selectedChatId: null,
-    /** `GET /control/chats/:id` of the selected chat. */
+    /** `GET /control/chats/:id` of the selected chat. @type {ChatDetail | null} */
     detail: null,
     /** chat id -> timeout that hides its typing indicator; present while the guest is shown typing. */
-    typing: new Map(),
+    typing: /** @type {Map<string, ReturnType<typeof setTimeout>>} */ (new Map()),
     /** chat id -> guest messages that arrived while another chat was selected. */
-    unread: new Map(),
+    unread: /** @type {Map<string, number>} */ (new Map()),
     /** chat id -> when the agent typing notification was last sent. */
-    typingSentAt: new Map(),
+    typingSentAt: /** @type {Map<string, number>} */ (new Map()),
     /** The emulator's clock may run ahead of real time (`POST /control/clock`); wait times use its offset. */
     clockOffsetMs: 0,
-    /** After an accept: move focus to the reply box once the chat is connected (it is disabled until then). */
+    /**
+     * After an accept: move focus to the reply box once the chat is connected (it is disabled until then).
+     * @type {string | null}
+     */
     focusComposerFor: null,
   };
 
-  const $ = (id) => document.getElementById(id);
+  /**
+   * The page's element with this id; a missing one is a broken page (index.html and this script disagree), said by name.
+   * @param {string} id
+   * @returns {HTMLElement}
+   */
+  const $ = (id) => {
+    const node = document.getElementById(id);
+    if (!node) throw new Error(`The console page has no element with id "${id}"`);
+    return node;
+  };
+  /** @param {string} id */
+  const $input = (id) => /** @type {HTMLInputElement} */ ($(id));
+  /** @param {string} id */
+  const $select = (id) => /** @type {HTMLSelectElement} */ ($(id));
+  /** @param {string} id */
+  const $button = (id) => /** @type {HTMLButtonElement} */ ($(id));
 
   // ------------------------------------------------------------------ DOM helpers
 
   /**
    * Builds an element. Attributes with `false`/`null`/`undefined` are left out, `true` sets an empty attribute.
    * Text goes through text nodes only: guest input is never parsed as HTML.
+   * @param {string} tag
+   * @param {Record<string, string | number | boolean | null | undefined> | null} attrs
+   * @param {...(Child | Child[])} children
+   * @returns {HTMLElement}
    */
   function h(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -70,11 +117,14 @@
     return node;
   }
 
+  /** @type {WeakMap<Element, string>} */
   const signatures = new WeakMap();
 
   /**
    * Replaces a list's children only when the markup changed, so snapshots that change nothing here do not steal
    * focus or restart hover states. Focus moves to the element with the same `data-focus-key` when it is rebuilt.
+   * @param {Element} container
+   * @param {HTMLElement[]} nodes
    */
   function setChildren(container, nodes) {
     const sig = nodes.map((n) => n.outerHTML).join('');
@@ -84,7 +134,7 @@
     const key = active && container.contains(active) ? active.getAttribute('data-focus-key') : null;
     container.replaceChildren(...nodes);
     if (key) {
-      const again = [...container.querySelectorAll('[data-focus-key]')].find(
+      const again = [.../** @type {NodeListOf<HTMLElement>} */ (container.querySelectorAll('[data-focus-key]'))].find(
         (n) => n.getAttribute('data-focus-key') === key,
       );
       if (again) again.focus();
@@ -92,6 +142,7 @@
     updateClocks();
   }
 
+  /** @param {string | null | undefined} name */
   function initials(name) {
     return (name || '?')
       .split(/\s+/)
@@ -102,7 +153,10 @@
       .toUpperCase();
   }
 
-  /** Web Messaging conversations are marked, so the agent knows the customer may come back later (asynchronous). */
+  /**
+   * Web Messaging conversations are marked, so the agent knows the customer may come back later (asynchronous).
+   * @param {ChatSummary} c
+   */
   function mediaBadge(c) {
     return c.media === 'message'
       ? h(
@@ -113,27 +167,39 @@
       : null;
   }
 
-  /** Why a conversation ended, in the words of its channel (a messaging customer ends by clearing it). */
+  /**
+   * Why a conversation ended, in the words of its channel (a messaging customer ends by clearing it).
+   * @param {ChatSummary} c
+   */
   function endReasonText(c) {
     if (c.media === 'message' && c.endReason === 'guest') return 'Customer cleared the conversation';
-    return END_REASONS[c.endReason] || 'Ended';
+    return (c.endReason && END_REASONS[c.endReason]) || 'Ended';
   }
 
+  /** @param {string} name */
   function guestAvatar(name) {
     return h('span', { class: 'avatar avatar-guest', 'aria-hidden': 'true' }, initials(name));
   }
 
+  /**
+   * @param {string | null | undefined} url
+   * @param {string} name
+   */
   function agentAvatar(url, name) {
     if (!url) return h('span', { class: 'avatar avatar-agent', 'aria-hidden': 'true' }, initials(name));
     return h('img', { class: 'avatar', src: url, alt: '', width: 32, height: 32, loading: 'lazy' });
   }
 
+  /** @param {string | null} iso */
   function clockTime(iso) {
-    const d = new Date(iso);
+    const d = new Date(iso === null ? 0 : iso); // new Date(null) is the epoch too
     return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   }
 
-  /** "0:42", "12:05", "1:02:09". */
+  /**
+   * "0:42", "12:05", "1:02:09".
+   * @param {number} ms
+   */
   function duration(ms) {
     const s = Math.max(0, Math.floor(ms / 1000));
     const hh = Math.floor(s / 3600);
@@ -146,7 +212,7 @@
   function updateClocks() {
     const now = Date.now() + state.clockOffsetMs;
     for (const node of document.querySelectorAll('[data-since]')) {
-      const since = Date.parse(node.getAttribute('data-since'));
+      const since = Date.parse(node.getAttribute('data-since') ?? '');
       if (!Number.isNaN(since)) node.textContent = duration(now - since);
     }
   }
@@ -159,9 +225,10 @@
     }
   }
 
+  /** @param {string | null} id */
   function storeAgent(id) {
     try {
-      sessionStorage.setItem(STORAGE_KEY, id);
+      sessionStorage.setItem(STORAGE_KEY, String(id));
     } catch {
       /* see readStoredAgent */
     }
@@ -169,7 +236,21 @@
 
   // ------------------------------------------------------------------ control API
 
+  /**
+   * An error's message, or the thrown value itself when it has none.
+   * @param {unknown} e
+   */
+  function errorText(e) {
+    const message = typeof e === 'object' && e !== null && 'message' in e ? e.message : undefined;
+    return String(message ? message : e);
+  }
+
   class ApiError extends Error {
+    /**
+     * @param {string} message
+     * @param {number} status
+     * @param {string} code
+     */
     constructor(message, status, code) {
       super(message);
       this.name = 'ApiError';
@@ -178,6 +259,12 @@
     }
   }
 
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {unknown} [body]
+   * @returns {Promise<unknown>} the parsed JSON answer (its shape is the route's)
+   */
   async function api(method, path, body) {
     let res;
     try {
@@ -187,7 +274,7 @@
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (e) {
-      throw new ApiError(`The emulator did not answer (${e && e.message ? e.message : e})`, 0, 'network');
+      throw new ApiError(`The emulator did not answer (${errorText(e)})`, 0, 'network');
     }
     const text = await res.text();
     let json;
@@ -208,6 +295,7 @@
     return json;
   }
 
+  /** @param {string} text */
   function showError(text) {
     $('error-text').textContent = text;
     $('error').hidden = false;
@@ -218,7 +306,12 @@
     $('error-text').textContent = '';
   }
 
-  /** Runs a person's action; a failure is shown in the error line, never swallowed. */
+  /**
+   * Runs a person's action; a failure is shown in the error line, never swallowed.
+   * @param {string} what
+   * @param {() => unknown} fn
+   * @param {Disableable | null | undefined} button disabled while it runs
+   */
   async function act(what, fn, button) {
     clearError();
     if (button) button.disabled = true;
@@ -226,7 +319,7 @@
       await fn();
     } catch (e) {
       console.error(`Could not ${what}`, e);
-      showError(`Could not ${what}: ${e && e.message ? e.message : e}`);
+      showError(`Could not ${what}: ${errorText(e)}`);
     } finally {
       // The button may have been replaced by a redraw meanwhile; re-enabling a detached one is harmless.
       if (button) button.disabled = false;
@@ -238,10 +331,14 @@
 
   const chats = () => (state.snapshot ? state.snapshot.chats : []);
   const agents = () => (state.snapshot ? state.snapshot.agents : []);
+  /** @param {string | null} id */
   const chatById = (id) => chats().find((c) => c.id === id);
+  /** @param {string | null} id */
   const agentById = (id) => agents().find((a) => a.id === id);
+  /** @param {ChatSummary} c */
   const isWaiting = (c) => c.state === 'queued' || c.state === 'alerting';
 
+  /** @param {ChatSummary} c */
   function chatStateText(c) {
     switch (c.state) {
       case 'created':
@@ -261,8 +358,13 @@
     }
   }
 
-  /** Custom fields, then the verified claims of an authenticated guest, as [label, value, isSigned]. */
+  /**
+   * Custom fields, then the verified claims of an authenticated guest, as [label, value, isSigned].
+   * @param {ChatSummary} c
+   * @returns {Array<[string, string, boolean]>}
+   */
   function guestFields(c) {
+    /** @type {Array<[string, string, boolean]>} */
     const out = [];
     for (const [k, v] of Object.entries(c.guest.customFields || {})) out.push([k, String(v), false]);
     for (const [k, v] of Object.entries(c.guest.signedData || {})) {
@@ -282,7 +384,7 @@
   }
 
   function renderAgentSelect() {
-    const select = $('agent-select');
+    const select = $select('agent-select');
     const list = agents();
     if (!agentById(state.actingAgentId) && list[0]) {
       state.actingAgentId = list[0].id;
@@ -395,6 +497,12 @@
     );
   }
 
+  /**
+   * @param {ChatSummary} c
+   * @param {string} testid
+   * @param {string} sub
+   * @param {HTMLElement} side
+   */
   function chatItem(c, testid, sub, side) {
     const name = c.guest.displayName || 'Guest';
     return h(
@@ -520,7 +628,7 @@
     $('conv').hidden = !(summary || d);
     if (!summary && !d) return;
     // The snapshot is newer than the detail for state; the detail alone has members and messages.
-    const c = summary || d;
+    const c = /** @type {ChatSummary} */ (summary || d);
     const name = c.guest.displayName || 'Guest';
     const title = $('conv-title');
     title.replaceChildren(
@@ -561,14 +669,14 @@
       ]),
     );
 
-    const input = $('message-input');
-    const send = $('send');
+    const input = $input('message-input');
+    const send = $button('send');
     input.disabled = !connected;
     send.disabled = !connected;
     // Quick replies and files exist on Web Messaging only.
     $('wm-tools').hidden = !(connected && c.media === 'message');
-    $('markdown-toggle').checked = Boolean(c.messaging && c.messaging.markdown);
-    $('file-input').disabled = !connected;
+    $input('markdown-toggle').checked = Boolean(c.messaging && c.messaging.markdown);
+    $input('file-input').disabled = !connected;
     $('composer').hidden = c.state === 'ended';
     const hint = $('composer-hint');
     hint.hidden = connected;
@@ -612,8 +720,9 @@
     updateClocks();
   }
 
+  /** @param {ChatSummary} c */
   function renderTransferTargets(c) {
-    const select = $('transfer-target');
+    const select = $select('transfer-target');
     const previous = select.value;
     const current = c.agent ? c.agent.agentId : null;
     const options = [
@@ -639,8 +748,10 @@
   }
 
   /** Appends the messages not drawn yet: messages only ever grow, and redrawing would re-announce them all. */
+  /** @type {{ chatId: string | null, ids: Set<string>, last: { senderId: string, at: number } | null }} */
   let drawn = { chatId: null, ids: new Set(), last: null };
 
+  /** @param {ChatDetail} d */
   function renderTranscript(d) {
     const list = $('transcript');
     const fresh = drawn.chatId !== d.id;
@@ -662,6 +773,11 @@
     if (added && (fresh || nearBottom)) list.scrollTop = list.scrollHeight;
   }
 
+  /**
+   * @param {string} text
+   * @param {Message} m
+   * @param {string} [extraClass]
+   */
   function systemLine(text, m, extraClass) {
     drawn.last = null;
     return h(
@@ -677,6 +793,11 @@
     );
   }
 
+  /**
+   * @param {Message} m
+   * @param {Member | undefined} member
+   * @param {ChatDetail} d
+   */
   function messageNode(m, member, d) {
     const role = m.senderRole || (member && member.role) || 'UNKNOWN';
     const name =
@@ -753,7 +874,10 @@
     }
   }
 
-  /** A message's files: images shown as images, anything else as a link; both open the file in a new tab. */
+  /**
+   * A message's files: images shown as images, anything else as a link; both open the file in a new tab.
+   * @param {Message} m
+   */
   function attachmentsNode(m) {
     if (!m.attachments || m.attachments.length === 0) return null;
     return h(
@@ -775,6 +899,7 @@
     );
   }
 
+  /** @param {Message} m */
   function quickRepliesNode(m) {
     if (!m.quickReplies || m.quickReplies.length === 0) return null;
     return h(
@@ -790,7 +915,7 @@
     const show = Boolean(c && state.typing.has(c.id) && c.state !== 'ended');
     node.hidden = !show;
     node.replaceChildren(
-      ...(show
+      ...(show && c
         ? [
             `${c.guest.displayName || 'The guest'} is typing`,
             h(
@@ -807,11 +932,12 @@
 
   // ------------------------------------------------------------------ selection and detail
 
+  /** @param {string} chatId */
   function select(chatId) {
     if (state.selectedChatId !== chatId) {
       state.selectedChatId = chatId;
       state.detail = null;
-      $('message-input').value = '';
+      $input('message-input').value = '';
     }
     state.unread.delete(chatId);
     try {
@@ -836,13 +962,13 @@
     }
     detailLoading = true;
     try {
-      const d = await api('GET', `/control/chats/${encodeURIComponent(id)}`);
+      const d = /** @type {ChatDetail} */ (await api('GET', `/control/chats/${encodeURIComponent(id)}`));
       if (state.selectedChatId === id) {
         state.detail = d;
         renderConversation();
       }
     } catch (e) {
-      showError(`Could not load the chat: ${e && e.message ? e.message : e}`);
+      showError(`Could not load the chat: ${errorText(e)}`);
     } finally {
       detailLoading = false;
       if (detailAgain) {
@@ -854,6 +980,7 @@
 
   // ------------------------------------------------------------------ live events
 
+  /** @param {Snapshot} snapshot */
   function onSnapshot(snapshot) {
     state.snapshot = snapshot;
     // The emulator's clock can be moved by tests; wait times follow it.
@@ -866,12 +993,17 @@
     if (state.selectedChatId) void loadDetail();
   }
 
+  /** @param {string} chatId */
   function stopTyping(chatId) {
     clearTimeout(state.typing.get(chatId));
     state.typing.delete(chatId);
   }
 
-  /** A mirrored guest frame. Typing and messages are matched to the guest by member id (the agent's own are echoed too). */
+  /**
+   * A mirrored guest frame. Typing and messages are matched to the guest by member id (the agent's own are echoed too).
+   * @param {string} chatId
+   * @param {Partial<GuestFrame> | null | undefined} frame what the socket said: checked here
+   */
   function onFrame(chatId, frame) {
     if (!frame || typeof frame !== 'object' || !frame.metadata || !frame.eventBody) {
       console.warn('Dropped a frame the console does not understand', frame);
@@ -914,14 +1046,22 @@
     }
   }
 
+  /** @type {{ socket: WebSocket | null, attempt: number, retry: ReturnType<typeof setTimeout> | null }} */
   const connection = { socket: null, attempt: 0, retry: null };
 
-  /** Capped exponential backoff with jitter (half to full of the step). */
+  /**
+   * Capped exponential backoff with jitter (half to full of the step).
+   * @param {number} attempt
+   */
   function backoff(attempt) {
     const step = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempt);
     return Math.round(step / 2 + (Math.random() * step) / 2);
   }
 
+  /**
+   * @param {string} kind
+   * @param {string} text
+   */
   function setConnection(kind, text) {
     const node = $('connection');
     node.setAttribute('data-state', kind);
@@ -964,27 +1104,29 @@
   function wire() {
     $('error-dismiss').addEventListener('click', clearError);
 
+    /** @param {string | null} agentId */
     const actAs = (agentId) => {
       state.actingAgentId = agentId;
       storeAgent(agentId);
       renderAll();
     };
-    $('agent-select').addEventListener('change', (e) => actAs(e.target.value));
+    const agentSelect = $select('agent-select');
+    agentSelect.addEventListener('change', () => actAs(agentSelect.value));
     $('composer-hint').addEventListener('click', (e) => {
-      const button = e.target.closest('button[data-action="act-as"]');
+      const button = /** @type {Element} */ (e.target).closest('button[data-action="act-as"]');
       if (button) actAs(button.getAttribute('data-agent-id'));
     });
 
     $('new-agent-form').addEventListener('submit', (e) => {
       e.preventDefault();
-      const input = $('new-agent-name');
+      const input = $input('new-agent-name');
       const name = input.value.trim();
       if (!name) return;
       void act(
         `add the agent ${name}`,
         async () => {
           const existing = agents().find((a) => a.name === name);
-          const agent = existing || (await api('POST', '/control/agents', { name }));
+          const agent = existing || /** @type {Agent} */ (await api('POST', '/control/agents', { name }));
           // Shown at once; the snapshot that follows confirms it.
           if (!agentById(agent.id) && state.snapshot) state.snapshot.agents.push(agent);
           state.actingAgentId = agent.id;
@@ -997,24 +1139,26 @@
     });
 
     $('queue-list').addEventListener('click', (e) => {
-      const button = e.target.closest('button[data-action]');
+      const button = /** @type {Element} */ (e.target).closest('button[data-action]');
       if (!button) return;
-      const chatId = button.getAttribute('data-chat-id');
+      const chatId = /** @type {string} */ (button.getAttribute('data-chat-id'));
       if (button.getAttribute('data-action') === 'view') select(chatId);
       else if (button.getAttribute('data-action') === 'accept') accept(chatId, button);
     });
 
-    $('conv-accept').addEventListener('click', (e) => accept(state.selectedChatId, e.currentTarget));
+    const convAccept = $button('conv-accept');
+    // The button is shown for the selected chat only.
+    convAccept.addEventListener('click', () => accept(/** @type {string} */ (state.selectedChatId), convAccept));
 
     for (const id of ['chat-list', 'ended-list']) {
       $(id).addEventListener('click', (e) => {
-        const button = e.target.closest('button[data-chat-id]');
-        if (button) select(button.getAttribute('data-chat-id'));
+        const button = /** @type {Element} */ (e.target).closest('button[data-chat-id]');
+        if (button) select(/** @type {string} */ (button.getAttribute('data-chat-id')));
       });
     }
 
     $('agent-list').addEventListener('click', (e) => {
-      const button = e.target.closest('button[data-action="toggle-queue"]');
+      const button = /** @type {Element} */ (e.target).closest('button[data-action="toggle-queue"]');
       if (!button) return;
       const agent = agentById(button.getAttribute('data-agent-id'));
       if (!agent) return;
@@ -1029,7 +1173,7 @@
     $('transfer-form').addEventListener('submit', (e) => {
       e.preventDefault();
       const chatId = state.selectedChatId;
-      const target = $('transfer-target').value;
+      const target = $select('transfer-target').value;
       if (!chatId || !target) return;
       const colon = target.indexOf(':');
       const kind = target.slice(0, colon);
@@ -1044,7 +1188,7 @@
     });
 
     // Ending is final for the customer: ask first.
-    const endDialog = $('end-dialog');
+    const endDialog = /** @type {HTMLDialogElement} */ ($('end-dialog'));
     $('end-chat').addEventListener('click', () => {
       const c = state.selectedChatId ? chatById(state.selectedChatId) : null;
       if (!c) return;
@@ -1054,7 +1198,7 @@
       const messaging = c.media === 'message' && c.messaging;
       $('end-dialog-disconnect').hidden = !messaging;
       $('end-dialog-text').hidden = Boolean(messaging);
-      if (messaging) $('disconnect-type').value = c.messaging.disconnect;
+      if (messaging) $select('disconnect-type').value = messaging.disconnect;
       endDialog.showModal();
     });
     endDialog.addEventListener('close', () => {
@@ -1064,56 +1208,60 @@
         'end the chat',
         () => {
           const c = chatById(chatId);
+          /** @type {{ agentId: string | null, disconnect?: string }} */
           const body = { agentId: state.actingAgentId };
-          if (c && c.media === 'message') body.disconnect = $('disconnect-type').value;
+          if (c && c.media === 'message') body.disconnect = $select('disconnect-type').value;
           return api('POST', `/control/chats/${encodeURIComponent(chatId)}/end`, body);
         },
         $('end-chat'),
       );
     });
 
-    $('markdown-toggle').addEventListener('change', (e) => {
+    const markdownToggle = $input('markdown-toggle');
+    markdownToggle.addEventListener('change', () => {
       const c = state.selectedChatId ? chatById(state.selectedChatId) : null;
       if (!c || !c.messaging) return;
-      const markdown = e.target.checked;
+      const deploymentId = c.messaging.messengerDeploymentId;
+      const markdown = markdownToggle.checked;
       void act(
         markdown ? 'turn Markdown on' : 'turn Markdown off',
         async () => {
-          const id = encodeURIComponent(c.messaging.messengerDeploymentId);
+          const id = encodeURIComponent(deploymentId);
           await api('PUT', `/control/messaging/deployments/${id}/settings`, { markdown });
           // A deployment's settings are not part of the chats' pushed changes: every chat of it is told here.
           for (const other of chats())
-            if (other.messaging && other.messaging.messengerDeploymentId === c.messaging.messengerDeploymentId)
+            if (other.messaging && other.messaging.messengerDeploymentId === deploymentId)
               other.messaging.markdown = markdown;
         },
-        e.target,
+        markdownToggle,
       );
     });
 
-    $('file-input').addEventListener('change', (e) => {
-      const file = e.target.files && e.target.files[0];
-      e.target.value = '';
+    const fileInput = $input('file-input');
+    fileInput.addEventListener('change', () => {
+      const file = fileInput.files && fileInput.files[0];
+      fileInput.value = '';
       sendFile(file);
     });
 
-    const input = $('message-input');
+    const input = $input('message-input');
     input.addEventListener('keydown', (e) => {
       // Enter sends; Shift+Enter is a new line; an IME composition's Enter only confirms the composition.
       if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey && !e.isComposing) {
         e.preventDefault();
-        $('composer').requestSubmit();
+        /** @type {HTMLFormElement} */ ($('composer')).requestSubmit();
       }
     });
     input.addEventListener('input', () => {
       const chatId = state.selectedChatId;
       const c = chatId ? chatById(chatId) : null;
-      if (!c || c.state !== 'connected' || input.value.trim() === '') return;
+      if (!chatId || !c || c.state !== 'connected' || input.value.trim() === '') return;
       const now = Date.now();
       if (now - (state.typingSentAt.get(chatId) || 0) < TYPING_SEND_EVERY_MS) return;
       state.typingSentAt.set(chatId, now);
       api('POST', `/control/chats/${encodeURIComponent(chatId)}/typing`, { agentId: state.actingAgentId }).catch(
         (err) => {
-          showError(`Could not send the typing indicator: ${err && err.message ? err.message : err}`);
+          showError(`Could not send the typing indicator: ${errorText(err)}`);
         },
       );
     });
@@ -1127,18 +1275,18 @@
         async () => {
           const c = chatById(chatId);
           const messaging = c && c.media === 'message';
-          const quick = messaging ? parseQuickReplies($('quick-replies').value) : [];
-          const rich = messaging ? richContent($('rich-content').value) : {};
+          const quick = messaging ? parseQuickReplies($input('quick-replies').value) : [];
+          const rich = messaging ? richContent($select('rich-content').value) : {};
           await api('POST', `/control/chats/${encodeURIComponent(chatId)}/messages`, {
             body,
             agentId: state.actingAgentId,
             ...(quick.length > 0 ? { quickReplies: quick } : {}),
             ...rich,
           });
-          $('rich-content').value = '';
+          $select('rich-content').value = '';
           // Only now: a failed send keeps the text for another try.
           if (state.selectedChatId === chatId && input.value.trim() === body) input.value = '';
-          if (quick.length > 0) $('quick-replies').value = '';
+          if (quick.length > 0) $input('quick-replies').value = '';
           state.typingSentAt.delete(chatId);
           await loadDetail();
         },
@@ -1150,9 +1298,14 @@
   /**
    * What the agent sends with the text, chosen from samples a person can try at once: cards (their picture served by
    * the emulator, a link button and an answer button), or a picker the customer's chat may not draw.
+   * @param {string} kind
    */
   function richContent(kind) {
     const picture = `${location.origin}/avatars/card-picture.svg`;
+    /**
+     * @param {string} title
+     * @param {string} description
+     */
     const card = (title, description) => {
       const slug = title.toLowerCase().replace(/ /g, '-');
       return {
@@ -1166,6 +1319,7 @@
       };
     };
     const trail = () => card('Trail boots', 'Waterproof, sizes 36 to 47.');
+    /** @param {number} hour */
     const tomorrowAt = (hour) => {
       const d = new Date();
       d.setDate(d.getDate() + 1);
@@ -1203,7 +1357,10 @@
     }
   }
 
-  /** "Yes, No, Maybe later" → ['Yes', 'No', 'Maybe later']. */
+  /**
+   * "Yes, No, Maybe later" → ['Yes', 'No', 'Maybe later'].
+   * @param {string} text
+   */
   function parseQuickReplies(text) {
     return text
       .split(',')
@@ -1211,7 +1368,10 @@
       .filter(Boolean);
   }
 
-  /** Sends the chosen file as the agent (Web Messaging), read in the browser and posted as base64 JSON. */
+  /**
+   * Sends the chosen file as the agent (Web Messaging), read in the browser and posted as base64 JSON.
+   * @param {File | null | undefined} file
+   */
   function sendFile(file) {
     const chatId = state.selectedChatId;
     if (!chatId || !file) return;
@@ -1236,6 +1396,10 @@
     );
   }
 
+  /**
+   * @param {string} chatId
+   * @param {Disableable | null} button
+   */
   function accept(chatId, button) {
     const agent = agentById(state.actingAgentId);
     void act(
@@ -1253,7 +1417,7 @@
   function start() {
     wire();
     const fromHash = /^#chat=(.+)$/.exec(location.hash);
-    if (fromHash) state.selectedChatId = decodeURIComponent(fromHash[1]);
+    if (fromHash) state.selectedChatId = decodeURIComponent(fromHash[1] ?? '');
     renderConversation();
     connect();
     setInterval(updateClocks, 1000);
