@@ -20,9 +20,12 @@ export type CarbonServiceDeskFactory = ((parameters: ServiceDeskFactoryParameter
  * them): Carbon's parameters must be ones the desk takes, and the desk must be a Carbon `ServiceDesk`. A Carbon
  * release that drifts from what the desk does fails here, at `tsc`, and in an app's build, not at run time.
  */
-export const fitsCarbon = (
-  factory: CarbonServiceDeskFactory,
-): ((parameters: CarbonServiceDeskFactoryParameters) => Promise<CarbonServiceDesk>) => factory;
+export type FitsCarbon = Assert<
+  CarbonServiceDeskFactory extends (parameters: CarbonServiceDeskFactoryParameters) => Promise<CarbonServiceDesk>
+    ? true
+    : false
+>;
+type Assert<T extends true> = T;
 
 /**
  * What `createGenesysServiceDeskFactory({ host: 'watsonx' })` returns: the hosted watsonx Assistant web chat's
