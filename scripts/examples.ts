@@ -9,6 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   cpSync,
   copyFileSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -25,6 +26,7 @@ import { freePort } from '../e2e/stack';
 
 const ROOT = resolve(__dirname, '..');
 const PACK = join(ROOT, '.pack');
+const ARTIFACTS = join(ROOT, 'test-artifacts');
 const PACKAGES = [
   { name: 'genesys-handoff-servicedesk', dir: 'packages/servicedesk' },
   { name: 'genesys-handoff-server', dir: 'fastify-server' },
@@ -194,6 +196,9 @@ async function carbonChat(browser: Browser, appUrl: string, consoleUrl: string):
     await agentSays(agent, 'Hello, I am Alex. How can I help?');
     await panel.getByText('Hello, I am Alex. How can I help?', { exact: true }).waitFor();
     await panel.getByText('Alex Agent connected.', { exact: true }).waitFor();
+    // What the customer sees once the agent has answered, kept for a person to look at (in test-artifacts/).
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await customer.screenshot({ path: join(ARTIFACTS, 'example-carbon-react.png') });
 
     await input.fill('My parcel has not arrived.');
     await input.press('Enter');
