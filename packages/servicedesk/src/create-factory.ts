@@ -44,6 +44,8 @@ export interface FactoryControls {
 
 /** A factory's parts: `desk` makes the desk for one host instance; `host-factories.ts` gives it the host's shape. */
 export interface FactoryParts extends FactoryControls {
+  /** The host the options name (checked), which decides how the host gets the desk. */
+  host: 'watsonx' | 'carbon';
   desk(parameters: ServiceDeskFactoryParameters): GenesysServiceDesk;
 }
 
@@ -70,7 +72,7 @@ export type ChannelTransportFor = (
 
 /**
  * The channels an entry point carries: the default entry and `servicedesk.bundle.js` Web Messaging, the
- * `guest-chat` entry and `servicedesk.guest-chat.bundle.js` both. Each channel is its own module
+ * `guest-chat` entry both, `servicedesk.guest-chat.bundle.js` guest chat. Each channel is its own module
  * (`guest-chat-setup.ts`, `wm-setup.ts`), so an entry without it carries none of its code (nor guest chat's SDK).
  */
 export type Channels = Partial<Record<Channel, ChannelTransportFor>>;
@@ -177,6 +179,7 @@ export function createFactoryWith(options: GenesysServiceDeskOptions, channels: 
     return build(p);
   };
   return {
+    host,
     desk: host === 'watsonx' ? withLanguagePack : build,
     logOut: async () => (await Promise.all(liveDesks().map((d) => d.logOut()))).some(Boolean),
   };

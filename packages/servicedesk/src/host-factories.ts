@@ -47,10 +47,10 @@ export function factoryCreatorFor(channels: Channels): CreateGenesysServiceDeskF
   function create(options: GenesysServiceDeskOptions & { host?: 'carbon' | undefined }): CarbonServiceDeskFactory;
   function create(options: GenesysServiceDeskOptions): CarbonServiceDeskFactory | WatsonxServiceDeskFactory;
   function create(options: GenesysServiceDeskOptions): CarbonServiceDeskFactory | WatsonxServiceDeskFactory {
-    const { desk, logOut } = createFactoryWith(options, channels);
+    const { host, desk, logOut } = createFactoryWith(options, channels);
     // Hosted watsonx web chat gets the desk synchronously (the only shape proven on v7); Carbon AI Chat gets a
     // Promise, as its types say.
-    if (options?.host === 'watsonx') return Object.assign((p: ServiceDeskFactoryParameters) => desk(p), { logOut });
+    if (host === 'watsonx') return Object.assign((p: ServiceDeskFactoryParameters) => desk(p), { logOut });
     return Object.assign(async (p: ServiceDeskFactoryParameters) => desk(p), { logOut });
   }
   return create;
