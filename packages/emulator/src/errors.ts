@@ -60,6 +60,16 @@ export function conversationStateError(reason = 'The conversation is not active'
   });
 }
 
+/** 400 `chat.error.conversation.state` for a chat that has ended. */
+export function conversationEnded(): GenesysError {
+  return conversationStateError('The conversation has ended');
+}
+
+/** 409 `request.conflict`: the request does not fit the chat's or the agent's present state. */
+export function conflict(message: string): GenesysError {
+  return new GenesysError(409, 'request.conflict', message);
+}
+
 export function badRequest(code: string, message: string, fieldName?: string): GenesysError {
   return new GenesysError(400, code, message, fieldName ? { details: [{ errorCode: code, fieldName }] } : {});
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CLOSE_ENDED } from '../chat-engine';
+import { CLOSE_ENDED } from '../engine/types';
 import type { EmulatorContext } from '../context';
 import { peekConversationId, type GuestClaims, type VerifyResult } from '../tokens';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatEngine } from '../chat-engine';
 import type { CardRecord, Conversation } from '../conversation';
-import { GenesysError, badRequest } from '../errors';
+import { badRequest, conflict } from '../errors';
 import { isObject } from '../params';
 
 /** Reading the control API's request bodies: what each field may be, and the acting agent. */
@@ -69,9 +69,7 @@ export function requireActingAgent(
   const member = c.agentMember;
   if (member?.agentId === acting) return;
   const who = engine.agent(acting).name;
-  throw new GenesysError(
-    409,
-    'request.conflict',
+  throw conflict(
     member
       ? `The chat is with ${member.displayName}; ${who} cannot ${what}.`
       : `No agent is in this chat; ${who} cannot ${what}.`,
@@ -91,6 +89,6 @@ export function agentFor(engine: ChatEngine, b: Record<string, unknown>): string
     }).id;
   }
   const first = [...engine.agents.values()][0];
-  if (!first) throw new GenesysError(409, 'request.conflict', 'No agent is configured; name one with agentId or name.');
+  if (!first) throw conflict('No agent is configured; name one with agentId or name.');
   return first.id;
 }

@@ -1,4 +1,5 @@
-import type { AgentState, ChatEngine } from '../chat-engine';
+import type { ChatEngine } from '../chat-engine';
+import type { AgentState } from '../engine/types';
 import type { Conversation } from '../conversation';
 import type { EmulatorContext } from '../context';
 import { publicMember } from '../guest-chat/rest-common';
